@@ -1,0 +1,124 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TIME_ZONE_CHOICES, Invitation, Membership, User, Workspace
+
+
+class CrispyMixin:
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class SignupForm(CrispyMixin, forms.Form):
+    submit_label = _("Create my account")
+
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("Email address"))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/London"
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "An account with this email address already exists. "
+                    "Log in, or reset its password."
+                )
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            probe = User(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Log in")))
+
+
+class AccountSettingsForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "time_zone", "reminder_preference"]
+        help_texts = {
+            "time_zone": _("Every date and time in Infoview is shown in this time zone."),
+            "reminder_preference": _("How Infoview emails you about follow-ups that fall due."),
+        }
+
+
+class WorkspaceCreateForm(CrispyMixin, forms.ModelForm):
+    submit_label = _("Create team workspace")
+
+    class Meta:
+        model = Workspace
+        fields = ["name", "time_zone"]
+        labels = {"name": _("Team name")}
+
+
+class WorkspaceSettingsForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = Workspace
+        fields = ["name", "time_zone", "default_cadence_days", "thank_you_delay_hours"]
+
+    def clean_default_cadence_days(self):
+        days = self.cleaned_data["default_cadence_days"]
+        if not 1 <= days <= 3650:
+            raise forms.ValidationError(_("Choose between 1 and 3650 days."))
+        return days
+
+    def clean_thank_you_delay_hours(self):
+        hours = self.cleaned_data["thank_you_delay_hours"]
+        if not 1 <= hours <= 24 * 14:
+            raise forms.ValidationError(_("Choose between 1 and 336 hours."))
+        return hours
+
+
+class InvitationForm(CrispyMixin, forms.ModelForm):
+    submit_label = _("Send invitation")
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "role"]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=[(Membership.Role.ADMIN, _("Admin")), (Membership.Role.RECRUITER, _("Recruiter"))]
+    )

@@ -1,0 +1,72 @@
+"""The one way into a workspace's data (STYLE.md section 2).
+
+Every workspace URL carries the workspace's slug as ``ws``. ``workspace_view`` turns it into
+``request.workspace`` and ``request.membership``, or a 404 when the user is not a member: a
+workspace that is not yours looks exactly like one that does not exist. Inside the view, objects
+are fetched and listed only through ``get_for_workspace`` and ``for_workspace``.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership
+
+
+def for_workspace(model, workspace):
+    """All rows of ``model`` that belong to ``workspace``."""
+    return model.objects.filter(workspace=workspace)
+
+
+def get_for_workspace(model_or_queryset, workspace, **lookup):
+    """One row of the workspace, or 404 for both 'missing' and 'not yours'."""
+    queryset = getattr(model_or_queryset, "objects", model_or_queryset)
+    return get_object_or_404(queryset.filter(workspace=workspace), **lookup)
+
+
+def membership_for(user, slug):
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("workspace")
+        .filter(user=user, workspace__slug=slug)
+        .first()
+    )
+
+
+def workspace_view(view=None, *, admin=False, team=False):
+    """Resolve the ``ws`` URL argument to the current user's membership.
+
+    ``admin=True``: members who are not admins get 403 (the workspace is theirs, the action is
+    not). ``team=True``: the page exists only in team workspaces; elsewhere it is a 404.
+    """
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapper(request, ws, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = membership_for(request.user, ws)
+            if membership is None:
+                raise Http404("No such workspace.")
+            workspace = membership.workspace
+            if team and not workspace.is_team:
+                raise Http404("Only team workspaces have this page.")
+            if admin and not membership.is_admin:
+                raise PermissionDenied("Only the workspace's admins can do that.")
+            request.workspace = workspace
+            request.membership = membership
+            if request.user.last_workspace_id != workspace.pk:
+                request.user.last_workspace = workspace
+                request.user.save(update_fields=["last_workspace"])
+            return view_func(request, *args, **kwargs)
+
+        wrapper.workspace_access = "admin" if admin else "member"
+        return wrapper
+
+    if view is not None:
+        return decorator(view)
+    return decorator

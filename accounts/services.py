@@ -1,0 +1,201 @@
+"""Writes that touch accounts, workspaces and memberships."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import Invitation, Membership, User, Workspace
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:40] or "workspace"
+    slug = base
+    while Workspace.objects.filter(slug=slug).exists():
+        slug = f"{base}-{secrets.token_hex(3)}"
+    return slug
+
+
+@transaction.atomic
+def workspace_create(*, name: str, kind: str, creator: User, time_zone: str = "") -> Workspace:
+    """A new workspace with its creator as owner (personal) or admin (team)."""
+    workspace = Workspace(
+        name=name.strip(),
+        slug=_unique_slug(name),
+        kind=kind,
+        time_zone=time_zone or creator.time_zone,
+    )
+    workspace.full_clean()
+    workspace.save()
+    role = Membership.Role.OWNER if kind == Workspace.Kind.PERSONAL else Membership.Role.ADMIN
+    Membership.objects.create(user=creator, workspace=workspace, role=role)
+    _announce_new_workspace(workspace)
+    return workspace
+
+
+def _announce_new_workspace(workspace: Workspace) -> None:
+    """Let the feature apps give a new workspace its defaults (question bank, templates...).
+
+    Each app may define ``workspace_defaults(workspace)`` in its ``services`` module. Called
+    here, explicitly, rather than from a signal, so the order of writes stays visible.
+    """
+    from importlib import import_module
+
+    for app in ("contacts", "interviews", "followups", "reports"):
+        try:
+            module = import_module(f"{app}.services")
+        except ModuleNotFoundError:
+            continue
+        hook = getattr(module, "workspace_defaults", None)
+        if hook is not None:
+            hook(workspace=workspace)
+
+
+@transaction.atomic
+def user_signup(*, email: str, name: str, password: str, time_zone: str = "") -> User:
+    """Create the user and their personal workspace."""
+    user = User(email=email.strip().lower(), name=name.strip())
+    if time_zone:
+        user.time_zone = time_zone
+    user.set_password(password)
+    user.full_clean(exclude=["password", "last_workspace"])
+    user.save()
+    personal = workspace_create(
+        name=_("%(name)s's network") % {"name": user.get_short_name()},
+        kind=Workspace.Kind.PERSONAL,
+        creator=user,
+    )
+    user.last_workspace = personal
+    user.save(update_fields=["last_workspace"])
+    return user
+
+
+def workspace_rename(*, workspace: Workspace, name: str) -> Workspace:
+    workspace.name = name.strip()
+    workspace.full_clean()
+    workspace.save(update_fields=["name"])
+    return workspace
+
+
+def _admin_count(workspace: Workspace) -> int:
+    return Membership.objects.filter(workspace=workspace, role=Membership.Role.ADMIN).count()
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if role not in {Membership.Role.ADMIN, Membership.Role.RECRUITER}:
+        raise ValidationError(_("Choose admin or recruiter."))
+    # Lock the team's admin rows so two admins demoting each other cannot leave it with none.
+    list(
+        Membership.objects.select_for_update().filter(
+            workspace=membership.workspace, role=Membership.Role.ADMIN
+        )
+    )
+    demoting = membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN
+    if demoting and _admin_count(membership.workspace) <= 1:
+        raise ValidationError(_("A team needs at least one admin; make someone else admin first."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    list(
+        Membership.objects.select_for_update().filter(
+            workspace=membership.workspace, role=Membership.Role.ADMIN
+        )
+    )
+    if membership.role == Membership.Role.ADMIN and _admin_count(membership.workspace) <= 1:
+        raise ValidationError(_("A team needs at least one admin; make someone else admin first."))
+    User.objects.filter(pk=membership.user_id, last_workspace=membership.workspace).update(
+        last_workspace=None
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def invitation_create(
+    *, workspace: Workspace, email: str, role: str, invited_by: User
+) -> Invitation:
+    email = email.strip().lower()
+    if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
+        raise ValidationError(_("%(email)s is already a member of this team.") % {"email": email})
+    # A new invitation replaces any earlier one still pending for the same address.
+    Invitation.objects.filter(workspace=workspace, email__iexact=email, accepted_at=None).delete()
+    now = timezone.now()
+    invitation = Invitation(
+        workspace=workspace,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + settings.INVITATION_LIFETIME,
+    )
+    invitation.full_clean()
+    invitation.save()
+    transaction.on_commit(lambda: invitation_send(invitation=invitation))
+    return invitation
+
+
+def invitation_send(*, invitation: Invitation) -> None:
+    context = {
+        "invitation": invitation,
+        "url": settings.SITE_URL + invitation.get_absolute_url(),
+        "inviter": invitation.invited_by,
+    }
+    subject = _("%(name)s invited you to %(workspace)s on Infoview") % {
+        "name": invitation.invited_by or _("Someone"),
+        "workspace": invitation.workspace.name,
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("accounts/email/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(
+        render_to_string("accounts/email/invitation.html", context), "text/html"
+    )
+    message.send()
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be accepted; the message says why."""
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None:
+        raise InvitationError(_("This invitation link is not valid."))
+    if invitation.is_used:
+        raise InvitationError(_("This invitation has already been used."))
+    if invitation.is_expired:
+        raise InvitationError(_("This invitation has expired. Ask the team's admin for a new one."))
+    if invitation.email.lower() != user.email.lower():
+        raise InvitationError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    membership, _created = Membership.objects.get_or_create(
+        user=user, workspace=invitation.workspace, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    user.last_workspace = invitation.workspace
+    user.save(update_fields=["last_workspace"])
+    return membership
+
+
+def invitations_purge_expired(*, older_than=None) -> int:
+    """Delete invitations that expired more than a week ago and were never used."""
+    cutoff = timezone.now() - (older_than or settings.INVITATION_LIFETIME)
+    deleted, _rows = Invitation.objects.filter(accepted_at=None, expires_at__lt=cutoff).delete()
+    return deleted

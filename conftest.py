@@ -1,0 +1,159 @@
+"""Fixtures for the whole suite: the three users of STYLE.md, a real SMTP server, real Chromium."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from accounts import services
+from accounts.models import Membership, Workspace
+from infoview.testing.isolation import World
+from infoview.testing.smtp import SMTPTestServer
+
+PASSWORD = "correct horse battery"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FOUND = Path(CHROMIUM).exists()
+
+
+@pytest.fixture
+def workspace_a(db, alice):
+    return Workspace.objects.get(slug="acme")
+
+
+@pytest.fixture
+def alice(db):
+    """Admin of team workspace A (Acme)."""
+    user = services.user_signup(email="alice@example.test", name="Alice Admin", password=PASSWORD)
+    team = services.workspace_create(name="Acme", kind=Workspace.Kind.TEAM, creator=user)
+    team.slug = "acme"
+    team.save(update_fields=["slug"])
+    return user
+
+
+@pytest.fixture
+def bob(db, alice, workspace_a):
+    """Recruiter in workspace A."""
+    user = services.user_signup(email="bob@example.test", name="Bob Recruiter", password=PASSWORD)
+    Membership.objects.create(user=user, workspace=workspace_a, role=Membership.Role.RECRUITER)
+    return user
+
+
+@pytest.fixture
+def workspace_b(db, charlie):
+    return Workspace.objects.get(slug="bravo")
+
+
+@pytest.fixture
+def charlie(db):
+    """Admin of workspace B only: sees nothing of A."""
+    user = services.user_signup(
+        email="charlie@example.test", name="Charlie Outsider", password=PASSWORD
+    )
+    team = services.workspace_create(name="Bravo", kind=Workspace.Kind.TEAM, creator=user)
+    team.slug = "bravo"
+    team.save(update_fields=["slug"])
+    return user
+
+
+@pytest.fixture
+def world(alice, bob, charlie, workspace_a, workspace_b):
+    return World(
+        workspace=workspace_a, alice=alice, bob=bob, charlie=charlie, other_workspace=workspace_b
+    )
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1; Django's mail goes to it for the test."""
+    server = SMTPTestServer().start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 10},
+        }
+    }
+    yield server.inbox
+    server.stop()
+
+
+# --- Browser tests: real Chromium through Playwright ---------------------------------------
+
+if CHROMIUM_FOUND:
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+    # around it are ordinary synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM_FOUND:
+        return
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (set CHROMIUM)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    browser_items = [
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if "Chromium not found" in str(r.longrepr)
+    ]
+    if browser_items:
+        terminalreporter.write_line(
+            f"BROWSER TESTS SKIPPED: {len(browser_items)} — Chromium was not found at {CHROMIUM}. "
+            "Install Debian's chromium or set CHROMIUM=/path/to/chromium.",
+            yellow=True,
+            bold=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser tab on the live server. It fails the test on any CSP violation."""
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    violations = []
+    tab.on(
+        "console",
+        lambda msg: (
+            violations.append(msg.text)
+            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text
+            else None
+        ),
+    )
+    tab.csp_violations = violations
+    yield tab
+    context.close()
+    assert not violations, f"CSP violations: {violations}"
+
+
+def log_in(page, email, password=PASSWORD):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()

@@ -1,0 +1,53 @@
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 for tests about email."""
+
+import email
+import email.policy
+import socket
+import threading
+from dataclasses import dataclass, field
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Inbox:
+    """What the server accepted. ``refuse_with`` makes it answer every DATA with that reply."""
+
+    envelopes: list = field(default_factory=list)
+    refuse_with: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_with:
+            return self.refuse_with
+        with self.lock:
+            self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        with self.lock:
+            return [
+                email.message_from_bytes(e.content, policy=email.policy.default)
+                for e in self.envelopes
+            ]
+
+
+class SMTPTestServer:
+    def __init__(self, port: int | None = None):
+        self.inbox = Inbox()
+        self.port = port or free_port()
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> "SMTPTestServer":
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()

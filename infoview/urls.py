@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from infoview import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("workspaces/new/", account_views.workspace_create, name="workspace_create"),
+    path("w/<slug:ws>/", account_views.workspace_home, name="workspace_home"),
+    path("w/<slug:ws>/", include("accounts.workspace_urls")),
+    # Each feature app mounts its pages inside the workspace, so every object URL is scoped.
+    path("w/<slug:ws>/contacts/", include("contacts.urls")),
+    path("w/<slug:ws>/interviews/", include("interviews.urls")),
+    path("w/<slug:ws>/follow-ups/", include("followups.urls")),
+    path("w/<slug:ws>/reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "infoview.errors.permission_denied"
+handler404 = "infoview.errors.page_not_found"
+handler500 = "infoview.errors.server_error"
