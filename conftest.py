@@ -7,10 +7,10 @@ import pytest
 
 from accounts import services
 from accounts.models import Membership, Workspace
+from infoview.testing.browser import PASSWORD
 from infoview.testing.isolation import World
 from infoview.testing.smtp import SMTPTestServer
 
-PASSWORD = "correct horse battery"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FOUND = Path(CHROMIUM).exists()
 
@@ -149,11 +149,3 @@ def page(chromium, live_server):
     yield tab
     context.close()
     assert not violations, f"CSP violations: {violations}"
-
-
-def log_in(page, email, password=PASSWORD):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()

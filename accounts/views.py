@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -131,11 +130,6 @@ def workspace_create(request):
             return redirect("workspace:members", ws=workspace.slug)
         return render(request, "workspaces/create.html", {"form": form}, status=400)
     return render(request, "workspaces/create.html", {"form": form})
-
-
-@workspace_view
-def workspace_home(request):
-    return TemplateResponse(request, "workspaces/home.html", {"workspace": request.workspace})
 
 
 @workspace_view(team=True)

@@ -3,13 +3,14 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from infoview import views
+from reports import views as report_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("workspaces/new/", account_views.workspace_create, name="workspace_create"),
-    path("w/<slug:ws>/", account_views.workspace_home, name="workspace_home"),
+    path("w/<slug:ws>/", report_views.dashboard, name="workspace_home"),
     path("w/<slug:ws>/", include("accounts.workspace_urls")),
     # Each feature app mounts its pages inside the workspace, so every object URL is scoped.
     path("w/<slug:ws>/contacts/", include("contacts.urls")),

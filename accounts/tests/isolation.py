@@ -1,7 +1,6 @@
 from accounts.models import Invitation, Membership
 from infoview.testing.isolation import (
     ADMIN,
-    MEMBER,
     PUBLIC,
     TEAM_ADMIN,
     TEAM_MEMBER,
@@ -30,7 +29,6 @@ def _invitation(world):
     )
 
 
-register("workspace_home", access=MEMBER)
 register("workspace:members", access=TEAM_MEMBER)
 register("workspace:settings", access=ADMIN)
 register(
