@@ -1,0 +1,191 @@
+"""The foundation's moving parts against real services: /healthz, settings, demo data, Celery."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from infoview import localdb
+from infoview.celery import app as celery_app
+from infoview.testing.smtp import free_port
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture
+def private_redis():
+    """A Redis server of the test's own, on a free port, that the test may kill."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    yield process, f"redis://127.0.0.1:{port}/0"
+    process.kill()
+    process.wait()
+
+
+@pytest.fixture
+def broker(private_redis):
+    process, url = private_redis
+    saved = celery_app.conf.broker_url, celery_app.conf.broker_transport_options
+    celery_app.conf.broker_url = url
+    celery_app.conf.broker_transport_options = {}
+    yield process
+    celery_app.conf.broker_url, celery_app.conf.broker_transport_options = saved
+
+
+@pytest.fixture
+def private_postgres(tmp_path_factory):
+    """A PostgreSQL server of the test's own, from the wheel, that the test may stop."""
+    root = tmp_path_factory.mktemp("pg")
+    port = localdb.ensure_running(root, database="healthz")
+    yield root, port
+    localdb.stop(root, mode="immediate")
+
+
+def test_healthz_is_200_when_database_and_broker_answer(client, db, broker):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_healthz_is_503_when_the_broker_is_down(client, db, broker):
+    broker.kill()
+    broker.wait()
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_503_when_the_database_is_down(client, broker, private_postgres):
+    root, port = private_postgres
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=port, NAME="healthz", USER="postgres")
+    try:
+        assert client.get(reverse("healthz")).json()["database"] == "ok"
+        localdb.stop(root, mode="immediate")
+        response = client.get(reverse("healthz"))
+        assert response.status_code == 503
+        assert response.json()["database"] == "unavailable"
+        assert response.json()["broker"] == "ok"
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+
+
+def _manage(*args, env_overrides):
+    env = {**os.environ, **env_overrides}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_production_settings_pass_the_deploy_check(db):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "DEBUG": "false",
+            "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+            "ALLOWED_HOSTS": "infoview.example.org",
+            "CSRF_TRUSTED_ORIGINS": "https://infoview.example.org",
+            "EMAIL_HOST": "smtp.example.org",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(db):
+    result = _manage("check", env_overrides={"DEBUG": "false", "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_demo_data_loads_twice_without_duplicating_anything(db):
+    from django.apps import apps
+
+    call_command("seed_demo")
+    models = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"accounts", "contacts", "interviews", "followups", "reports"}
+    ]
+    first = {m._meta.label: m.objects.count() for m in models}
+    call_command("seed_demo")
+    assert {m._meta.label: m.objects.count() for m in models} == first
+    assert first["accounts.User"] == 4
+    assert first["accounts.Workspace"] == 5  # four personal workspaces and the team's
+
+
+def test_the_demo_logins_work(client, db):
+    from accounts.management.commands.seed_demo import DEMO_PASSWORD
+
+    call_command("seed_demo")
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "alex@demo.infoview.test", "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("home")).url == "/w/northwind-talent/"
+
+
+def test_the_beat_schedule_names_only_registered_tasks():
+    celery_app.loader.import_default_modules()
+    for entry in celery_app.conf.beat_schedule.values():
+        assert entry["task"] in celery_app.tasks, entry["task"]
+
+
+def test_the_content_security_policy_has_a_nonce_and_nothing_inline(client, db):
+    response = client.get(reverse("accounts:login"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+
+
+def test_error_pages_use_the_sites_style(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "There is nothing here" in response.content.decode()
