@@ -1,0 +1,64 @@
+"""Reads of the follow-ups app."""
+
+from datetime import datetime
+
+from django.db.models import Case, F, Q, QuerySet, When
+
+from accounts.models import User, Workspace
+from followups.models import FollowUp
+
+PENDING = FollowUp.PENDING_STATUSES
+
+
+def followups_for_feed(*, user: User) -> QuerySet[FollowUp]:
+    """Pending follow-ups owned by ``user`` in workspaces they still belong to (calendar feed)."""
+    return (
+        FollowUp.objects.filter(
+            owner=user,
+            status__in=PENDING,
+            contact__archived_at=None,
+            workspace__membership__user=user,
+        )
+        .select_related("contact", "workspace")
+        .order_by("due_at", "pk")
+    )
+
+
+def _with_next_at(queryset: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
+    return queryset.annotate(
+        next_at=Case(
+            When(
+                status=FollowUp.Status.SNOOZED, snoozed_until__isnull=False, then=F("snoozed_until")
+            ),
+            default=F("due_at"),
+        )
+    )
+
+
+def followups_pending(
+    *,
+    workspace: Workspace,
+    owner: User | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> QuerySet[FollowUp]:
+    """Pending follow-ups of the workspace whose next attention time is in [start, end)."""
+    queryset = FollowUp.objects.filter(
+        workspace=workspace, status__in=PENDING, contact__archived_at=None
+    )
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    queryset = _with_next_at(queryset)
+    if start is not None:
+        queryset = queryset.filter(next_at__gte=start)
+    if end is not None:
+        queryset = queryset.filter(next_at__lt=end)
+    return queryset.select_related("contact", "interview", "owner").order_by("next_at", "pk")
+
+
+def followups_of_contact(*, contact) -> QuerySet[FollowUp]:
+    return (
+        _with_next_at(FollowUp.objects.filter(workspace_id=contact.workspace_id, contact=contact))
+        .select_related("owner", "interview")
+        .order_by(Case(When(Q(status__in=PENDING), then=0), default=1), "next_at", "pk")
+    )

@@ -1,0 +1,247 @@
+"""Writes of the follow-ups app: opening, closing and moving follow-ups, and their reminders.
+
+Every change that makes a reminder due writes the reminder row in the same transaction
+(``_reminders_sync``), so a reminder can be neither lost to a crash between the two writes nor
+queued for a change that rolled back.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User, Workspace
+from contacts.models import Contact
+from followups.models import EmailTemplate, FollowUp, Reminder
+
+PENDING = FollowUp.PENDING_STATUSES
+
+
+def workspace_defaults(*, workspace: Workspace) -> None:
+    """Give a new workspace the default email templates (idempotent)."""
+    from followups.emails import DEFAULT_TEMPLATES
+
+    for kind, name, subject, body in DEFAULT_TEMPLATES:
+        EmailTemplate.objects.get_or_create(
+            workspace=workspace,
+            kind=kind,
+            name=str(name),
+            defaults={"subject": str(subject), "body": str(body)},
+        )
+
+
+# --- reminder rows --------------------------------------------------------------------------
+
+
+def _reminders_sync(followup: FollowUp) -> None:
+    """Make the follow-up's pending reminder rows match its state and due time.
+
+    Only thank-yous are reminded one by one (the rest go in the daily digest). A row already
+    sent is never touched again, so moving a follow-up back to a time it was already
+    reminded at does not remind twice.
+    """
+    pending = Reminder.objects.filter(followup=followup, state=Reminder.State.PENDING)
+    if (
+        followup.kind != FollowUp.Kind.THANK_YOU
+        or not followup.is_pending
+        or followup.owner_id is None
+    ):
+        pending.update(state=Reminder.State.CANCELLED, reason="closed")
+        return
+    due = followup.effective_due_at
+    pending.exclude(due_at=due).update(state=Reminder.State.CANCELLED, reason="rescheduled")
+    reminder, created = Reminder.objects.get_or_create(
+        followup=followup,
+        kind=Reminder.Kind.THANK_YOU,
+        due_at=due,
+        defaults={"user_id": followup.owner_id, "next_attempt_at": due},
+    )
+    if not created and reminder.state == Reminder.State.CANCELLED:
+        Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.CANCELLED).update(
+            state=Reminder.State.PENDING,
+            user_id=followup.owner_id,
+            next_attempt_at=due,
+            reason="",
+        )
+
+
+# --- contracts with contacts and interviews -------------------------------------------------
+
+
+def _keep_in_touch_open(*, contact: Contact, due_at: datetime) -> FollowUp | None:
+    """Move the contact's pending keep-in-touch to ``due_at``, or open one there."""
+    if contact.archived_at is not None or not contact.cadence_days:
+        return None
+    followup = (
+        FollowUp.objects.select_for_update()
+        .filter(contact=contact, kind=FollowUp.Kind.KEEP_IN_TOUCH, status__in=PENDING)
+        .first()
+    )
+    if followup is None:
+        try:
+            with transaction.atomic():
+                followup = FollowUp.objects.create(
+                    workspace_id=contact.workspace_id,
+                    contact=contact,
+                    owner_id=contact.owner_id,
+                    kind=FollowUp.Kind.KEEP_IN_TOUCH,
+                    due_at=due_at,
+                )
+        except IntegrityError:
+            # Another interaction opened it at the same moment: move that one instead.
+            followup = FollowUp.objects.select_for_update().get(
+                contact=contact, kind=FollowUp.Kind.KEEP_IN_TOUCH, status__in=PENDING
+            )
+    followup.due_at = due_at
+    followup.status = FollowUp.Status.OPEN
+    followup.snoozed_until = None
+    followup.save(update_fields=["due_at", "status", "snoozed_until"])
+    _reminders_sync(followup)
+    return followup
+
+
+@transaction.atomic
+def keep_in_touch_reschedule(*, contact: Contact) -> FollowUp | None:
+    """The contact's next keep-in-touch: last interaction + cadence (contacts calls this).
+
+    Creates it when none is pending; archived contacts and a cadence of 0 get none.
+    """
+    base = contact.last_interaction_at or timezone.now()
+    return _keep_in_touch_open(contact=contact, due_at=base + timedelta(days=contact.cadence_days))
+
+
+@transaction.atomic
+def followup_open_thank_you(*, interview) -> FollowUp:
+    """The thank-you of a completed interview, due after the workspace's delay (idempotent)."""
+    workspace = interview.workspace
+    completed_at = interview.completed_at or timezone.now()
+    contact = interview.contact
+    followup, created = FollowUp.objects.get_or_create(
+        interview=interview,
+        kind=FollowUp.Kind.THANK_YOU,
+        defaults={
+            "workspace": workspace,
+            "contact": contact,
+            "owner_id": interview.owner_id or contact.owner_id,
+            "title": _("Thank %(name)s") % {"name": contact.first_name},
+            "due_at": completed_at + timedelta(hours=workspace.thank_you_delay_hours),
+        },
+    )
+    if created:
+        _reminders_sync(followup)
+    return followup
+
+
+# --- the user's actions ---------------------------------------------------------------------
+
+
+def _lock(followup: FollowUp) -> FollowUp:
+    return FollowUp.objects.select_for_update().select_related("contact").get(pk=followup.pk)
+
+
+@transaction.atomic
+def followup_create(
+    *,
+    workspace: Workspace,
+    contact: Contact,
+    owner: User | None,
+    kind: str,
+    due_at: datetime,
+    title: str = "",
+    interview=None,
+) -> FollowUp:
+    followup = FollowUp(
+        workspace=workspace,
+        contact=contact,
+        owner=owner,
+        kind=kind,
+        due_at=due_at,
+        title=title.strip(),
+        interview=interview,
+    )
+    followup.full_clean(exclude=["workspace", "contact", "owner", "interview"])
+    followup.save()
+    _reminders_sync(followup)
+    return followup
+
+
+@transaction.atomic
+def followup_done(
+    *,
+    followup: FollowUp,
+    at: datetime | None = None,
+    channel: str = "",
+    message: str = "",
+    subject: str = "",
+    message_id: str = "",
+) -> FollowUp:
+    """Close it as done; it counts as an interaction, so the keep-in-touch moves on."""
+    from contacts.services import contact_record_interaction
+
+    followup = _lock(followup)
+    if not followup.is_pending:
+        return followup
+    at = at or timezone.now()
+    followup.status = FollowUp.Status.DONE
+    followup.done_at = at
+    followup.snoozed_until = None
+    followup.channel = channel or followup.channel
+    followup.message = message or followup.message
+    followup.subject = subject or followup.subject
+    followup.message_id = message_id or followup.message_id
+    followup.save(
+        update_fields=["status", "done_at", "snoozed_until", "channel", "message", "subject"]
+        + ["message_id"]
+    )
+    _reminders_sync(followup)
+    contact_record_interaction(contact=followup.contact, at=at)
+    return followup
+
+
+@transaction.atomic
+def followup_skip(*, followup: FollowUp) -> FollowUp:
+    """Close it without doing it. A skipped keep-in-touch comes back one cadence later."""
+    followup = _lock(followup)
+    if not followup.is_pending:
+        return followup
+    followup.status = FollowUp.Status.SKIPPED
+    followup.snoozed_until = None
+    followup.done_at = timezone.now()
+    followup.save(update_fields=["status", "snoozed_until", "done_at"])
+    _reminders_sync(followup)
+    if followup.kind == FollowUp.Kind.KEEP_IN_TOUCH:
+        contact = followup.contact
+        _keep_in_touch_open(
+            contact=contact, due_at=timezone.now() + timedelta(days=contact.cadence_days)
+        )
+    return followup
+
+
+@transaction.atomic
+def followup_snooze(*, followup: FollowUp, until: datetime) -> FollowUp:
+    followup = _lock(followup)
+    if not followup.is_pending:
+        return followup
+    followup.status = FollowUp.Status.SNOOZED
+    followup.snoozed_until = until
+    followup.save(update_fields=["status", "snoozed_until"])
+    _reminders_sync(followup)
+    return followup
+
+
+@transaction.atomic
+def followup_reopen(*, followup: FollowUp) -> FollowUp:
+    """Undo a done/skip/snooze click."""
+    followup = _lock(followup)
+    if followup.status == FollowUp.Status.OPEN:
+        return followup
+    if followup.kind == FollowUp.Kind.KEEP_IN_TOUCH and followup.status != FollowUp.Status.SNOOZED:
+        # The contact has a newer pending keep-in-touch already; keep that one.
+        return followup
+    followup.status = FollowUp.Status.OPEN
+    followup.snoozed_until = None
+    followup.done_at = None
+    followup.save(update_fields=["status", "snoozed_until", "done_at"])
+    _reminders_sync(followup)
+    return followup
