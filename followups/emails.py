@@ -28,35 +28,36 @@ VARIABLES = [
     ("signature", _("Your signature (set it under Email templates)")),
 ]
 
-THANK_YOU_BODY = _("""Dear {{ first_name }},
+THANK_YOU_BODY = _(
+    "Dear {{ first_name }},\n\n"
+    "Thank you for taking the time to talk with me"
+    "{% if interview_date %} on {{ interview_date }}{% endif %}. "
+    "I really appreciated your openness and advice.\n"
+    "{% if insights %}\nWhat I took away:\n{{ insights }}\n{% endif %}\n"
+    "I will keep you posted on how I follow up on your suggestions.\n\n"
+    "Best wishes,\n{{ signature|default:sender_name }}"
+)
 
-Thank you for taking the time to talk with me{% if interview_date %} on {{ interview_date }}{% endif %}. I really appreciated your openness and advice.
-{% if insights %}
-What I took away:
-{{ insights }}
-{% endif %}
-I will keep you posted on how I follow up on your suggestions.
+KEEP_IN_TOUCH_BODY = _(
+    "Dear {{ first_name }},\n\n"
+    "It has been a while since we last spoke"
+    "{% if interview_date %} on {{ interview_date }}{% endif %}, "
+    "and I wanted to share a quick update on what I have been up to since.\n\n"
+    'I hope all is well at {{ company|default:"your end" }}. '
+    "Would you be open to a short catch-up in the coming weeks?\n\n"
+    "Best wishes,\n{{ signature|default:sender_name }}"
+)
 
-Best wishes,
-{{ signature|default:sender_name }}""")
-
-KEEP_IN_TOUCH_BODY = _("""Dear {{ first_name }},
-
-It has been a while since we last spoke{% if interview_date %} on {{ interview_date }}{% endif %}, and I wanted to share a quick update on what I have been up to since.
-
-I hope all is well at {{ company|default:"your end" }}. Would you be open to a short catch-up in the coming weeks?
-
-Best wishes,
-{{ signature|default:sender_name }}""")
-
-REFERRAL_BODY = _("""Dear {{ first_name }},
-
-Thank you again for your advice{% if interview_date %} when we spoke on {{ interview_date }}{% endif %}.{% if first_insight %} Your point about "{{ first_insight }}" stayed with me.{% endif %}
-
-Is there anyone in your network you think I should speak to next? An introduction would mean a great deal, and I would of course keep it brief and respectful of their time.
-
-Best wishes,
-{{ signature|default:sender_name }}""")
+REFERRAL_BODY = _(
+    "Dear {{ first_name }},\n\n"
+    "Thank you again for your advice"
+    "{% if interview_date %} when we spoke on {{ interview_date }}{% endif %}."
+    '{% if first_insight %} Your point about "{{ first_insight }}" stayed with me.{% endif %}\n\n'
+    "Is there anyone in your network you think I should speak to next? An introduction "
+    "would mean a great deal, and I would of course keep it brief and respectful of "
+    "their time.\n\n"
+    "Best wishes,\n{{ signature|default:sender_name }}"
+)
 
 DEFAULT_TEMPLATES = [
     (
@@ -110,7 +111,7 @@ def render_draft(*, subject: str, body: str, variables: dict[str, str]) -> Draft
             subject=" ".join(render(subject, variables).split()),
             body=render(body, variables).strip() + "\n",
         )
-    except Exception as error:  # noqa: BLE001 - a user's template must never give a 500
+    except Exception as error:  # a user's template must never give a 500
         return Draft(subject=subject, body=body, error=str(error))
 
 
