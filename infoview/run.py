@@ -2,18 +2,15 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from infoview.demo_logins import DEMO_PASSWORD, DEMO_PEOPLE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEMO_LOGINS = [
-    ("Candidate (personal workspace)", "priya@demo.infoview.test"),
-    ("Team admin (Northwind Talent)", "alex@demo.infoview.test"),
-    ("Recruiter", "sam@demo.infoview.test"),
-    ("Recruiter", "jordan@demo.infoview.test"),
-]
 
 
 def main() -> int:
@@ -26,20 +23,9 @@ def main() -> int:
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
     }
-    children = {
-        name: subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
-        for name, command in commands.items()
-    }
-    from accounts.management.commands.seed_demo import DEMO_PASSWORD
-
-    logins = "\n".join(f"    {who:32} {email}" for who, email in DEMO_LOGINS)
-    print(
-        f"\n  Infoview is running at http://{host}:{port}\n\n"
-        f"  Demo logins (password: {DEMO_PASSWORD}):\n{logins}\n\n"
-        "  Web, Celery worker and beat are running. Press Ctrl-C to stop them all.\n",
-        flush=True,
+    logins = "\n".join(
+        f"    {role:12} {email:28} ({name})" for email, name, _tz, role in DEMO_PEOPLE.values()
     )
-
     stopping = False
 
     def stop(*_args):
@@ -48,16 +34,40 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
-    while not stopping:
-        for name, child in children.items():
-            if child.poll() is not None:
-                print(f"\n  {name} stopped (exit {child.returncode}); stopping the others.")
-                exit_code = child.returncode or 1
-                stopping = True
+    children = {
+        name: subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
+        for name, command in commands.items()
+    }
+    # Print the banner once the web server answers, so it is the last thing on the screen.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not stopping and children["web"].poll() is None:
+        with socket.socket() as probe:
+            if probe.connect_ex((host, int(port))) == 0:
                 break
-        time.sleep(0.5)
+        time.sleep(0.3)
+    print(
+        f"\n  Infoview is running at http://{host}:{port}\n\n"
+        f"  Demo logins (password: {DEMO_PASSWORD}):\n{logins}\n\n"
+        "  Web, Celery worker and beat are running. Press Ctrl-C to stop them all.\n",
+        flush=True,
+    )
 
+    exit_code = 0
+    try:
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    print(f"\n  {name} stopped (exit {child.returncode}); stopping the others.")
+                    exit_code = child.returncode or 1
+                    stopping = True
+                    break
+            time.sleep(0.5)
+    finally:
+        _stop_all(children)
+    return exit_code
+
+
+def _stop_all(children: dict) -> None:
     print("\n  Stopping web, worker and beat...", flush=True)
     for child in children.values():
         if child.poll() is None:
@@ -74,7 +84,6 @@ def main() -> int:
         localdb.stop()
         print("  Stopped the private PostgreSQL under var/postgres.")
     print("  Stopped.")
-    return exit_code
 
 
 if __name__ == "__main__":

@@ -158,7 +158,7 @@ def test_the_demo_data_loads_twice_without_duplicating_anything(db):
 
 
 def test_the_demo_logins_work(client, db):
-    from accounts.management.commands.seed_demo import DEMO_PASSWORD
+    from infoview.demo_logins import DEMO_PASSWORD
 
     call_command("seed_demo")
     response = client.post(
@@ -189,3 +189,46 @@ def test_error_pages_use_the_sites_style(client, db):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert "There is nothing here" in response.content.decode()
+
+
+def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(db):
+    import signal
+
+    import psutil
+
+    port = free_port()
+    env = {**os.environ, "PORT": str(port)}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infoview.run"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        banner = []
+        for line in process.stdout:
+            banner.append(line)
+            if "Press Ctrl-C" in line:
+                break
+        text = "".join(banner)
+        assert f"http://127.0.0.1:{port}" in text
+        assert "priya@demo.infoview.test" in text
+        assert "infoview-demo" in text
+        children = psutil.Process(process.pid).children(recursive=True)
+        commands = " ".join(" ".join(child.cmdline()) for child in children)
+        assert "runserver" in commands
+        assert "worker" in commands
+        assert "beat" in commands
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        _gone, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive
+    finally:
+        if process.poll() is None:
+            process.kill()

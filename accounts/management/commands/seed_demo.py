@@ -12,8 +12,7 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import Membership, User, Workspace
-
-DEMO_PASSWORD = "infoview-demo"  # noqa: S105 - published demo logins, local data only
+from infoview.demo_logins import DEMO_PASSWORD, DEMO_PEOPLE
 
 
 @dataclass
@@ -25,18 +24,12 @@ class Demo:
     team: Workspace
 
 
-PEOPLE = {
-    "candidate": ("priya@demo.infoview.test", "Priya Shah", "Europe/London"),
-    "admin": ("alex@demo.infoview.test", "Alex Morgan", "Europe/London"),
-    "recruiter1": ("sam@demo.infoview.test", "Sam Okafor", "Europe/London"),
-    "recruiter2": ("jordan@demo.infoview.test", "Jordan Reyes", "America/New_York"),
-}
 TEAM_NAME = "Northwind Talent"
 TEAM_SLUG = "northwind-talent"
 
 
 def _user(key):
-    email, name, time_zone = PEOPLE[key]
+    email, name, time_zone, _role = DEMO_PEOPLE[key]
     user = User.objects.filter(email=email).first()
     if user is None:
         user = services.user_signup(
