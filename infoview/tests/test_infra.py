@@ -197,7 +197,11 @@ def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_a
     import psutil
 
     port = free_port()
-    env = {**os.environ, "PORT": str(port)}
+    db = connection.settings_dict
+    # An explicit DATABASE_URL: with none, Ctrl-C would also stop the private PostgreSQL that
+    # the rest of this test run is using.
+    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "PORT": str(port), "DATABASE_URL": database_url}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "infoview.run"],
