@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -107,12 +109,22 @@ class Contact(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised for search (names, emails, company, title, tags, summary); services refresh
+    # both columns with one UPDATE whenever any of their sources changes.
+    search_text = models.TextField(default="", blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         indexes = [
             models.Index(fields=["workspace", "last_name", "first_name"]),
             models.Index(fields=["workspace", "stage"]),
+            models.Index(fields=["workspace", "linkedin_url"], name="contacts_linkedin_idx"),
+            GinIndex(fields=["search_vector"], name="contacts_search_vector_idx"),
+            GinIndex(
+                fields=["search_text"], opclasses=["gin_trgm_ops"], name="contacts_search_trgm_idx"
+            ),
+            GinIndex(fields=["emails"], name="contacts_emails_idx"),
         ]
 
     def __str__(self):
@@ -128,3 +140,83 @@ class Contact(models.Model):
     @property
     def primary_email(self):
         return self.emails[0] if self.emails else ""
+
+
+class StageChange(models.Model):
+    """One move of a contact through the pipeline, for the timeline and the reports."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Contact.Stage, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Contact.Stage, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["contact", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.contact_id}: {self.from_stage} -> {self.to_stage}"
+
+
+class ImportJob(models.Model):
+    """An uploaded file on its way in: preview, then a Celery task working through its rows.
+
+    The decoded text is kept on the row so any worker can (re)run the job; ``processed_rows``
+    is the offset the next batch starts from, committed with that batch's contacts.
+    """
+
+    class Kind(models.TextChoices):
+        LINKEDIN = "linkedin", _("LinkedIn connections")
+        VCARD = "vcard", _("vCard")
+        CSV = "csv", _("CSV")
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Waiting for confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16, choices=Kind)
+    text = models.TextField()
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PREVIEW)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.filename
+
+    def get_absolute_url(self):
+        return reverse("contacts:import_detail", kwargs={"ws": self.workspace.slug, "pk": self.pk})
+
+    @property
+    def percent(self):
+        if not self.total_rows:
+            return 100 if self.status == self.Status.DONE else 0
+        return int(self.processed_rows * 100 / self.total_rows)
+
+    @property
+    def is_finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}

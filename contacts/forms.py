@@ -1,0 +1,218 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from contacts import selectors, services
+from contacts.models import CADENCE_PRESETS, Company, Contact, Tag
+
+
+class ContactForm(forms.ModelForm):
+    """Edits a person; the view hands ``cleaned_data`` to ``contact_create``/``contact_update``."""
+
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        required=False,
+        help_text=_("One or more, separated by commas."),
+    )
+    company_name = forms.CharField(
+        label=_("Company"),
+        required=False,
+        max_length=200,
+        help_text=_("A new name creates the company."),
+    )
+    tag_names = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separated by commas.")
+    )
+    cadence_days = forms.TypedChoiceField(
+        label=_("Keep in touch"), choices=CADENCE_PRESETS, coerce=int
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "first_name",
+            "last_name",
+            "title",
+            "phone",
+            "location",
+            "linkedin_url",
+            "source",
+            "introduced_by",
+            "owner",
+            "cadence_days",
+            "stage",
+            "summary",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+        others = Contact.objects.filter(workspace=workspace, archived_at__isnull=True)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+            self.initial.setdefault("emails", ", ".join(self.instance.emails))
+            self.initial.setdefault(
+                "company_name", self.instance.company.name if self.instance.company else ""
+            )
+            self.initial.setdefault(
+                "tag_names", ", ".join(t.name for t in self.instance.tags.all())
+            )
+        else:
+            self.initial.setdefault("cadence_days", workspace.default_cadence_days)
+        self.fields["introduced_by"].queryset = others.only("first_name", "last_name")
+        self.fields["owner"].queryset = selectors.workspace_people(workspace)
+        if workspace.is_team:
+            self.fields["stage"].required = True
+        else:
+            del self.fields["stage"]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("first_name"), Column("last_name")),
+            "emails",
+            Row(Column("title"), Column("company_name")),
+            Row(Column("phone"), Column("location")),
+            "linkedin_url",
+            Row(Column("source"), Column("introduced_by")),
+            Row(Column("owner"), Column("cadence_days"))
+            if not workspace.is_team
+            else Row(Column("owner"), Column("cadence_days"), Column("stage")),
+            "tag_names",
+            "summary",
+        )
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean_emails(self):
+        try:
+            return services.normalise_emails(self.cleaned_data["emails"])
+        except ValidationError as error:
+            raise ValidationError(_("Enter valid email addresses, separated by commas.")) from error
+
+    def clean_linkedin_url(self):
+        return services.normalise_linkedin(self.cleaned_data["linkedin_url"])
+
+    def clean_tag_names(self):
+        return services.split_tags(self.cleaned_data["tag_names"])
+
+    def service_fields(self) -> dict:
+        """``cleaned_data`` as the services take it (company and tags made when missing)."""
+        data = dict(self.cleaned_data)
+        data["company"] = services.company_for_name(
+            workspace=self.workspace, name=data.pop("company_name")
+        )
+        data["tags"] = services.tags_for_names(
+            workspace=self.workspace, names=data.pop("tag_names")
+        )
+        return data
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    company = forms.ModelChoiceField(
+        label=_("Company"), queryset=Company.objects.none(), required=False
+    )
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    source = forms.ChoiceField(label=_("How we met"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue for keep-in-touch"), required=False)
+    archived = forms.BooleanField(label=_("Archived"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Best match, then name")),
+            ("name", _("Name")),
+            ("company", _("Company")),
+            ("-last_interaction", _("Recently in touch")),
+            ("last_interaction", _("Longest without contact")),
+            ("-created", _("Newest")),
+        ],
+    )
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+        self.fields["tag"].queryset = Tag.objects.filter(workspace=workspace)
+        self.fields["company"].queryset = Company.objects.filter(workspace=workspace)
+        self.fields["owner"].queryset = selectors.workspace_people(workspace)
+        self.fields["stage"].choices = [("", _("Any stage")), *Contact.Stage.choices]
+        self.fields["source"].choices = [("", _("Any source")), *Contact.Source.choices]
+        if not workspace.is_team:
+            del self.fields["stage"]
+        for name in ("tag", "company", "owner"):
+            self.fields[name].empty_label = _("Any")
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+
+    def filters(self) -> dict:
+        """Valid filters only: a bad value is dropped rather than failing the whole list."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = {name: value for name, value in self.cleaned_data.items() if value}
+        return {
+            "q": data.get("q", ""),
+            "tag": data.get("tag"),
+            "stage": data.get("stage", ""),
+            "company": data.get("company"),
+            "owner": data.get("owner"),
+            "source": data.get("source", ""),
+            "overdue": bool(data.get("overdue")),
+            "archived": bool(data.get("archived")),
+            "sort": data.get("sort", ""),
+        }
+
+
+class BulkSelectionForm(forms.Form):
+    ids = forms.ModelMultipleChoiceField(queryset=Contact.objects.none())
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = Contact.objects.filter(workspace=workspace)
+        self.fields["ids"].error_messages["required"] = _("Select at least one contact.")
+
+    @property
+    def contact_ids(self):
+        return [c.pk for c in self.cleaned_data["ids"]]
+
+
+class BulkTagForm(BulkSelectionForm):
+    tag = forms.CharField(label=_("Tag"), max_length=60)
+
+
+class BulkStageForm(BulkSelectionForm):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Contact.Stage.choices)
+
+
+class BulkOwnerForm(BulkSelectionForm):
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, workspace=workspace, **kwargs)
+        self.fields["owner"].queryset = selectors.workspace_people(workspace)
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = ["name", "website", "industry", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.workspace = workspace
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Company.objects.filter(workspace=self.instance.workspace, name__iexact=name)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("This workspace already has a company of that name."))
+        return name

@@ -1,0 +1,224 @@
+import pytest
+from django.urls import reverse
+
+from contacts.models import Company, Contact
+from contacts.services import contacts_refresh_search
+from contacts.tests.factories import CompanyFactory, ContactFactory, TagFactory
+
+
+def url(name, **kwargs):
+    return reverse(f"contacts:{name}", kwargs={"ws": "acme", **kwargs})
+
+
+@pytest.fixture
+def as_alice(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def test_it_lists_the_workspace_contacts_only(as_alice, contact, workspace_b):
+    ContactFactory(workspace=workspace_b, first_name="Zebedee")
+    response = as_alice.get(url("list"))
+    assert response.status_code == 200
+    assert "Ada Lovelace" in response.text
+    assert "Zebedee" not in response.text
+
+
+def test_it_answers_a_live_search_with_the_results_fragment(as_alice, contact, workspace_a):
+    ContactFactory(workspace=workspace_a, first_name="Alan", last_name="Turing")
+    response = as_alice.get(
+        url("list"), {"q": "lovel"}, headers={"HX-Request": "true", "HX-Target": "contact-results"}
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "Ada Lovelace" in response.text
+    assert "Alan Turing" not in response.text
+
+
+def test_it_filters_by_tag_stage_company_owner_and_source(as_alice, workspace_a, alice, bob):
+    tag = TagFactory(workspace=workspace_a, name="python")
+    company = CompanyFactory(workspace=workspace_a)
+    match = ContactFactory(
+        workspace=workspace_a,
+        first_name="Match",
+        stage="engaged",
+        company=company,
+        owner=bob,
+        source="event",
+        tags=[tag],
+    )
+    ContactFactory(workspace=workspace_a, first_name="Other", stage="new", owner=alice)
+    for params in (
+        {"tag": tag.pk},
+        {"stage": "engaged"},
+        {"company": company.pk},
+        {"owner": bob.pk},
+        {"source": "event"},
+    ):
+        page = as_alice.get(url("list"), params).context["page"]
+        assert list(page.object_list) == [match], params
+
+
+def test_it_ignores_a_filter_pointing_at_another_workspace(as_alice, contact, workspace_b):
+    foreign_tag = TagFactory(workspace=workspace_b)
+    response = as_alice.get(url("list"), {"tag": foreign_tag.pk})
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [contact]
+
+
+def test_it_sorts_and_paginates(as_alice, workspace_a):
+    ContactFactory.create_batch(55, workspace=workspace_a)
+    first = as_alice.get(url("list"), {"sort": "-created"}).context["page"]
+    second = as_alice.get(url("list"), {"sort": "-created", "page": 2}).context["page"]
+    assert len(first.object_list) == 50 and len(second.object_list) == 5
+    assert first.object_list[0].created_at >= first.object_list[1].created_at
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_it_lists_in_the_same_number_of_queries_at_any_size(
+    as_alice, workspace_a, alice, django_assert_num_queries, size
+):
+    tags = [TagFactory(workspace=workspace_a) for _ in range(3)]
+    companies = [CompanyFactory(workspace=workspace_a) for _ in range(3)]
+    contacts = [
+        Contact(
+            workspace=workspace_a,
+            first_name=f"P{i}",
+            last_name="Person",
+            owner=alice,
+            company=companies[i % 3],
+        )
+        for i in range(size)
+    ]
+    Contact.objects.bulk_create(contacts)
+    for contact in contacts[:60]:
+        contact.tags.set(tags)
+    contacts_refresh_search(contact_ids=[c.pk for c in contacts])
+    as_alice.get(url("list"))  # warm the session and last-workspace writes
+    with django_assert_num_queries(11):
+        response = as_alice.get(url("list"), {"q": "person"})
+    assert len(response.context["page"].object_list) == min(size, 50)
+
+
+def test_it_creates_a_contact_with_company_and_tags(as_alice, workspace_a, alice):
+    response = as_alice.post(
+        url("create"),
+        {
+            "first_name": "Grace",
+            "last_name": "Hopper",
+            "emails": "grace@navy.test",
+            "company_name": "US Navy",
+            "tag_names": "navy, compilers",
+            "cadence_days": "30",
+            "stage": "new",
+            "owner": alice.pk,
+        },
+    )
+    contact = Contact.objects.get(first_name="Grace")
+    assert response.status_code == 302
+    assert response.url == contact.get_absolute_url()
+    assert contact.company.name == "US Navy"
+    assert sorted(t.name for t in contact.tags.all()) == ["compilers", "navy"]
+    assert contact.cadence_days == 30
+
+
+def test_it_rerenders_an_invalid_form_with_400(as_alice):
+    response = as_alice.post(
+        url("create"), {"first_name": "", "emails": "nope", "cadence_days": 90}
+    )
+    assert response.status_code == 400
+    assert not Contact.objects.exists()
+
+
+def test_it_answers_404_to_an_introducer_of_another_workspace_in_the_form(as_alice, workspace_b):
+    outsider = ContactFactory(workspace=workspace_b)
+    response = as_alice.post(
+        url("create"),
+        {"first_name": "X", "cadence_days": 90, "stage": "new", "introduced_by": outsider.pk},
+    )
+    assert response.status_code == 400
+    assert "introduced_by" in response.context["form"].errors
+
+
+def test_it_edits_a_contact(as_alice, contact, alice):
+    response = as_alice.post(
+        url("edit", pk=contact.pk),
+        {
+            "first_name": "Ada",
+            "last_name": "King",
+            "emails": "ada@example.test",
+            "cadence_days": 180,
+            "stage": "promising",
+            "owner": alice.pk,
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.last_name, contact.stage, contact.cadence_days) == ("King", "promising", 180)
+
+
+def test_it_shows_the_contact_page_with_timeline_and_chain(as_alice, contact, workspace_a):
+    b = ContactFactory(workspace=workspace_a, first_name="Bea", introduced_by=contact)
+    c = ContactFactory(workspace=workspace_a, first_name="Cy", introduced_by=b)
+    response = as_alice.get(url("detail", pk=c.pk))
+    assert response.status_code == 200
+    assert [p.pk for p in response.context["chain"]] == [contact.pk, b.pk, c.pk]
+    page = as_alice.get(url("detail", pk=b.pk)).text
+    assert "Introduced Cy" in page and "Introduced by Ada Lovelace" in page
+
+
+def test_it_archives_restores_and_deletes(as_alice, contact):
+    as_alice.post(url("archive", pk=contact.pk))
+    contact.refresh_from_db()
+    assert contact.archived_at is not None
+    assert contact not in as_alice.get(url("list")).context["page"].object_list
+    assert contact in as_alice.get(url("list"), {"archived": "on"}).context["page"].object_list
+    as_alice.post(url("restore", pk=contact.pk))
+    contact.refresh_from_db()
+    assert contact.archived_at is None
+    assert as_alice.post(url("delete", pk=contact.pk)).status_code == 302
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_it_refuses_get_on_writes(as_alice, contact):
+    assert as_alice.get(url("delete", pk=contact.pk)).status_code == 405
+
+
+def test_it_applies_bulk_actions_to_the_selected_rows(as_alice, workspace_a, contact, bob):
+    other = ContactFactory(workspace=workspace_a)
+    ids = [contact.pk, other.pk]
+    as_alice.post(url("bulk_tag"), {"ids": ids, "tag": "met"})
+    as_alice.post(url("bulk_stage"), {"ids": ids, "stage": "nurturing"})
+    as_alice.post(url("bulk_owner"), {"ids": ids, "owner": bob.pk})
+    for person in (contact, other):
+        person.refresh_from_db()
+        assert [t.name for t in person.tags.all()] == ["met"]
+        assert (person.stage, person.owner) == ("nurturing", bob)
+    as_alice.post(url("bulk_archive"), {"ids": ids})
+    assert Contact.objects.filter(archived_at__isnull=True).count() == 0
+
+
+def test_it_refuses_a_bulk_owner_from_another_workspace(as_alice, contact, charlie):
+    as_alice.post(url("bulk_owner"), {"ids": [contact.pk], "owner": charlie.pk})
+    contact.refresh_from_db()
+    assert contact.owner != charlie
+
+
+def test_it_leaves_other_workspaces_rows_alone_in_bulk(as_alice, workspace_b):
+    outsider = ContactFactory(workspace=workspace_b)
+    as_alice.post(url("bulk_archive"), {"ids": [outsider.pk]})
+    outsider.refresh_from_db()
+    assert outsider.archived_at is None
+
+
+def test_it_manages_companies(as_alice, workspace_a, contact):
+    response = as_alice.post(url("company_create"), {"name": "Babbage & Co"})
+    company = Company.objects.get(name="Babbage & Co")
+    assert response.status_code == 302
+    duplicate = as_alice.post(url("company_create"), {"name": "babbage & co"})
+    assert duplicate.status_code == 400
+    contact.company = company
+    contact.save()
+    assert "Ada Lovelace" in as_alice.get(url("company_detail", pk=company.pk)).text
+    listing = as_alice.get(url("company_list"))
+    assert listing.context["page"].object_list[0].people_count == 1

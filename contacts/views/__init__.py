@@ -1,0 +1,1 @@
+"""Contact pages, one module per area."""

@@ -1,0 +1,237 @@
+"""The contact list (search, filters, bulk actions), the contact page and its forms."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.scoping import get_for_workspace, workspace_view
+from contacts import selectors, services
+from contacts.forms import (
+    BulkOwnerForm,
+    BulkSelectionForm,
+    BulkStageForm,
+    BulkTagForm,
+    ContactFilterForm,
+    ContactForm,
+)
+from contacts.models import Contact
+from contacts.timeline import timeline_for
+
+PAGE_SIZE = 50
+
+
+def filtered_contacts(request):
+    """The list the user is looking at: the same filters drive the page, bulk and export."""
+    form = ContactFilterForm(request.GET or None, workspace=request.workspace)
+    return form, selectors.contact_list(workspace=request.workspace, **form.filters())
+
+
+@workspace_view
+def contact_list(request):
+    form, contacts = filtered_contacts(request)
+    page = Paginator(selectors.contact_list_page_rows(contacts), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter_form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "stages": Contact.Stage.choices,
+        "people": selectors.workspace_people(request.workspace),
+    }
+    if request.htmx and request.htmx.target == "contact-results":
+        return render(request, "contacts/contact_list.html#results", context)
+    return render(request, "contacts/contact_list.html", context)
+
+
+def _contact(request, pk):
+    queryset = Contact.objects.select_related("company", "owner", "introduced_by")
+    return get_for_workspace(queryset, request.workspace, pk=pk)
+
+
+@workspace_view
+def contact_detail(request, pk):
+    contact = _contact(request, pk)
+    chain = services.referral_chain(contact)
+    return render(
+        request,
+        "contacts/contact_detail.html",
+        {
+            "contact": contact,
+            "tags": contact.tags.all(),
+            "chain": list(reversed(chain)),
+            "introduced": contact.introduced.select_related("company").order_by("created_at"),
+            "timeline": timeline_for(contact),
+        },
+    )
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def contact_create(request):
+    form = ContactForm(request.POST or None, workspace=request.workspace)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    contact = services.contact_create(
+                        workspace=request.workspace, **form.service_fields()
+                    )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("%(name)s is added.") % {"name": contact})
+                return redirect(contact)
+        return _form_page(request, form, _("New contact"), status=400)
+    return _form_page(request, form, _("New contact"))
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk):
+    contact = _contact(request, pk)
+    form = ContactForm(request.POST or None, instance=contact, workspace=request.workspace)
+    title = _("Edit %(name)s") % {"name": contact}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    services.contact_update(
+                        contact=contact, by=request.user, **form.service_fields()
+                    )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(contact)
+        return _form_page(request, form, title, status=400)
+    return _form_page(request, form, title)
+
+
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(request, form, title, status=200):
+    return render(
+        request, "contacts/contact_form.html", {"form": form, "page_title": title}, status=status
+    )
+
+
+@require_POST
+@workspace_view
+def contact_archive(request, pk):
+    contact = services.contact_archive(contact=_contact(request, pk))
+    messages.success(
+        request, _("%(name)s is archived. Restore them at any time.") % {"name": contact}
+    )
+    return redirect(contact)
+
+
+@require_POST
+@workspace_view
+def contact_restore(request, pk):
+    contact = services.contact_restore(contact=_contact(request, pk))
+    messages.success(request, _("%(name)s is restored.") % {"name": contact})
+    return redirect(contact)
+
+
+@require_POST
+@workspace_view
+def contact_delete(request, pk):
+    contact = _contact(request, pk)
+    name = str(contact)
+    services.contact_delete(contact=contact)
+    messages.success(request, _("%(name)s is deleted.") % {"name": name})
+    return redirect("contacts:list", ws=request.workspace.slug)
+
+
+# --- bulk actions: one URL each, on the rows ticked in the list ------------------------------
+
+
+def _bulk(request, form_class, apply):
+    form = form_class(request.POST, workspace=request.workspace)
+    back = request.POST.get("next", "")
+    if not back.startswith(f"/w/{request.workspace.slug}/contacts/"):
+        back = f"/w/{request.workspace.slug}/contacts/"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect(back)
+    try:
+        count = apply(form)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(count)d contact changed.", "%(count)d contacts changed.", count)
+        % {"count": count},
+    )
+    return redirect(back)
+
+
+@require_POST
+@workspace_view
+def bulk_tag(request):
+    return _bulk(
+        request,
+        BulkTagForm,
+        lambda form: services.contacts_bulk_tag(
+            workspace=request.workspace,
+            contact_ids=form.contact_ids,
+            tag_name=form.cleaned_data["tag"],
+        ),
+    )
+
+
+@require_POST
+@workspace_view(team=True)
+def bulk_stage(request):
+    return _bulk(
+        request,
+        BulkStageForm,
+        lambda form: services.contacts_bulk_stage(
+            workspace=request.workspace,
+            contact_ids=form.contact_ids,
+            stage=form.cleaned_data["stage"],
+            by=request.user,
+        ),
+    )
+
+
+@require_POST
+@workspace_view
+def bulk_owner(request):
+    return _bulk(
+        request,
+        BulkOwnerForm,
+        lambda form: services.contacts_bulk_owner(
+            workspace=request.workspace,
+            contact_ids=form.contact_ids,
+            owner=form.cleaned_data["owner"],
+        ),
+    )
+
+
+@require_POST
+@workspace_view
+def bulk_archive(request):
+    return _bulk(
+        request,
+        BulkSelectionForm,
+        lambda form: services.contacts_bulk_archive(
+            workspace=request.workspace, contact_ids=form.contact_ids
+        ),
+    )
