@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -33,7 +35,7 @@ def test_a_newcomer_signs_up_creates_a_team_switches_and_logs_out(page):
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in to Infoview")).to_be_visible()
     page.goto("/")
-    expect(page).to_have_url(lambda url: "/accounts/login/" in url)
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
 
 
 def test_the_navigation_works_at_mobile_width_and_by_keyboard(page):
