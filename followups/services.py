@@ -245,3 +245,53 @@ def followup_reopen(*, followup: FollowUp) -> FollowUp:
     followup.save(update_fields=["status", "snoozed_until", "done_at"])
     _reminders_sync(followup)
     return followup
+
+
+# --- sending a follow-up from Infoview ------------------------------------------------------
+
+
+def _sender_address(sender: User) -> str:
+    from email.headerregistry import Address
+    from email.utils import parseaddr
+
+    from django.conf import settings
+
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    display = _("%(name)s via Infoview") % {"name": sender.name or sender.email}
+    return str(Address(display_name=display, addr_spec=address))
+
+
+def followup_send_email(
+    *, followup: FollowUp, sender: User, to: str, subject: str, body: str
+) -> FollowUp:
+    """Send the message through SMTP (plain text and HTML), then record it as done.
+
+    The email goes first: if the SMTP server refuses, nothing is recorded and the user can
+    try again; the Message-ID goes on the follow-up so the timeline points at that email.
+    """
+    from email.utils import make_msgid, parseaddr
+
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+
+    from followups.emails import html_body
+
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "infoview.local"
+    message_id = make_msgid(domain=domain)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=_sender_address(sender),
+        to=[to],
+        reply_to=[sender.email],
+        headers={"Message-ID": message_id},
+    )
+    message.attach_alternative(html_body(body), "text/html")
+    message.send()
+    return followup_done(
+        followup=followup,
+        channel=FollowUp.Channel.EMAIL,
+        message=body,
+        subject=subject,
+        message_id=message_id,
+    )

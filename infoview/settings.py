@@ -275,6 +275,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.invitations_purge_expired",
         "schedule": crontab(minute=17, hour=3),
     },
+    "followups-reminders-dispatch": {
+        "task": "followups.tasks.reminders_dispatch",
+        "schedule": 60.0,
+    },
+    "followups-digests-schedule": {
+        "task": "followups.tasks.digests_schedule",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,240 @@
+"""Reminder emails to users: claimed by the beat, delivered by workers, each exactly once.
+
+The row is the truth (STYLE.md section 7). ``reminders_claim_due`` (beat, every minute) picks
+pending rows whose ``next_attempt_at`` has come, pushes that time one lease ahead and returns
+their ids for the workers; a lost broker message therefore costs one lease, never the
+reminder. ``reminder_deliver`` locks one row (``skip_locked``: whoever holds it is sending it),
+sends, and marks it sent in the same transaction. The one duplicate no design can rule out is a
+crash after the SMTP server accepted and before that commit; the Message-ID is derived from the
+row, so even that duplicate is recognisable as the same message.
+"""
+
+import logging
+import smtplib
+import zoneinfo
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import Membership, User
+from followups.models import FollowUp, Reminder
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "followups.unsubscribe"
+LEASE = timedelta(minutes=5)
+BATCH_SIZE = 50
+
+
+def unsubscribe_token(user: User) -> str:
+    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_user(token: str) -> User:
+    return User.objects.get(pk=signing.loads(token, salt=UNSUBSCRIBE_SALT))
+
+
+def unsubscribe_url(user: User, workspace_slug: str) -> str:
+    path = reverse(
+        "followups:unsubscribe", kwargs={"ws": workspace_slug, "token": unsubscribe_token(user)}
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+# --- the beat's side ------------------------------------------------------------------------
+
+
+def reminders_claim_due(
+    *, now: datetime | None = None, limit: int = 10_000, lease: timedelta = LEASE
+) -> list[int]:
+    """Claim due rows for delivery; rows whose message is lost come back after ``lease``."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(state=Reminder.State.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Reminder.objects.filter(pk__in=ids).update(next_attempt_at=now + lease)
+    return ids
+
+
+def batches(ids: list[int], size: int = BATCH_SIZE) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+DIGEST_SQL = """
+INSERT INTO followups_reminder
+    (user_id, kind, due_at, local_date, state, next_attempt_at, attempts, last_error,
+     message_id, reason, created_at)
+SELECT u.id, 'digest',
+       (((%(now)s AT TIME ZONE u.time_zone)::date + time '08:00') AT TIME ZONE u.time_zone),
+       (%(now)s AT TIME ZONE u.time_zone)::date, 'pending', %(now)s, 0, '', '', '', %(now)s
+FROM accounts_user u
+WHERE u.is_active
+  AND u.reminder_preference <> 'off'
+  AND (%(now)s AT TIME ZONE u.time_zone)::time >= time '08:00'
+ON CONFLICT DO NOTHING
+"""
+
+
+def digests_schedule(*, now: datetime | None = None) -> int:
+    """Write today's digest row for every user past 08:00 local who has none yet.
+
+    One statement for all users; the unique (user, local date) index makes it exactly once
+    per local day, whatever the DST change or however often the beat runs.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(DIGEST_SQL, {"now": now or timezone.now()})
+        return cursor.rowcount
+
+
+# --- the worker's side ----------------------------------------------------------------------
+
+
+class Undeliverable(Exception):
+    """A reason not to send (user turned reminders off, contact archived...)."""
+
+
+def _member_slugs(user: User) -> list[str]:
+    return list(
+        Membership.objects.filter(user=user)
+        .order_by("workspace__name")
+        .values_list("workspace__slug", flat=True)
+    )
+
+
+def _check_thank_you(reminder: Reminder) -> FollowUp:
+    user = reminder.user
+    followup = reminder.followup
+    if user.reminder_preference != User.ReminderPreference.IMMEDIATE:
+        raise Undeliverable(f"preference {user.reminder_preference}")
+    if followup is None or not followup.is_pending:
+        raise Undeliverable("closed")
+    if followup.contact.archived_at is not None:
+        raise Undeliverable("contact archived")
+    if followup.owner_id != user.pk:
+        raise Undeliverable("reassigned")
+    if followup.effective_due_at != reminder.due_at:
+        raise Undeliverable("rescheduled")
+    if not Membership.objects.filter(user=user, workspace_id=followup.workspace_id).exists():
+        raise Undeliverable("not a member")
+    return followup
+
+
+def _digest_followups(reminder: Reminder) -> list[FollowUp]:
+    from followups.selectors import followups_for_feed
+
+    user = reminder.user
+    if user.reminder_preference == User.ReminderPreference.OFF:
+        raise Undeliverable("preference off")
+    # Everything due by the end of that local day (midnight, whatever the DST change).
+    next_day = reminder.local_date + timedelta(days=1)
+    end = datetime.combine(next_day, time(), tzinfo=zoneinfo.ZoneInfo(user.time_zone))
+    rows = [f for f in followups_for_feed(user=user) if f.effective_due_at < end]
+    if not rows:
+        raise Undeliverable("nothing due")
+    return rows
+
+
+def _message(reminder: Reminder) -> EmailMultiAlternatives:
+    user = reminder.user
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "infoview.local"
+    if reminder.kind == Reminder.Kind.THANK_YOU:
+        followup = _check_thank_you(reminder)
+        slug = followup.workspace.slug
+        context = {"followup": followup, "contact": followup.contact}
+        template = "followups/email/thank_you_reminder"
+    else:
+        rows = _digest_followups(reminder)
+        slugs = _member_slugs(user)
+        slug = rows[0].workspace.slug if rows else slugs[0]
+        context = {"followups": rows, "local_date": reminder.local_date}
+        template = "followups/email/digest"
+    url = unsubscribe_url(user, slug)
+    context.update(user=user, unsubscribe_url=url, site_url=settings.SITE_URL)
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(user.time_zone):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[user.email],
+        headers={
+            # Derived from the row: a redelivered duplicate is the same message to a client.
+            "Message-ID": f"<reminder-{reminder.pk}@{domain}>",
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def reminder_deliver(*, reminder_id: int, mail_connection) -> bool:
+    """Send one reminder unless it is sent, cancelled or being sent; True when this call sent it.
+
+    SMTP errors are recorded on the row and raised again for the task to retry with backoff.
+    """
+    failure = None
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user", "followup__contact", "followup__workspace")
+            .filter(pk=reminder_id, state=Reminder.State.PENDING)
+            .first()
+        )
+        if reminder is None:
+            return False
+        try:
+            message = _message(reminder)
+        except Undeliverable as reason:
+            reminder.state = Reminder.State.CANCELLED
+            reminder.reason = str(reason)[:64]
+            reminder.save(update_fields=["state", "reason"])
+            return False
+        try:
+            mail_connection.send_messages([message])
+        except (smtplib.SMTPException, OSError) as error:
+            failure = error
+            reminder.attempts += 1
+            reminder.last_error = f"{type(error).__name__}: {error}"[:1000]
+            # Back off in the database too, so the beat does not hammer a refusing server.
+            backoff = timedelta(seconds=min(600, 5 * 2 ** min(reminder.attempts, 7)))
+            reminder.next_attempt_at = timezone.now() + backoff
+            reminder.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        else:
+            reminder.state = Reminder.State.SENT
+            reminder.sent_at = timezone.now()
+            reminder.message_id = message.extra_headers["Message-ID"]
+            reminder.save(update_fields=["state", "sent_at", "message_id"])
+    if failure is not None:
+        raise failure
+    return True
+
+
+def reminders_deliver(*, reminder_ids: list[int]) -> int:
+    """Deliver a batch over one SMTP connection; returns how many this call sent."""
+    mail_connection = get_connection(fail_silently=False)
+    sent = 0
+    try:
+        for reminder_id in reminder_ids:
+            sent += reminder_deliver(reminder_id=reminder_id, mail_connection=mail_connection)
+    finally:
+        try:
+            mail_connection.close()
+        except (smtplib.SMTPException, OSError):
+            logger.info("Closing the SMTP connection failed", exc_info=True)
+    return sent

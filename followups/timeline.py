@@ -1,0 +1,46 @@
+"""The follow-ups on a contact's timeline (contacts.timeline collects them)."""
+
+from django.utils.translation import gettext as _
+
+from followups.models import FollowUp
+
+
+def entries_for(contact) -> list:
+    """Closed follow-ups (what happened), and the pending ones (what is next); one query."""
+    from contacts.timeline import Entry
+
+    entries = []
+    rows = FollowUp.objects.filter(workspace_id=contact.workspace_id, contact=contact)
+    for followup in rows.select_related("workspace").order_by("-due_at", "-pk"):
+        url = followup.get_absolute_url()
+        if followup.status == FollowUp.Status.DONE:
+            if followup.message_id:
+                title = _("Sent “%(subject)s”") % {
+                    "subject": followup.subject or followup.display_title
+                }
+                body = _("Email, Message-ID %(id)s") % {"id": followup.message_id}
+            else:
+                title = _("Done: %(title)s") % {"title": followup.display_title}
+                body = followup.get_channel_display() if followup.channel else ""
+            entries.append(
+                Entry(at=followup.done_at, kind="followup_done", title=title, body=body, url=url)
+            )
+        elif followup.status == FollowUp.Status.SKIPPED:
+            entries.append(
+                Entry(
+                    at=followup.done_at or followup.due_at,
+                    kind="followup_skipped",
+                    title=_("Skipped: %(title)s") % {"title": followup.display_title},
+                    url=url,
+                )
+            )
+        else:
+            entries.append(
+                Entry(
+                    at=followup.effective_due_at,
+                    kind="followup_due",
+                    title=_("Due: %(title)s") % {"title": followup.display_title},
+                    url=url,
+                )
+            )
+    return entries

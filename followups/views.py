@@ -1,0 +1,275 @@
+"""Pages of the follow-ups app: what is due, one-click actions, drafting and sending."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core import signing
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.scoping import for_workspace, get_for_workspace, workspace_view
+from contacts.models import Contact
+from followups import emails, selectors, services
+from followups.forms import (
+    DoneForm,
+    EmailTemplateForm,
+    FollowUpForm,
+    SendForm,
+    SignatureForm,
+    SnoozeForm,
+)
+from followups.models import EmailTemplate, FollowUp, Signature
+from followups.reminders import unsubscribe_user
+
+logger = logging.getLogger(__name__)
+
+
+def _followup(request, pk):
+    return get_for_workspace(
+        FollowUp.objects.select_related("contact", "interview", "owner"), request.workspace, pk=pk
+    )
+
+
+@workspace_view
+def followup_list(request):
+    """Overdue, due today and this week, in the user's own day."""
+    everyone = request.GET.get("who") == "all" and request.workspace.is_team
+    owner = None if everyone else request.user
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    tomorrow = today + timedelta(days=1)
+    week_end = today + timedelta(days=7)
+    pending = {"workspace": request.workspace, "owner": owner}
+    sections = [
+        ("overdue", _("Overdue"), selectors.followups_pending(**pending, end=today)),
+        (
+            "today",
+            _("Due today"),
+            selectors.followups_pending(**pending, start=today, end=tomorrow),
+        ),
+        (
+            "week",
+            _("This week"),
+            selectors.followups_pending(**pending, start=tomorrow, end=week_end),
+        ),
+    ]
+    return TemplateResponse(
+        request,
+        "followups/followup_list.html",
+        {
+            "sections": [(key, title, list(rows)) for key, title, rows in sections],
+            "everyone": everyone,
+        },
+    )
+
+
+@workspace_view
+def followup_create(request):
+    form = FollowUpForm(
+        request.POST or None,
+        workspace=request.workspace,
+        initial={"contact": request.GET.get("contact")},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            followup = services.followup_create(
+                workspace=request.workspace, owner=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("Follow-up added."))
+            return redirect(followup.get_absolute_url())
+        return TemplateResponse(request, "followups/followup_form.html", {"form": form}, status=400)
+    return TemplateResponse(request, "followups/followup_form.html", {"form": form})
+
+
+def _send_form(request, followup, template_pk=None, data=None):
+    """The draft, pre-filled from a template; a broken template warns instead of failing."""
+    templates = list(for_workspace(EmailTemplate, request.workspace))
+    chosen = next((t for t in templates if str(t.pk) == str(template_pk)), None)
+    if chosen is None:
+        chosen = next((t for t in templates if t.kind == followup.kind), None)
+    draft = emails.Draft(subject=followup.subject, body=followup.message)
+    if chosen is not None and data is None:
+        variables = emails.variables_for(followup=followup, sender=request.user)
+        draft = emails.render_draft(subject=chosen.subject, body=chosen.body, variables=variables)
+    initial = {"to": followup.contact.primary_email, "subject": draft.subject, "body": draft.body}
+    form = SendForm(data, contact=followup.contact, initial=initial)
+    return {"templates": templates, "chosen": chosen, "draft": draft, "send_form": form}
+
+
+@workspace_view
+def followup_detail(request, pk):
+    followup = _followup(request, pk)
+    context = {"followup": followup, "done_form": DoneForm()}
+    if followup.is_pending:
+        context.update(_send_form(request, followup, template_pk=request.GET.get("template")))
+    return TemplateResponse(request, "followups/followup_detail.html", context)
+
+
+@require_POST
+@workspace_view
+def followup_send(request, pk):
+    followup = _followup(request, pk)
+    if not followup.is_pending:
+        return redirect(followup.get_absolute_url())
+    context = {"followup": followup, "done_form": DoneForm()}
+    context.update(_send_form(request, followup, data=request.POST))
+    form = context["send_form"]
+    if not form.is_valid():
+        return TemplateResponse(request, "followups/followup_detail.html", context, status=400)
+    try:
+        services.followup_send_email(followup=followup, sender=request.user, **form.cleaned_data)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Sending follow-up %s failed: %s", followup.pk, error)
+        context["send_error"] = _(
+            "The mail server did not accept the message; nothing was sent. Try again shortly."
+        )
+        return TemplateResponse(request, "followups/followup_detail.html", context, status=503)
+    messages.success(request, _("Sent to %(to)s.") % {"to": form.cleaned_data["to"]})
+    return redirect(followup.contact.get_absolute_url())
+
+
+def _after_action(request, followup):
+    if request.htmx:
+        followup.refresh_from_db()
+        return TemplateResponse(
+            request, "followups/followup_list.html#row", {"followup": followup, "acted": True}
+        )
+    return redirect(
+        request.POST.get("next") or reverse("followups:list", kwargs={"ws": request.workspace.slug})
+    )
+
+
+@require_POST
+@workspace_view
+def followup_done(request, pk):
+    followup = _followup(request, pk)
+    form = DoneForm(request.POST)
+    if request.POST and "channel" in request.POST and not form.is_valid():
+        context = {"followup": followup, "done_form": form}
+        return TemplateResponse(request, "followups/followup_detail.html", context, status=400)
+    fields = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    services.followup_done(followup=followup, **fields)
+    return _after_action(request, followup)
+
+
+@require_POST
+@workspace_view
+def followup_skip(request, pk):
+    followup = _followup(request, pk)
+    services.followup_skip(followup=followup)
+    return _after_action(request, followup)
+
+
+@require_POST
+@workspace_view
+def followup_snooze(request, pk):
+    followup = _followup(request, pk)
+    form = SnoozeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose how long to snooze."), status=400)
+    until = timezone.now() + timedelta(days=form.cleaned_data["days"])
+    services.followup_snooze(followup=followup, until=until)
+    return _after_action(request, followup)
+
+
+@require_POST
+@workspace_view
+def followup_reopen(request, pk):
+    followup = _followup(request, pk)
+    services.followup_reopen(followup=followup)
+    return _after_action(request, followup)
+
+
+@workspace_view
+def contact_followups(request, pk):
+    contact = get_for_workspace(Contact, request.workspace, pk=pk)
+    return TemplateResponse(
+        request,
+        "followups/contact_followups.html",
+        {"contact": contact, "followups": selectors.followups_of_contact(contact=contact)},
+    )
+
+
+# --- templates and signature ----------------------------------------------------------------
+
+
+@workspace_view
+def template_list(request):
+    signature = Signature.objects.filter(user=request.user).first()
+    return TemplateResponse(
+        request,
+        "followups/template_list.html",
+        {
+            "templates": for_workspace(EmailTemplate, request.workspace),
+            "variables": emails.VARIABLES,
+            "signature_form": SignatureForm(instance=signature),
+        },
+    )
+
+
+def _template_form(request, instance=None):
+    form = EmailTemplateForm(request.POST or None, instance=instance, workspace=request.workspace)
+    context = {"form": form, "template": instance, "variables": emails.VARIABLES}
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Template saved."))
+            return redirect("followups:templates", ws=request.workspace.slug)
+        return TemplateResponse(request, "followups/template_form.html", context, status=400)
+    if instance is not None:
+        error = emails.check(instance.subject) or emails.check(instance.body)
+        context["stored_error"] = error
+    return TemplateResponse(request, "followups/template_form.html", context)
+
+
+@workspace_view(admin=True)
+def template_create(request):
+    return _template_form(request)
+
+
+@workspace_view(admin=True)
+def template_edit(request, pk):
+    return _template_form(request, get_for_workspace(EmailTemplate, request.workspace, pk=pk))
+
+
+@require_POST
+@workspace_view
+def signature_save(request):
+    signature = Signature.objects.filter(user=request.user).first() or Signature(user=request.user)
+    form = SignatureForm(request.POST, instance=signature)
+    if not form.is_valid():
+        return HttpResponse(_("The signature could not be saved."), status=400)
+    form.save()
+    messages.success(request, _("Signature saved."))
+    return redirect("followups:templates", ws=request.workspace.slug)
+
+
+# --- one-click unsubscribe from reminder emails ---------------------------------------------
+
+
+@csrf_exempt
+def unsubscribe(request, ws, token):
+    """GET shows the button; POST (the button, or a mail client's RFC 8058 one-click) acts.
+
+    The signed token is the only credential, so this works without logging in; mail clients
+    POST without a CSRF token, hence the exemption (the signature is the protection).
+    """
+    try:
+        user = unsubscribe_user(token)
+    except (signing.BadSignature, User.DoesNotExist):
+        return TemplateResponse(
+            request, "followups/unsubscribe.html", {"invalid": True}, status=404
+        )
+    if request.method == "POST":
+        user.reminder_preference = User.ReminderPreference.OFF
+        user.save(update_fields=["reminder_preference"])
+        return TemplateResponse(request, "followups/unsubscribe.html", {"done": True, "user": user})
+    return TemplateResponse(request, "followups/unsubscribe.html", {"user": user})
