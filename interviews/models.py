@@ -1,4 +1,9 @@
+import zoneinfo
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +60,247 @@ class Interview(models.Model):
 
     def get_absolute_url(self):
         return reverse("interviews:detail", kwargs={"ws": self.workspace.slug, "pk": self.pk})
+
+    OPEN_STATUSES = (Status.PLANNED, Status.SCHEDULED)
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def ends_at(self):
+        if self.starts_at is None:
+            return None
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def planned_start(self):
+        """The start in the zone it was planned in (what the planner typed)."""
+        if self.starts_at is None:
+            return None
+        return self.starts_at.astimezone(zoneinfo.ZoneInfo(self.time_zone))
+
+
+class InterviewText(models.Model):
+    """Free text of one interview that is saved as the user types (conversation view)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="text")
+    # What the user learned about the organisation and the person before the talk.
+    research = models.TextField(_("research"), blank=True)
+    # The running notes typed during the talk; turned into Notes afterwards if the user wishes.
+    scratch = models.TextField(_("notes during the talk"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Text of {self.interview_id}"
+
+
+class Objective(models.Model):
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="objectives")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("objective"), max_length=300)
+    met_at = models.DateTimeField(null=True, blank=True)
+    insight = models.TextField(_("insight"), blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_met(self):
+        return self.met_at is not None
+
+
+class QuestionCategory(models.TextChoices):
+    CAREER_PATH = "career_path", _("Career path")
+    DAY_TO_DAY = "day_to_day", _("Day-to-day work")
+    INDUSTRY_TRENDS = "industry_trends", _("Industry trends")
+    ORGANISATION = "organisation", _("The organisation")
+    ADVICE = "advice", _("Advice")
+    PEOPLE_NEXT = "people_next", _("People to meet next")
+    MOTIVATION = "motivation", _("Motivation")
+    ASPIRATIONS = "aspirations", _("Aspirations")
+    CULTURAL_FIT = "cultural_fit", _("Cultural fit")
+
+
+TEAM_ONLY_CATEGORIES = {
+    QuestionCategory.MOTIVATION,
+    QuestionCategory.ASPIRATIONS,
+    QuestionCategory.CULTURAL_FIT,
+}
+
+
+class Question(models.Model):
+    """A question of the workspace's bank."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    category = models.CharField(_("category"), max_length=20, choices=QuestionCategory)
+    text = models.CharField(_("question"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "text"], name="interviews_question_unique_text"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class InterviewQuestion(models.Model):
+    """A question asked in one interview: picked from the bank or one-off, with its answer."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="questions")
+    source = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="uses"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=QuestionCategory, blank=True)
+    text = models.CharField(_("question"), max_length=300)
+    position = models.PositiveIntegerField(default=0)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class PrepTemplateItem(models.Model):
+    """One line of the workspace's prep checklist template, copied into each new interview."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    text = models.CharField(_("item"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class PrepItem(models.Model):
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="prep_items")
+    text = models.CharField(_("item"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_done(self):
+        return self.done_at is not None
+
+
+class Note(models.Model):
+    class Kind(models.TextChoices):
+        INSIGHT = "insight", _("Insight")
+        ADVICE = "advice", _("Advice")
+        TREND = "trend", _("Industry trend")
+        NEXT_STEP = "next_step", _("Next step")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="notes")
+    objective = models.ForeignKey(
+        Objective,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notes",
+        verbose_name=_("objective"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.INSIGHT)
+    body = models.TextField(_("note"), help_text=_("Markdown"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.body[:40]}"
+
+    @property
+    def html(self):
+        from interviews.markup import render_markdown
+
+        return render_markdown(self.body)
+
+
+class Assessment(models.Model):
+    """A recruiter's light assessment of an informational chat (team workspaces only)."""
+
+    SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="assessment")
+    passion = models.PositiveSmallIntegerField(_("passion"), validators=SCORE)
+    motivation = models.PositiveSmallIntegerField(_("motivation"), validators=SCORE)
+    cultural_fit = models.PositiveSmallIntegerField(_("cultural fit"), validators=SCORE)
+    # Lowercase strings: the talent-pool search matches them with a plain array overlap.
+    skills = ArrayField(
+        models.CharField(max_length=60), verbose_name=_("skills"), default=list, blank=True
+    )
+    consider_for_future = models.BooleanField(_("consider for future roles"), default=False)
+    roles_in_mind = models.TextField(_("roles in mind"), blank=True)
+    availability = models.CharField(_("availability"), max_length=200, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(passion__range=(1, 5))
+                & models.Q(motivation__range=(1, 5))
+                & models.Q(cultural_fit__range=(1, 5)),
+                name="interviews_assessment_scores_1_to_5",
+            )
+        ]
+
+    def __str__(self):
+        return f"Assessment of {self.interview}"
+
+
+class CalendarToken(models.Model):
+    """The secret in a user's private calendar feed URL. Revoking it kills the URL for good."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at=None),
+                name="interviews_one_live_calendar_token",
+            )
+        ]
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("calendar:feed", kwargs={"token": self.token})

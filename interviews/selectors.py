@@ -1,0 +1,109 @@
+"""Reads of the interviews app."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.utils import timezone
+
+from interviews.models import Interview
+
+OPEN = [Interview.Status.PLANNED, Interview.Status.SCHEDULED]
+
+
+def with_readiness(queryset: QuerySet) -> QuerySet:
+    """Each interview with ``prep_total`` and ``prep_done`` (done of total), in one query."""
+    return queryset.annotate(
+        prep_total=Count("prep_items", distinct=True),
+        prep_done=Count("prep_items", filter=Q(prep_items__done_at__isnull=False), distinct=True),
+    )
+
+
+def interviews_list(
+    *,
+    workspace,
+    when: str = "upcoming",
+    status: str = "",
+    owner_id: int | None = None,
+    contact_id: int | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+) -> QuerySet:
+    """Upcoming (open, soonest first, undated last) or past (latest first) interviews."""
+    queryset = Interview.objects.filter(workspace=workspace).select_related(
+        "contact", "contact__company", "owner"
+    )
+    now = timezone.now()
+    if when == "upcoming":
+        queryset = queryset.filter(status__in=OPEN).filter(
+            Q(starts_at__gte=now - timedelta(hours=2)) | Q(starts_at=None)
+        )
+        ordering = [F("starts_at").asc(nulls_last=True), "pk"]
+    elif when == "past":
+        queryset = queryset.filter(
+            Q(starts_at__lt=now - timedelta(hours=2)) | ~Q(status__in=OPEN)
+        ).exclude(starts_at=None, status__in=OPEN)
+        ordering = [F("starts_at").desc(nulls_last=True), "-pk"]
+    else:
+        ordering = [F("starts_at").desc(nulls_last=True), "-pk"]
+    if status:
+        queryset = queryset.filter(status=status)
+    if owner_id:
+        queryset = queryset.filter(owner_id=owner_id)
+    if contact_id:
+        queryset = queryset.filter(contact_id=contact_id)
+    if date_from:
+        queryset = queryset.filter(starts_at__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(starts_at__lt=date_to)
+    return with_readiness(queryset).order_by(*ordering)
+
+
+def interviews_upcoming(*, workspace, owner=None, limit: int = 5) -> list[Interview]:
+    """The next open interviews of the workspace (or of one owner), with readiness."""
+    queryset = interviews_list(workspace=workspace, when="upcoming")
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    return list(queryset[:limit])
+
+
+def _ends_at():
+    return ExpressionWrapper(
+        F("starts_at") + F("duration_minutes") * Value(timedelta(minutes=1)),
+        output_field=DateTimeField(),
+    )
+
+
+def interview_overlaps(
+    *, owner, starts_at: datetime, duration_minutes: int, exclude_pk: int | None = None
+) -> QuerySet:
+    """The owner's other open interviews, in any of their workspaces, that overlap this slot."""
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    queryset = (
+        Interview.objects.filter(
+            owner=owner,
+            status__in=OPEN,
+            workspace__membership__user=owner,
+            starts_at__lt=ends_at,
+        )
+        .annotate(ends=_ends_at())
+        .filter(ends__gt=starts_at)
+        .select_related("contact", "workspace")
+        .order_by("starts_at")
+    )
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset
+
+
+def interviews_for_feed(*, user, since: datetime | None = None) -> QuerySet:
+    """The user's interviews a subscribed calendar should hold: from 30 days ago onwards.
+
+    Cancelled ones stay in the feed (STATUS:CANCELLED) so calendars that already hold them
+    take them out; interviews of workspaces the user has left drop out.
+    """
+    since = since or timezone.now() - timedelta(days=30)
+    return (
+        Interview.objects.filter(owner=user, workspace__membership__user=user, starts_at__gte=since)
+        .select_related("contact", "workspace", "owner")
+        .order_by("starts_at", "pk")
+    )
