@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -227,7 +227,7 @@ def reminder_deliver(*, reminder_id: int, mail_connection) -> bool:
 
 def reminders_deliver(*, reminder_ids: list[int]) -> int:
     """Deliver a batch over one SMTP connection; returns how many this call sent."""
-    mail_connection = get_connection(fail_silently=False)
+    mail_connection = mailers.default
     sent = 0
     try:
         for reminder_id in reminder_ids:

@@ -53,7 +53,9 @@ def followups_pending(
         queryset = queryset.filter(next_at__gte=start)
     if end is not None:
         queryset = queryset.filter(next_at__lt=end)
-    return queryset.select_related("contact", "interview", "owner").order_by("next_at", "pk")
+    return queryset.select_related(
+        "contact__workspace", "workspace", "interview", "owner"
+    ).order_by("next_at", "pk")
 
 
 def followups_of_contact(*, contact) -> QuerySet[FollowUp]:

@@ -1,0 +1,155 @@
+import smtplib
+import zoneinfo
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from followups import reminders, services
+from followups.models import Reminder
+from followups.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def due_thank_you(alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, first_name="Ada")
+    interview = InterviewFactory(
+        contact=contact,
+        owner=alice,
+        status="completed",
+        completed_at=timezone.now() - timedelta(hours=25),
+    )
+    return services.followup_open_thank_you(interview=interview)
+
+
+def _dispatch():
+    ids = reminders.reminders_claim_due()
+    return reminders.reminders_deliver(reminder_ids=ids)
+
+
+def test_it_reminds_of_a_due_thank_you_once_with_an_unsubscribe_link(smtp_server, due_thank_you):
+    assert _dispatch() == 1
+    assert _dispatch() == 0
+
+    [message] = smtp_server.messages
+    assert message["To"] == "alice@example.test"
+    assert message["Subject"] == f"Time to thank {due_thank_you.contact.full_name}"
+    assert message.get_content_type() == "multipart/alternative"
+    unsubscribe = message["List-Unsubscribe"].strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in message.get_body(("plain",)).get_content()
+    reminder = Reminder.objects.get(followup=due_thank_you)
+    assert (reminder.state, reminder.message_id) == ("sent", message["Message-ID"])
+
+
+def test_it_waits_until_the_reminder_is_due(smtp_server, alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    interview = InterviewFactory(
+        contact=contact, owner=alice, status="completed", completed_at=timezone.now()
+    )
+    services.followup_open_thank_you(interview=interview)
+    assert reminders.reminders_claim_due() == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda f: f.contact.__class__.objects.filter(pk=f.contact_id).update(
+            archived_at=timezone.now()
+        ),
+        lambda f: User.objects.filter(pk=f.owner_id).update(reminder_preference="off"),
+        lambda f: User.objects.filter(pk=f.owner_id).update(reminder_preference="digest"),
+        lambda f: services.followup_done(followup=f),
+    ],
+    ids=["archived contact", "reminders off", "digest only", "already done"],
+)
+def test_it_never_sends_what_should_not_be_sent(smtp_server, due_thank_you, change):
+    change(due_thank_you)
+    _dispatch()
+    assert smtp_server.messages == []
+    assert not Reminder.objects.filter(followup=due_thank_you, state="sent").exists()
+
+
+def test_an_erased_contact_takes_its_reminders_with_it(smtp_server, due_thank_you):
+    due_thank_you.contact.delete()
+    _dispatch()
+    assert smtp_server.messages == []
+    assert not Reminder.objects.exists()
+
+
+def test_a_refused_reminder_is_kept_for_later(smtp_server, due_thank_you):
+    smtp_server.refuse_with = "451 4.3.0 Try again later"
+    with pytest.raises(smtplib.SMTPDataError):
+        _dispatch()
+    reminder = Reminder.objects.get(followup=due_thank_you)
+    assert (reminder.state, reminder.attempts) == ("pending", 1)
+    assert reminder.next_attempt_at > timezone.now()
+
+    smtp_server.refuse_with = None
+    Reminder.objects.filter(pk=reminder.pk).update(next_attempt_at=timezone.now())
+    assert _dispatch() == 1
+
+
+def test_the_unsubscribe_link_turns_reminders_off_in_one_click(client, alice):
+    url = urlsplit(reminders.unsubscribe_url(alice, "acme")).path
+
+    assert client.get(url).status_code == 200
+    assert User.objects.get(pk=alice.pk).reminder_preference == "immediate"
+    assert client.post(url).status_code == 200
+    assert User.objects.get(pk=alice.pk).reminder_preference == "off"
+
+
+def test_a_forged_unsubscribe_link_is_refused(client, alice):
+    url = reverse("followups:unsubscribe", kwargs={"ws": "acme", "token": f"{alice.pk}:forged"})
+    assert client.post(url).status_code == 404
+    assert User.objects.get(pk=alice.pk).reminder_preference == "immediate"
+
+
+def test_the_digest_lists_what_is_due_today(smtp_server, alice, workspace_a):
+    london = zoneinfo.ZoneInfo("Europe/London")
+    contact = ContactFactory(workspace=workspace_a, owner=alice, first_name="Bea")
+    FollowUpFactory(contact=contact, owner=alice, title="Send the article", due_at=timezone.now())
+    FollowUpFactory(
+        contact=contact, owner=alice, title="Next month", due_at=timezone.now() + timedelta(days=30)
+    )
+    morning = datetime.combine(timezone.now().astimezone(london).date(), datetime.min.time())
+    now = morning.replace(hour=8, minute=3, tzinfo=london)
+
+    assert reminders.digests_schedule(now=now - timedelta(minutes=5)) == 0
+    created = reminders.digests_schedule(now=now)
+    assert created >= 1
+    assert reminders.digests_schedule(now=now + timedelta(hours=3)) == 0
+    ids = reminders.reminders_claim_due(now=now + timedelta(days=1))
+    reminders.reminders_deliver(reminder_ids=ids)
+
+    [message] = [m for m in smtp_server.messages if m["To"] == "alice@example.test"]
+    text = message.get_body(("plain",)).get_content()
+    assert "Send the article" in text
+    assert "Next month" not in text
+    assert message["List-Unsubscribe"]
+
+
+def test_a_user_with_reminders_off_gets_no_digest(alice):
+    User.objects.update(reminder_preference="off")
+    assert reminders.digests_schedule() == 0
+
+
+def test_the_due_query_uses_the_partial_index(alice, workspace_a):
+    from django.db import connection
+
+    sql, params = (
+        Reminder.objects.filter(state="pending", next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values("pk")[:100]
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "followups_reminder_due_idx" in plan

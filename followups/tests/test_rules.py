@@ -1,0 +1,171 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Contact
+from followups import services
+from followups.models import FollowUp, Reminder
+from followups.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
+from interviews.models import Interview
+
+pytestmark = pytest.mark.django_db
+
+
+def _complete(interview, at):
+    from interviews.services import interview_complete
+
+    return interview_complete(interview=interview, completed_at=at)
+
+
+def test_it_opens_a_thank_you_when_an_interview_completes(alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    interview = InterviewFactory(contact=contact, owner=alice, status=Interview.Status.SCHEDULED)
+    at = timezone.now() - timedelta(minutes=5)
+
+    _complete(interview, at)
+
+    thank_you = FollowUp.objects.get(interview=interview)
+    assert thank_you.kind == FollowUp.Kind.THANK_YOU
+    assert thank_you.due_at == at + timedelta(hours=24)
+    keep_in_touch = FollowUp.objects.get(contact=contact, kind=FollowUp.Kind.KEEP_IN_TOUCH)
+    assert keep_in_touch.due_at == at + timedelta(days=contact.cadence_days)
+
+
+def test_a_done_followup_resets_the_cadence(alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, cadence_days=30)
+    contact.last_interaction_at = timezone.now() - timedelta(days=40)
+    contact.save()
+    keep = services.keep_in_touch_reschedule(contact=contact)
+    assert keep.due_at < timezone.now()
+    update = FollowUpFactory(contact=contact, owner=alice, kind=FollowUp.Kind.UPDATE)
+
+    done_at = timezone.now()
+    services.followup_done(followup=update, at=done_at, channel=FollowUp.Channel.PHONE)
+
+    keep.refresh_from_db()
+    assert keep.due_at == done_at + timedelta(days=30)
+    assert Contact.objects.get(pk=contact.pk).last_interaction_at == done_at
+
+
+def test_doing_the_keep_in_touch_opens_the_next_one(alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, cadence_days=90)
+    keep = services.keep_in_touch_reschedule(contact=contact)
+
+    services.followup_done(followup=keep)
+
+    pending = FollowUp.objects.filter(contact=contact, kind="keep_in_touch", status="open")
+    assert pending.count() == 1
+    assert pending.get().pk != keep.pk
+
+
+def test_snoozing_a_thank_you_moves_its_reminder_and_done_cancels_it(alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    interview = InterviewFactory(
+        contact=contact, owner=alice, status="completed", completed_at=timezone.now()
+    )
+    thank_you = services.followup_open_thank_you(interview=interview)
+    until = timezone.now() + timedelta(days=3)
+
+    services.followup_snooze(followup=thank_you, until=until)
+    states = dict(Reminder.objects.filter(followup=thank_you).values_list("due_at", "state"))
+    assert states == {thank_you.due_at: "cancelled", until: "pending"}
+
+    services.followup_done(followup=thank_you)
+    assert not Reminder.objects.filter(followup=thank_you, state="pending").exists()
+
+
+def test_skipping_a_keep_in_touch_brings_it_back_one_cadence_later(alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, cadence_days=30)
+    keep = services.keep_in_touch_reschedule(contact=contact)
+
+    services.followup_skip(followup=keep)
+
+    following = FollowUp.objects.get(contact=contact, kind="keep_in_touch", status="open")
+    assert following.due_at > timezone.now() + timedelta(days=29)
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def _rows(alice, workspace, n):
+    now = timezone.now()
+    for i in range(n):
+        contact = ContactFactory(workspace=workspace, owner=alice)
+        FollowUpFactory(contact=contact, owner=alice, due_at=now - timedelta(days=2, minutes=i))
+        FollowUpFactory(contact=contact, owner=alice, due_at=now + timedelta(days=3))
+
+
+def test_the_list_shows_overdue_today_and_this_week(client, alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, first_name="Priya")
+    now = timezone.localtime()
+    FollowUpFactory(contact=contact, owner=alice, due_at=now - timedelta(days=3), title="Late one")
+    FollowUpFactory(contact=contact, owner=alice, due_at=now + timedelta(days=4), title="Later")
+    FollowUpFactory(contact=contact, owner=alice, due_at=now + timedelta(days=30), title="Far")
+    client.force_login(alice)
+
+    response = client.get(reverse("followups:list", kwargs={"ws": "acme"}))
+
+    sections = {key: [f.title for f in rows] for key, _t, rows in response.context["sections"]}
+    assert sections["overdue"] == ["Late one"]
+    assert sections["week"] == ["Later"]
+    assert "Far" not in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_list_takes_the_same_queries_at_any_size(
+    client, alice, workspace_a, django_assert_max_num_queries, size
+):
+    _rows(alice, workspace_a, size)
+    client.force_login(alice)
+    url = reverse("followups:list", kwargs={"ws": "acme"})
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert sum(len(rows) for _k, _t, rows in response.context["sections"]) == 2 * size
+
+
+def test_done_skip_and_snooze_are_one_htmx_click(client, alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    rows = [FollowUpFactory(contact=contact, owner=alice) for _ in range(3)]
+    client.force_login(alice)
+    headers = {"HX-Request": "true"}
+
+    for followup, action, data in zip(
+        rows, ["done", "skip", "snooze"], [{}, {}, {"days": 7}], strict=True
+    ):
+        url = reverse(f"followups:{action}", kwargs={"ws": "acme", "pk": followup.pk})
+        response = client.post(url, data, headers=headers)
+        assert response.status_code == 200
+        assert f'id="followup-{followup.pk}"' in response.content.decode()
+        assert "<html" not in response.content.decode()
+
+    assert [FollowUp.objects.get(pk=f.pk).status for f in rows] == ["done", "skipped", "snoozed"]
+
+
+def test_a_bad_snooze_is_a_400(client, alice, workspace_a):
+    followup = FollowUpFactory(contact=ContactFactory(workspace=workspace_a), owner=alice)
+    client.force_login(alice)
+    url = reverse("followups:snooze", kwargs={"ws": "acme", "pk": followup.pk})
+    assert client.post(url, {"days": "forever"}).status_code == 400
+
+
+def test_an_invalid_new_followup_is_a_400(client, alice, workspace_a, workspace_b):
+    outsider = ContactFactory(workspace=workspace_b)
+    client.force_login(alice)
+    url = reverse("followups:create", kwargs={"ws": "acme"})
+    response = client.post(url, {"contact": outsider.pk, "kind": "update", "due_at": "soon"})
+    assert response.status_code == 400
+    assert not FollowUp.objects.filter(contact=outsider).exists()
+
+
+def test_the_timeline_lists_followups(alice, workspace_a):
+    from followups.timeline import entries_for
+
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    done = FollowUpFactory(contact=contact, owner=alice, title="Sent notes")
+    services.followup_done(followup=done, channel="linkedin")
+    entries = entries_for(contact)
+    kinds = sorted(e.kind for e in entries)
+    assert kinds == ["followup_done", "followup_due"]  # the done one, and the next keep-in-touch
