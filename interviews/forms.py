@@ -38,13 +38,19 @@ class InterviewForm(forms.ModelForm):
     new_contact_last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     new_contact_email = forms.EmailField(label=_("Email address"), required=False)
     date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start_time = forms.TimeField(
-        label=_("Starts"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Starts"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end_time = forms.TimeField(
-        label=_("Ends"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Ends"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
     fold = forms.ChoiceField(
@@ -303,10 +309,14 @@ class InterviewFilterForm(forms.Form):
         label=_("Contact"), required=False, queryset=Contact.objects.none()
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, workspace, **kwargs):
