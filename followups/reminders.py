@@ -212,7 +212,8 @@ def reminder_deliver(*, reminder_id: int, mail_connection) -> bool:
             reminder.attempts += 1
             reminder.last_error = f"{type(error).__name__}: {error}"[:1000]
             # Back off in the database too, so the beat does not hammer a refusing server.
-            backoff = timedelta(seconds=min(600, 5 * 2 ** min(reminder.attempts, 7)))
+            base = settings.FOLLOWUPS_RETRY_BACKOFF_SECONDS
+            backoff = timedelta(seconds=min(600, base * 2 ** min(reminder.attempts, 7)))
             reminder.next_attempt_at = timezone.now() + backoff
             reminder.save(update_fields=["attempts", "last_error", "next_attempt_at"])
         else:

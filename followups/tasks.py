@@ -3,6 +3,7 @@
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 
 from followups import reminders
@@ -14,7 +15,7 @@ RETRYABLE = (smtplib.SMTPException, OSError, DatabaseError)
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=RETRYABLE,
-    retry_backoff=5,
+    retry_backoff=settings.FOLLOWUPS_RETRY_BACKOFF_SECONDS,
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=12,

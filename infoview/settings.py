@@ -268,6 +268,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Follow-up reminders: the first retry after an SMTP error waits this long, then doubles.
+FOLLOWUPS_RETRY_BACKOFF_SECONDS = int(env("FOLLOWUPS_RETRY_BACKOFF_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # The one beat schedule. Each entry names a task that decides from the database what is due.
 CELERY_BEAT_SCHEDULE = {
