@@ -52,9 +52,11 @@ def private_redis():
 
 
 @pytest.fixture
-def broker(private_redis):
+def broker(private_redis, monkeypatch):
     process, url = private_redis
     saved = celery_app.conf.broker_url, celery_app.conf.broker_transport_options
+    # Celery prefers the CELERY_BROKER_URL environment variable over its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
     celery_app.conf.broker_url = url
     celery_app.conf.broker_transport_options = {}
     yield process
@@ -62,12 +64,19 @@ def broker(private_redis):
 
 
 @pytest.fixture
-def private_postgres(tmp_path_factory):
+def private_postgres():
     """A PostgreSQL server of the test's own, from the wheel, that the test may stop."""
-    root = tmp_path_factory.mktemp("pg")
+    import uuid
+
+    from django.conf import settings
+
+    # Under var/, not /tmp: pytest's temporary folders are closed to the unprivileged user the
+    # server runs as when the tests run as root.
+    root = Path(settings.VAR_DIR) / "tests" / f"pg-{uuid.uuid4().hex[:8]}"
     port = localdb.ensure_running(root, database="healthz")
     yield root, port
     localdb.stop(root, mode="immediate")
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def test_healthz_is_200_when_database_and_broker_answer(client, db, broker):
