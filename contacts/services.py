@@ -398,3 +398,64 @@ def company_update(*, company: Company, **fields) -> Company:
     company.save()
     contacts_refresh_search(company_id=company.pk)
     return company
+
+
+# --- merging duplicates -----------------------------------------------------------------------
+
+
+def _move_reverse_relations(keep: Contact, other: Contact) -> None:
+    """Point every row of every app that refers to ``other`` at ``keep`` instead.
+
+    Walks the model's reverse relations, so interviews, notes' interviews, follow-ups, stage
+    changes and whatever other apps add later all follow the merge without being named here.
+    """
+    for rel in Contact._meta.related_objects:
+        model = rel.related_model
+        if rel.many_to_many:
+            through = rel.through
+            own = next(f.name for f in through._meta.fields if f.related_model is Contact)
+            far = next(
+                f.name
+                for f in through._meta.fields
+                if f.is_relation and f.name != own and f.related_model is not Contact
+            )
+            already = through.objects.filter(**{own: keep}).values(far)
+            through.objects.filter(**{own: other, f"{far}__in": already}).delete()
+            through.objects.filter(**{own: other}).update(**{own: keep})
+        elif model is Contact and rel.field.name == "introduced_by":
+            Contact.objects.filter(introduced_by=other).exclude(pk=keep.pk).update(
+                introduced_by=keep
+            )
+        elif rel.one_to_many or rel.one_to_one:
+            model._base_manager.filter(**{rel.field.name: other}).update(**{rel.field.name: keep})
+
+
+@transaction.atomic
+def contacts_merge(*, keep: Contact, other: Contact, by: User | None) -> Contact:
+    """Fold ``other`` into ``keep``: every interview, note, follow-up, tag and referral stays."""
+    if keep.pk == other.pk or keep.workspace_id != other.workspace_id:
+        raise ValidationError(_("Choose two different contacts of the same workspace."))
+    keep, other = (
+        Contact.objects.select_for_update().get(pk=keep.pk),
+        Contact.objects.select_for_update().get(pk=other.pk),
+    )
+    keep.tags.add(*other.tags.all())
+    _move_reverse_relations(keep, other)
+    keep.emails = keep.emails + [e for e in other.emails if e not in keep.emails]
+    for name in ("phone", "title", "location", "linkedin_url", "summary", "source", "stage"):
+        if not getattr(keep, name) and getattr(other, name):
+            setattr(keep, name, getattr(other, name))
+    for name in ("company_id", "owner_id"):
+        if getattr(keep, name) is None:
+            setattr(keep, name, getattr(other, name))
+    if keep.introduced_by_id in (None, other.pk):
+        keep.introduced_by_id = (
+            other.introduced_by_id if other.introduced_by_id != keep.pk else None
+        )
+    times = [t for t in (keep.last_interaction_at, other.last_interaction_at) if t]
+    keep.last_interaction_at = max(times) if times else None
+    keep.created_at = min(keep.created_at, other.created_at)
+    other.delete()
+    keep.save()
+    contacts_refresh_search(contact_ids=[keep.pk])
+    return keep

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contacts.views import companies, people
+from contacts.views import companies, duplicates, exports, imports, people
 
 app_name = "contacts"
 
@@ -16,6 +16,17 @@ urlpatterns = [
     path("bulk/stage/", people.bulk_stage, name="bulk_stage"),
     path("bulk/owner/", people.bulk_owner, name="bulk_owner"),
     path("bulk/archive/", people.bulk_archive, name="bulk_archive"),
+    path("export.csv", exports.export_csv, name="export_csv"),
+    path("export.vcf", exports.export_vcard, name="export_vcard"),
+    path("duplicates/", duplicates.duplicates, name="duplicates"),
+    path("merge/", duplicates.merge, name="merge"),
+    path("import/", imports.import_upload, name="import_upload"),
+    path("import/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("import/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),
+    path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/resume/", imports.import_resume, name="import_resume"),
+    path("import/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("import/<int:pk>/errors.csv", imports.import_errors, name="import_errors"),
     path("companies/", companies.company_list, name="company_list"),
     path("companies/new/", companies.company_create, name="company_create"),
     path("companies/<int:pk>/", companies.company_detail, name="company_detail"),

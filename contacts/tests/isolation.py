@@ -34,3 +34,41 @@ register("contacts:company_list")
 register("contacts:company_create")
 register("contacts:company_detail", kwargs=ws_kwargs(pk=_company))
 register("contacts:company_edit", kwargs=ws_kwargs(pk=_company))
+
+
+def _job(world):
+    from contacts.importing import import_upload
+
+    def make(w):
+        return import_upload(
+            workspace=w.workspace,
+            user=w.alice,
+            filename="people.csv",
+            data=b"First name,Last name,Email\nAda,Lovelace,ada@example.test\n",
+        )
+
+    return world.once("job", make).pk
+
+
+def _pair(world):
+    a = world.once("contact", lambda w: ContactFactory(workspace=w.workspace))
+    b = world.once("other", lambda w: ContactFactory(workspace=w.workspace, emails=a.emails))
+    return {"keep": a.pk, "other": b.pk}
+
+
+register("contacts:export_csv")
+register("contacts:export_vcard")
+register("contacts:duplicates")
+register("contacts:merge", method="post", data=_pair)
+register("contacts:import_upload")
+register("contacts:import_detail", kwargs=ws_kwargs(pk=_job))
+register(
+    "contacts:import_mapping",
+    kwargs=ws_kwargs(pk=_job),
+    method="post",
+    data=lambda w: {"col_0": "first_name", "col_1": "last_name", "col_2": "emails"},
+)
+register("contacts:import_confirm", kwargs=ws_kwargs(pk=_job), method="post")
+register("contacts:import_resume", kwargs=ws_kwargs(pk=_job), method="post")
+register("contacts:import_progress", kwargs=ws_kwargs(pk=_job))
+register("contacts:import_errors", kwargs=ws_kwargs(pk=_job))

@@ -136,8 +136,8 @@ def test_it_answers_404_to_an_introducer_of_another_workspace_in_the_form(as_ali
         url("create"),
         {"first_name": "X", "cadence_days": 90, "stage": "new", "introduced_by": outsider.pk},
     )
-    assert response.status_code == 400
-    assert "introduced_by" in response.context["form"].errors
+    assert response.status_code == 404
+    assert not Contact.objects.filter(first_name="X").exists()
 
 
 def test_it_edits_a_contact(as_alice, contact, alice):
@@ -198,6 +198,14 @@ def test_it_applies_bulk_actions_to_the_selected_rows(as_alice, workspace_a, con
     assert Contact.objects.filter(archived_at__isnull=True).count() == 0
 
 
+def test_it_answers_404_to_another_workspaces_contact_in_bulk(as_alice, contact, workspace_b):
+    outsider = ContactFactory(workspace=workspace_b)
+    response = as_alice.post(url("bulk_archive"), {"ids": [contact.pk, outsider.pk]})
+    assert response.status_code == 404
+    contact.refresh_from_db()
+    assert contact.archived_at is None
+
+
 def test_it_refuses_a_bulk_owner_from_another_workspace(as_alice, contact, charlie):
     as_alice.post(url("bulk_owner"), {"ids": [contact.pk], "owner": charlie.pk})
     contact.refresh_from_db()
@@ -206,7 +214,7 @@ def test_it_refuses_a_bulk_owner_from_another_workspace(as_alice, contact, charl
 
 def test_it_leaves_other_workspaces_rows_alone_in_bulk(as_alice, workspace_b):
     outsider = ContactFactory(workspace=workspace_b)
-    as_alice.post(url("bulk_archive"), {"ids": [outsider.pk]})
+    assert as_alice.post(url("bulk_archive"), {"ids": [outsider.pk]}).status_code == 404
     outsider.refresh_from_db()
     assert outsider.archived_at is None
 

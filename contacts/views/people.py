@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -51,6 +52,20 @@ def contact_list(request):
     return render(request, "contacts/contact_list.html", context)
 
 
+def refuse_foreign_contacts(request, *names):
+    """A contact id of another workspace (or none) in a form field: 404, as in a URL."""
+    ids = set()
+    for name in names:
+        for value in request.POST.getlist(name):
+            if value:
+                try:
+                    ids.add(int(value))
+                except ValueError:
+                    raise Http404("No such contact.") from None
+    if ids and Contact.objects.filter(workspace=request.workspace, pk__in=ids).count() != len(ids):
+        raise Http404("No such contact.")
+
+
 def _contact(request, pk):
     queryset = Contact.objects.select_related("company", "owner", "introduced_by")
     return get_for_workspace(queryset, request.workspace, pk=pk)
@@ -77,6 +92,7 @@ def contact_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def contact_create(request):
     form = ContactForm(request.POST or None, workspace=request.workspace)
+    refuse_foreign_contacts(request, "introduced_by")
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -98,6 +114,7 @@ def contact_create(request):
 def contact_edit(request, pk):
     contact = _contact(request, pk)
     form = ContactForm(request.POST or None, instance=contact, workspace=request.workspace)
+    refuse_foreign_contacts(request, "introduced_by")
     title = _("Edit %(name)s") % {"name": contact}
     if request.method == "POST":
         if form.is_valid():
@@ -161,6 +178,7 @@ def contact_delete(request, pk):
 
 
 def _bulk(request, form_class, apply):
+    refuse_foreign_contacts(request, "ids")
     form = form_class(request.POST, workspace=request.workspace)
     back = request.POST.get("next", "")
     if not back.startswith(f"/w/{request.workspace.slug}/contacts/"):

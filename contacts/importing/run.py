@@ -1,0 +1,373 @@
+"""Planning and applying an import: duplicate matching, previews, batches that commit whole.
+
+Every row is planned the same way for the preview and for the real run: it creates a contact,
+fills the blanks of an existing one ("updated"), matches one with nothing new ("skipped"), or
+is refused with a message. Matching is by email, LinkedIn URL, or name with company, so the
+same file imported twice creates nothing the second time.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts import services
+from contacts.models import Company, Contact, ImportJob, StageChange, Tag
+
+BATCH_SIZE = 500
+FILLABLE = ("phone", "title", "location", "linkedin_url", "summary", "source")
+
+
+@dataclass
+class Known:
+    """What the matcher remembers of one contact."""
+
+    pk: int | None
+    first_name: str
+    last_name: str
+    emails: list[str]
+    company: str
+    values: dict
+    tags: set[str] = field(default_factory=set)
+
+
+class Matcher:
+    """An in-memory index of a workspace's contacts, kept current as rows are applied."""
+
+    def __init__(self, workspace):
+        self.by_email: dict[str, Known] = {}
+        self.by_linkedin: dict[str, Known] = {}
+        self.by_name: dict[tuple[str, str, str], Known] = {}
+        rows = Contact.objects.filter(workspace=workspace).values_list(
+            "pk", "first_name", "last_name", "emails", "company__name", *FILLABLE
+        )
+        tags: dict[int, set[str]] = {}
+        for contact_id, name in Tag.contacts.through.objects.filter(
+            contact__workspace=workspace
+        ).values_list("contact_id", "tag__name"):
+            tags.setdefault(contact_id, set()).add(name.lower())
+        for pk, first, last, emails, company, *values in rows:
+            self.add(
+                Known(
+                    pk=pk,
+                    first_name=first,
+                    last_name=last,
+                    emails=list(emails),
+                    company=company or "",
+                    values=dict(zip(FILLABLE, values, strict=True)),
+                    tags=tags.get(pk, set()),
+                )
+            )
+
+    @staticmethod
+    def _name_key(first, last, company):
+        return (first.strip().lower(), last.strip().lower(), company.strip().lower())
+
+    def add(self, known: Known) -> None:
+        for email in known.emails:
+            self.by_email.setdefault(email.lower(), known)
+        if known.values.get("linkedin_url"):
+            self.by_linkedin.setdefault(known.values["linkedin_url"], known)
+        if known.company:
+            key = self._name_key(known.first_name, known.last_name, known.company)
+            self.by_name.setdefault(key, known)
+
+    def find(self, record: dict) -> Known | None:
+        for email in record.get("emails", []):
+            if email in self.by_email:
+                return self.by_email[email]
+        if record.get("linkedin_url") in self.by_linkedin:
+            return self.by_linkedin[record["linkedin_url"]]
+        if record.get("company"):
+            key = self._name_key(
+                record.get("first_name", ""), record.get("last_name", ""), record["company"]
+            )
+            return self.by_name.get(key)
+        return None
+
+
+@dataclass
+class Plan:
+    action: str  # create / update / skip / error
+    record: dict
+    known: Known | None = None
+    changes: dict = field(default_factory=dict)
+    new_emails: list[str] = field(default_factory=list)
+    new_tags: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+_url = URLValidator(schemes=["http", "https"])
+
+
+def clean_record(record: dict) -> dict:
+    """Tidy one record, raising ValidationError with a message fit for the error report."""
+    record = dict(record)
+    if not record.get("first_name"):
+        if record.get("last_name"):
+            record["first_name"], record["last_name"] = record["last_name"], ""
+        else:
+            raise ValidationError(_("The row has no name."))
+    try:
+        record["emails"] = services.normalise_emails(record.get("emails", []))
+    except ValidationError as error:
+        raise ValidationError(_("Bad email address.")) from error
+    if record.get("linkedin_url"):
+        record["linkedin_url"] = services.normalise_linkedin(record["linkedin_url"])
+        try:
+            _url(record["linkedin_url"])
+        except ValidationError as error:
+            raise ValidationError(_("Bad LinkedIn URL.")) from error
+    limits = {"first_name": 100, "last_name": 100, "phone": 40, "title": 200, "location": 200}
+    for name, limit in limits.items():
+        if len(record.get(name, "")) > limit:
+            raise ValidationError(_("%(field)s is too long.") % {"field": name})
+    record["company"] = record.get("company", "")[:200]
+    return record
+
+
+def plan_row(record: dict, matcher: Matcher) -> Plan:
+    try:
+        record = clean_record(record)
+    except ValidationError as error:
+        return Plan("error", record, message=error.messages[0])
+    known = matcher.find(record)
+    if known is None:
+        return Plan("create", record)
+    changes = {
+        name: record[name] for name in FILLABLE if record.get(name) and not known.values.get(name)
+    }
+    new_emails = [e for e in record["emails"] if e not in known.emails]
+    new_tags = [t for t in record.get("tags", []) if t.lower() not in known.tags]
+    if not known.company and record["company"]:
+        changes["company"] = record["company"]
+    if changes or new_emails or new_tags:
+        return Plan("update", record, known, changes, new_emails, new_tags)
+    return Plan("skip", record, known)
+
+
+def plan_learn(plan: Plan, matcher: Matcher, pk: int | None = None) -> None:
+    """Remember what a planned row will leave in the database, for the rows after it."""
+    record = plan.record
+    if plan.action == "create":
+        matcher.add(
+            Known(
+                pk=pk,
+                first_name=record["first_name"],
+                last_name=record.get("last_name", ""),
+                emails=list(record["emails"]),
+                company=record["company"],
+                values={name: record.get(name, "") for name in FILLABLE},
+                tags={t.lower() for t in record.get("tags", [])},
+            )
+        )
+    elif plan.action == "update":
+        known = plan.known
+        known.emails.extend(plan.new_emails)
+        known.tags.update(t.lower() for t in plan.new_tags)
+        known.values.update({k: v for k, v in plan.changes.items() if k in FILLABLE})
+        known.company = known.company or plan.changes.get("company", "")
+        matcher.add(known)
+
+
+def preview(job: ImportJob, records: list[dict], sample: int = 10) -> dict:
+    """Counts of what the import would do, and its first rows, without writing anything."""
+    matcher = Matcher(job.workspace)
+    counts = {"create": 0, "update": 0, "skip": 0, "error": 0}
+    rows = []
+    for number, record in enumerate(records, start=1):
+        plan = plan_row(record, matcher)
+        counts[plan.action] += 1
+        plan_learn(plan, matcher)
+        if number <= sample:
+            rows.append((number, plan))
+    return {"counts": counts, "rows": rows}
+
+
+# --- the real run ---------------------------------------------------------------------------
+
+
+def _companies(workspace, names: set[str]) -> dict[str, Company]:
+    if not names:
+        return {}
+    wanted = {name.lower(): name for name in names}
+
+    def existing():
+        return {
+            c.lname: c
+            for c in Company.objects.annotate(lname=Lower("name")).filter(
+                workspace=workspace, lname__in=list(wanted)
+            )
+        }
+
+    found = existing()
+    missing = [Company(workspace=workspace, name=wanted[k]) for k in wanted if k not in found]
+    if missing:
+        Company.objects.bulk_create(missing, ignore_conflicts=True)
+        found = existing()
+    return found
+
+
+def _tags(workspace, names: set[str]) -> dict[str, Tag]:
+    if not names:
+        return {}
+    return {t.name.lower(): t for t in services.tags_for_names(workspace=workspace, names=names)}
+
+
+def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher) -> None:
+    """Write one batch's contacts; the caller holds the transaction and the job's lock."""
+    workspace = job.workspace
+    companies = _companies(
+        workspace,
+        {p.record["company"] for _n, p in plans if p.action == "create" and p.record["company"]}
+        | {p.changes["company"] for _n, p in plans if "company" in p.changes},
+    )
+    tags = _tags(
+        workspace,
+        {t for _n, p in plans if p.action == "create" for t in p.record.get("tags", [])}
+        | {t for _n, p in plans for t in p.new_tags},
+    )
+    created: list[tuple[Contact, Plan]] = []
+    for number, plan in plans:
+        if plan.action == "error":
+            job.error_count += 1
+            job.errors.append({"row": number, "message": plan.message, "values": plan.record})
+        elif plan.action == "skip":
+            job.skipped_count += 1
+        elif plan.action == "create":
+            record = plan.record
+            contact = Contact(
+                workspace=workspace,
+                owner=job.created_by,
+                first_name=record["first_name"],
+                last_name=record.get("last_name", ""),
+                emails=record["emails"],
+                company=companies.get(record["company"].lower()),
+                cadence_days=workspace.default_cadence_days,
+                stage=Contact.Stage.NEW if workspace.is_team else "",
+                **{name: record.get(name, "") for name in FILLABLE},
+            )
+            try:
+                contact.full_clean(
+                    exclude=[
+                        "workspace",
+                        "owner",
+                        "company",
+                        "introduced_by",
+                        "search_text",
+                        "search_vector",
+                    ]
+                )
+            except ValidationError as error:
+                job.error_count += 1
+                message = "; ".join(error.messages)
+                job.errors.append({"row": number, "message": message, "values": plan.record})
+                continue
+            created.append((contact, plan))
+    Contact.objects.bulk_create([contact for contact, _plan in created])
+    job.created_count += len(created)
+
+    updated = [plan for _n, plan in plans if plan.action == "update"]
+    existing = Contact.objects.in_bulk([plan.known.pk for plan in updated if plan.known.pk])
+    changed = []
+    for plan in updated:
+        contact = existing.get(plan.known.pk)
+        if contact is None:  # a contact made earlier in this same batch: already complete
+            job.skipped_count += 1
+            continue
+        for name, value in plan.changes.items():
+            if name == "company":
+                contact.company = companies.get(value.lower())
+            else:
+                setattr(contact, name, value)
+        contact.emails = contact.emails + plan.new_emails
+        contact.updated_at = timezone.now()
+        changed.append((contact, plan))
+    if changed:
+        Contact.objects.bulk_update(
+            [c for c, _p in changed], ["emails", "company", *FILLABLE, "updated_at"]
+        )
+    job.updated_count += len(changed)
+
+    through = Contact.tags.through
+    links = [
+        through(contact_id=contact.pk, tag_id=tags[name.lower()].pk)
+        for contact, plan in created
+        for name in plan.record.get("tags", [])
+    ] + [
+        through(contact_id=contact.pk, tag_id=tags[name.lower()].pk)
+        for contact, plan in changed
+        for name in plan.new_tags
+    ]
+    through.objects.bulk_create(links, ignore_conflicts=True)
+    if workspace.is_team:
+        StageChange.objects.bulk_create(
+            StageChange(
+                workspace=workspace,
+                contact=contact,
+                to_stage=contact.stage,
+                changed_by=job.created_by,
+                changed_at=contact.created_at,
+            )
+            for contact, _plan in created
+        )
+    services.contacts_refresh_search(
+        contact_ids=[c.pk for c, _p in created] + [c.pk for c, _p in changed]
+    )
+    for contact, plan in created:
+        for known in [matcher.find(plan.record)]:
+            if known is not None and known.pk is None:
+                known.pk = contact.pk
+
+
+def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
+    """Work through the job from its committed offset; each batch commits whole or not at all.
+
+    A worker killed mid-batch leaves the batch unwritten and the offset where it was, so the
+    job can simply be run again; two runs at once take turns on the job's row lock.
+    """
+    job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
+    if job.is_finished:
+        return job
+    from contacts.importing.files import read_records
+
+    records = read_records(job)
+    matcher = Matcher(job.workspace)
+    ImportJob.objects.filter(pk=job.pk, started_at__isnull=True).update(started_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
+        status=ImportJob.Status.RUNNING, total_rows=len(records)
+    )
+    while True:
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update()
+                .select_related("workspace", "created_by")
+                .get(pk=job_id)
+            )
+            start = job.processed_rows
+            if start >= len(records) or job.is_finished:
+                break
+            batch = []
+            for number in range(start + 1, min(start + batch_size, len(records)) + 1):
+                plan = plan_row(records[number - 1], matcher)
+                plan_learn(plan, matcher)
+                batch.append((number, plan))
+            apply_batch(job, batch, matcher)
+            job.processed_rows = start + len(batch)
+            job.save()
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
+        status=ImportJob.Status.DONE, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def import_fail(*, job_id: int, error: Exception) -> None:
+    """An unexpected error: keep the committed batches, say so, and allow running it again."""
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
+        status=ImportJob.Status.FAILED, failure=str(error)[:2000]
+    )
