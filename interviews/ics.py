@@ -1,7 +1,7 @@
 """RFC 5545 output: one interview as a file, a user's private feed, an emailed invitation."""
 
 import zoneinfo
-from datetime import timedelta
+from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
@@ -40,6 +40,18 @@ def _calendar(method: str = "") -> icalendar.Calendar:
     return calendar
 
 
+def _on_clocks(moment, zone):
+    """``moment`` on the clocks of ``zone``, or in UTC when those clocks show it twice.
+
+    RFC 5545 reads a repeated local time (a DST fold) as its first occurrence, so the second
+    one can only be written in UTC.
+    """
+    local = moment.astimezone(zone)
+    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+        return moment.astimezone(UTC)
+    return local
+
+
 def _event(interview: Interview) -> icalendar.Event:
     zone = zoneinfo.ZoneInfo(interview.time_zone)
     event = icalendar.Event()
@@ -51,8 +63,8 @@ def _event(interview: Interview) -> icalendar.Event:
     event.add("status", STATUS[interview.status])
     # Written in the zone the interview was planned in, with its VTIMEZONE, so a calendar
     # keeps the wall-clock time right across a DST change.
-    event.add("dtstart", interview.starts_at.astimezone(zone))
-    event.add("dtend", interview.ends_at.astimezone(zone))
+    event.add("dtstart", _on_clocks(interview.starts_at, zone))
+    event.add("dtend", _on_clocks(interview.ends_at, zone))
     event.add(
         "summary",
         _("Conversation with %(name)s") % {"name": interview.contact.full_name},

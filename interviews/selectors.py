@@ -30,7 +30,7 @@ def interviews_list(
 ) -> QuerySet:
     """Upcoming (open, soonest first, undated last) or past (latest first) interviews."""
     queryset = Interview.objects.filter(workspace=workspace).select_related(
-        "contact", "contact__company", "owner"
+        "contact", "contact__company", "owner", "workspace"
     )
     now = timezone.now()
     if when == "upcoming":

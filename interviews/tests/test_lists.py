@@ -1,0 +1,113 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from interviews import services
+from interviews.selectors import interviews_upcoming
+from interviews.tests.factories import ContactFactory, make_interview
+
+
+def _fill(workspace, owners, count):
+    for index in range(count):
+        owner = owners[index % len(owners)]
+        interview = make_interview(
+            workspace=workspace,
+            owner=owner,
+            contact=ContactFactory(workspace=workspace),
+            starts_in=timedelta(days=index + 1),
+        )
+        services.prep_item_toggle(item=interview.prep_items.first())
+        services.objective_add(interview=interview, text="Learn")
+
+
+@pytest.mark.parametrize("when", ["upcoming", "past", "all"])
+def test_the_list_costs_the_same_at_any_size(client, alice, bob, workspace_a, url, when):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    client.get(url("list"))  # the first visit of a workspace remembers it as the last one
+    filtered = {"when": when, "status": "scheduled", "owner": bob.pk}
+    counts = []
+    for size in (2, 12):
+        _fill(workspace_a, [alice, bob], size)
+        sizes = []
+        for params in ({"when": when}, filtered):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url("list"), params)
+            assert response.status_code == 200
+            sizes.append(len(queries))
+        counts.append(sizes)
+    assert counts[0] == counts[1]
+    assert counts[1][0] <= 8
+
+
+def test_the_upcoming_list_shows_readiness_soonest_first(client, alice, workspace_a, url):
+    later = make_interview(workspace=workspace_a, owner=alice, starts_in=timedelta(days=5))
+    sooner = make_interview(workspace=workspace_a, owner=alice, starts_in=timedelta(days=1))
+    undated = make_interview(workspace=workspace_a, owner=alice, starts_in=None)
+    past = make_interview(workspace=workspace_a, owner=alice, starts_in=-timedelta(days=3))
+    services.prep_item_toggle(item=sooner.prep_items.first())
+    client.force_login(alice)
+    response = client.get(url("list"))
+    shown = list(response.context["interviews"])
+    assert shown == [sooner, later, undated]
+    assert "Ready 1/11" in response.text
+    assert "Ready 0/11" in response.text
+    assert list(client.get(url("list"), {"when": "past"}).context["interviews"]) == [past]
+
+
+def test_the_lists_filter_by_status_owner_contact_and_dates(client, alice, bob, workspace_a, url):
+    mine = make_interview(workspace=workspace_a, owner=alice, starts_in=timedelta(days=1))
+    bobs = make_interview(workspace=workspace_a, owner=bob, starts_in=timedelta(days=3))
+    done = make_interview(workspace=workspace_a, owner=bob, starts_in=-timedelta(days=3))
+    services.interview_complete(interview=done, completed_at=timezone.now())
+    client.force_login(alice)
+
+    def shown(**params):
+        return list(client.get(url("list"), {"when": "all", **params}).context["interviews"])
+
+    assert shown(owner=bob.pk) == [bobs, done]
+    assert shown(status="completed") == [done]
+    assert shown(contact=mine.contact.pk) == [mine]
+    day = timezone.localdate(bobs.starts_at).isoformat()
+    assert shown(date_from=day, date_to=day) == [bobs]
+    assert shown(date_to=timezone.localdate().isoformat()) == [done]
+
+
+def test_a_filter_of_another_workspace_is_refused(client, alice, charlie, workspace_a, url):
+    make_interview(workspace=workspace_a, owner=alice)
+    client.force_login(alice)
+    response = client.get(url("list"), {"owner": charlie.pk})
+    assert response.status_code == 400
+    assert list(response.context["interviews"])  # the page still works, unfiltered
+
+
+def test_other_workspaces_never_show(client, alice, charlie, workspace_b, url):
+    theirs = make_interview(workspace=workspace_b, owner=charlie)
+    client.force_login(alice)
+    response = client.get(url("list"), {"when": "all"})
+    assert theirs not in list(response.context["interviews"])
+
+
+def test_upcoming_selector_for_the_dashboard(alice, bob, workspace_a):
+    make_interview(workspace=workspace_a, owner=bob)
+    mine = make_interview(workspace=workspace_a, owner=alice)
+    [row] = interviews_upcoming(workspace=workspace_a, owner=alice)
+    assert row == mine
+    assert (row.prep_done, row.prep_total) == (0, 11)
+
+
+def test_overlaps_ignore_closed_interviews(alice, workspace_a):
+    from interviews.selectors import interview_overlaps
+
+    start = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    first = make_interview(workspace=workspace_a, owner=alice)
+    first.starts_at = start
+    first.save()
+    assert list(interview_overlaps(owner=alice, starts_at=start, duration_minutes=30)) == [first]
+    after = start + timedelta(minutes=30)
+    assert not interview_overlaps(owner=alice, starts_at=after, duration_minutes=30).exists()
+    services.interview_cancel(interview=first)
+    assert not interview_overlaps(owner=alice, starts_at=start, duration_minutes=30).exists()
