@@ -117,7 +117,8 @@ def tags_for_names(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
     """The workspace's tags of these names (any case), made when missing."""
     wanted: dict[str, str] = {}
     for raw in names:
-        name = raw.strip()[:60]
+        # Commas separate tags in forms, files and exports, so a name never holds one.
+        name = " ".join(raw.replace(",", " ").split())[:60]
         if name:
             wanted.setdefault(name.lower(), name)
     existing = {

@@ -212,7 +212,7 @@ def record_from_row(row: list[str], header: list[str], mapping: dict[str, str]) 
         if not value:
             continue
         if target == "emails":
-            record["emails"].append(value)
+            record["emails"].extend(e for e in re.split(r"[,;\s]+", value) if e)
         elif target == "tags":
             record["tags"].extend(t.strip() for t in re.split(r"[,;]", value) if t.strip())
         elif target == "full_name":
@@ -245,5 +245,10 @@ def read_records(job: ImportJob) -> list[dict]:
 
 def count_rows(text: str, kind: str) -> int:
     if kind == ImportJob.Kind.VCARD:
-        return len(re.findall(r"(?im)^BEGIN:VCARD\s*$", text))
+        from contacts.importing.vcard import count_cards
+
+        cards = count_cards(text)
+        if not cards:
+            raise ImportRefused(_("This file is neither CSV nor vCard."))
+        return cards
     return len(read_table(text, kind)[1])

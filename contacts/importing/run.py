@@ -344,7 +344,7 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
     while True:
         with transaction.atomic():
             job = (
-                ImportJob.objects.select_for_update()
+                ImportJob.objects.select_for_update(of=("self",))
                 .select_related("workspace", "created_by")
                 .get(pk=job_id)
             )

@@ -60,6 +60,10 @@ def _property(line: str) -> tuple[str, dict[str, str], str]:
     return name.split(".")[-1].upper(), parameters, value
 
 
+def count_cards(text: str) -> int:
+    return len(_CARD.findall(text))
+
+
 def parse_vcards(text: str) -> list[dict]:
     cards = _CARD.findall(text)
     if not cards:

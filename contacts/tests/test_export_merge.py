@@ -1,0 +1,170 @@
+"""Export (and its round trip back through the import), duplicates and merge."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts import importing, selectors, services
+from contacts.importing import run
+from contacts.models import Contact, StageChange
+from contacts.tests.factories import CompanyFactory, ContactFactory
+from followups.models import FollowUp
+from interviews.models import Interview
+
+
+def export(client, name, **params):
+    response = client.get(reverse(f"contacts:{name}", kwargs={"ws": "acme"}), params)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def _people(workspace):
+    return sorted(
+        (
+            c.first_name,
+            c.last_name,
+            tuple(c.emails),
+            c.phone,
+            c.title,
+            c.company.name if c.company else "",
+            c.location,
+            c.linkedin_url,
+            c.summary,
+            tuple(sorted(t.name for t in c.tags.all())),
+        )
+        for c in Contact.objects.filter(workspace=workspace)
+    )
+
+
+def _make_people(workspace, alice):
+    tags = services.tags_for_names(workspace=workspace, names=["alumni", "Data science"])
+    services.contact_create(
+        workspace=workspace,
+        owner=alice,
+        first_name="Ada",
+        last_name="Lovelace",
+        emails=["ada@engines.test", "countess@home.test"],
+        phone="+44 20 7946 0000",
+        title='=HYPERLINK("http://evil.test")',
+        company=services.company_for_name(workspace=workspace, name="Analytical; Engines"),
+        location="London, UK",
+        linkedin_url="https://www.linkedin.com/in/ada",
+        summary="Wrote the first program,\nthen poetry.",
+        tags=tags,
+    )
+    services.contact_create(
+        workspace=workspace, owner=alice, first_name="Zoë", last_name="Brontë", summary="@home"
+    )
+
+
+def test_it_escapes_cells_that_spreadsheets_would_run(client, alice, workspace_a):
+    _make_people(workspace_a, alice)
+    client.force_login(alice)
+    text = export(client, "export_csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert "'+44 20 7946 0000" in text
+    assert "'@home" in text
+    assert '"=HYPERLINK' not in text
+
+
+def test_it_exports_the_filtered_list_only(client, alice, workspace_a, contact):
+    ContactFactory(workspace=workspace_a, first_name="Zed", last_name="Other")
+    client.force_login(alice)
+    text = export(client, "export_csv", q="lovelace").decode("utf-8-sig")
+    assert "Lovelace" in text and "Zed" not in text
+    cards = export(client, "export_vcard", q="other").decode()
+    assert cards.count("BEGIN:VCARD") == 1 and "FN:Zed Other" in cards
+
+
+def test_it_round_trips_csv_and_vcard_exports(client, alice, workspace_a, workspace_b, charlie):
+    _make_people(workspace_a, alice)
+    client.force_login(alice)
+    for name, filename in (("export_csv", "export.csv"), ("export_vcard", "export.vcf")):
+        data = export(client, name)
+        Contact.objects.filter(workspace=workspace_b).delete()
+        job = importing.import_upload(
+            workspace=workspace_b, user=charlie, filename=filename, data=data
+        )
+        importing.import_start(job=job)
+        job = run.import_run(job_id=job.pk)
+        assert (job.created_count, job.error_count) == (2, 0), job.errors
+        assert _people(workspace_b) == _people(workspace_a), name
+
+
+def test_it_lists_likely_duplicates(workspace_a, workspace_b):
+    engines = CompanyFactory(workspace=workspace_a, name="Engines")
+    a = ContactFactory(workspace=workspace_a, emails=["same@example.test"])
+    b = ContactFactory(workspace=workspace_a, emails=["other@x.test", "same@example.test"])
+    c = ContactFactory(workspace=workspace_a, linkedin_url="https://www.linkedin.com/in/c")
+    d = ContactFactory(workspace=workspace_a, linkedin_url="https://www.linkedin.com/in/c")
+    e = ContactFactory(
+        workspace=workspace_a, first_name="Jonathan", last_name="Smith", company=engines
+    )
+    f = ContactFactory(
+        workspace=workspace_a, first_name="Jonathon", last_name="Smith", company=engines
+    )
+    ContactFactory(workspace=workspace_a, first_name="Mary", last_name="Jones", company=engines)
+    ContactFactory(workspace=workspace_b, emails=["same@example.test"])
+    pairs = {
+        (x.pk, y.pk): reasons for x, y, reasons in selectors.duplicate_pairs(workspace=workspace_a)
+    }
+    assert pairs == {
+        (a.pk, b.pk): ["email"],
+        (c.pk, d.pk): ["linkedin"],
+        (e.pk, f.pk): ["name"],
+    }
+
+
+def test_it_merges_keeping_everything_of_both(client, alice, workspace_a):
+    keep = ContactFactory(workspace=workspace_a, first_name="Ada", emails=["a@x.test"], phone="")
+    other = ContactFactory(
+        workspace=workspace_a,
+        first_name="Ada",
+        emails=["a@x.test", "b@x.test"],
+        phone="123",
+        last_interaction_at=timezone.now() - timedelta(days=3),
+    )
+    introducer = ContactFactory(workspace=workspace_a)
+    other.introduced_by = introducer
+    other.save()
+    referred = ContactFactory(workspace=workspace_a, introduced_by=other)
+    services.contacts_bulk_tag(workspace=workspace_a, contact_ids=[other.pk], tag_name="met")
+    services.contacts_bulk_tag(
+        workspace=workspace_a, contact_ids=[keep.pk, other.pk], tag_name="both"
+    )
+    services.contact_update(contact=other, by=alice, stage="engaged")
+    Interview.objects.create(workspace=workspace_a, contact=other, owner=alice)
+    Interview.objects.create(workspace=workspace_a, contact=keep, owner=alice)
+    FollowUp.objects.create(
+        workspace=workspace_a, contact=other, kind="advice", due_at=timezone.now()
+    )
+    client.force_login(alice)
+    response = client.post(
+        reverse("contacts:merge", kwargs={"ws": "acme"}), {"keep": keep.pk, "other": other.pk}
+    )
+    assert response.status_code == 302
+    assert not Contact.objects.filter(pk=other.pk).exists()
+    keep.refresh_from_db()
+    assert keep.emails == ["a@x.test", "b@x.test"]
+    assert keep.phone == "123"
+    assert keep.introduced_by == introducer
+    assert keep.last_interaction_at == other.last_interaction_at
+    assert sorted(t.name for t in keep.tags.all()) == ["both", "met"]
+    assert Interview.objects.filter(contact=keep).count() == 2
+    assert FollowUp.objects.filter(contact=keep, kind="advice").count() == 1
+    assert StageChange.objects.filter(contact=keep, to_stage="engaged").exists()
+    referred.refresh_from_db()
+    assert referred.introduced_by == keep
+
+
+def test_it_answers_404_when_merging_with_another_workspaces_contact(
+    client, alice, contact, workspace_b
+):
+    outsider = ContactFactory(workspace=workspace_b)
+    client.force_login(alice)
+    response = client.post(
+        reverse("contacts:merge", kwargs={"ws": "acme"}), {"keep": contact.pk, "other": outsider.pk}
+    )
+    assert response.status_code == 404
+    assert Contact.objects.filter(pk=outsider.pk).exists()
