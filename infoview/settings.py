@@ -287,6 +287,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Contacts: the largest file an import accepts (bytes); bigger uploads are refused unread.
+CONTACTS_IMPORT_MAX_BYTES = int(env("CONTACTS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
