@@ -1,0 +1,152 @@
+"""Speed check for follow-up reminders: ``python -m followups.bench`` (part of ``make bench``).
+
+In a throwaway database it makes 100,000 open follow-ups with their reminder rows (5,000 of
+them due), prints the EXPLAIN of the due queries, then times delivering the 5,000 due reminders
+to a local aiosmtpd through the real delivery path (claim, lock, render, send, mark sent)
+beside plain smtplib sending the same 5,000 messages over one connection.
+"""
+
+import os
+import smtplib
+import sys
+import time
+from datetime import timedelta
+
+import django
+
+OPEN_FOLLOWUPS = 100_000
+DUE = 5_000
+
+
+def _explain(sql, params):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN ANALYZE " + sql, params)
+        return "\n".join("    " + row[0] for row in cursor.fetchall())
+
+
+def _populate():
+    from django.utils import timezone
+
+    from accounts import services as accounts
+    from accounts.models import Workspace
+    from contacts.models import Contact
+    from followups.models import FollowUp, Reminder
+
+    user = accounts.user_signup(email="bench@example.test", name="Bench User", password="x" * 12)
+    workspace = accounts.workspace_create(name="Bench", kind=Workspace.Kind.TEAM, creator=user)
+    contacts = Contact.objects.bulk_create(
+        Contact(workspace=workspace, first_name=f"Person{i}", emails=[f"p{i}@example.test"])
+        for i in range(1000)
+    )
+    now = timezone.now()
+    followups = FollowUp.objects.bulk_create(
+        (
+            FollowUp(
+                workspace=workspace,
+                contact=contacts[i % len(contacts)],
+                owner=user,
+                kind=FollowUp.Kind.THANK_YOU,
+                # The first DUE are due now; the rest spread over the coming year.
+                due_at=now - timedelta(minutes=1) if i < DUE else now + timedelta(minutes=i),
+            )
+            for i in range(OPEN_FOLLOWUPS)
+        ),
+        batch_size=5000,
+    )
+    Reminder.objects.bulk_create(
+        (
+            Reminder(
+                user=user,
+                followup=f,
+                kind=Reminder.Kind.THANK_YOU,
+                due_at=f.due_at,
+                next_attempt_at=f.due_at,
+            )
+            for f in followups
+        ),
+        batch_size=5000,
+    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE followups_followup")
+        cursor.execute("ANALYZE followups_reminder")
+    return user, workspace
+
+
+def _plain_smtplib(port, messages):
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as client:
+        for message in messages:
+            client.send_message(message)
+    return time.perf_counter() - start
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    from followups import reminders, selectors
+    from followups.models import Reminder
+    from infoview.testing.smtp import SMTPTestServer
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    server = SMTPTestServer().start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 10},
+        }
+    }
+    try:
+        started = time.perf_counter()
+        user, workspace = _populate()
+        print(
+            f"made {OPEN_FOLLOWUPS:,} open follow-ups and their reminders "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+
+        claim = (
+            Reminder.objects.filter(state="pending", next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at")
+            .values("pk")[:10_000]
+        )
+        print("\nEXPLAIN ANALYZE of the beat's due-reminder query:")
+        print(_explain(*claim.query.sql_with_params()))
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        overdue = selectors.followups_pending(workspace=workspace, owner=user, end=today)[:100]
+        print("\nEXPLAIN ANALYZE of the 'overdue' list (first page):")
+        print(_explain(*overdue.query.sql_with_params()))
+
+        started = time.perf_counter()
+        ids = reminders.reminders_claim_due()
+        sent = 0
+        for batch in reminders.batches(ids):
+            sent += reminders.reminders_deliver(reminder_ids=batch)
+        infoview_seconds = time.perf_counter() - started
+        assert sent == DUE == len(server.inbox.envelopes), (sent, len(server.inbox.envelopes))
+        messages = server.inbox.messages
+
+        plain_seconds = _plain_smtplib(server.port, messages)
+        print(
+            f"\nInfoview delivered {sent:,} due reminders in {infoview_seconds:.1f} s "
+            f"({sent / infoview_seconds:.0f}/s, one process, batches of {reminders.BATCH_SIZE})"
+        )
+        print(
+            f"plain smtplib sent the same {len(messages):,} messages in {plain_seconds:.1f} s "
+            f"({len(messages) / plain_seconds:.0f}/s, one connection)"
+        )
+        return 0 if infoview_seconds < 60 else 1
+    finally:
+        server.stop()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

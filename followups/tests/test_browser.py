@@ -1,0 +1,43 @@
+import pytest
+from django.urls import reverse
+
+from followups.tests.factories import ContactFactory, InterviewFactory
+from infoview.testing.browser import log_in
+from interviews.models import Interview, Objective
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_complete_draft_send_and_see_it_on_the_timeline(page, smtp_server, alice, workspace_a):
+    contact = ContactFactory(
+        workspace=workspace_a, owner=alice, first_name="Grace", emails=["grace@example.test"]
+    )
+    interview = InterviewFactory(contact=contact, owner=alice, status=Interview.Status.SCHEDULED)
+    Objective.objects.create(
+        workspace=workspace_a,
+        interview=interview,
+        text="Learn how newsrooms hire",
+        insight="Portfolios beat CVs",
+    )
+    log_in(page, alice.email)
+
+    page.goto(interview.get_absolute_url())
+    page.get_by_role("button", name="Mark completed").click()
+    page.wait_for_load_state()
+
+    page.goto(reverse("followups:list", kwargs={"ws": "acme"}))
+    week = page.locator("#section-week")
+    week.get_by_role("link", name="Thank Grace").click()
+
+    body = page.get_by_label("Message")
+    assert "Dear Grace," in body.input_value()
+    assert "- Portfolios beat CVs" in body.input_value()
+    body.fill(body.input_value() + "\nP.S. I have started on the portfolio.")
+    page.get_by_role("button", name="Send email").click()
+    page.wait_for_url(f"**{contact.get_absolute_url()}")
+
+    timeline = page.locator("#timeline")
+    assert "Sent “Thank you for your time, Grace”" in timeline.inner_text()
+    [message] = smtp_server.messages
+    assert message["To"] == "grace@example.test"
+    assert "I have started on the portfolio." in message.get_body(("plain",)).get_content()
