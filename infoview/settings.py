@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "interviews",
     "followups",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("w/<slug:ws>/interviews/", include("interviews.urls")),
     path("w/<slug:ws>/follow-ups/", include("followups.urls")),
     path("w/<slug:ws>/reports/", include("reports.urls")),
+    path("w/<slug:ws>/privacy/", include("privacy.urls")),
     # The private calendar feed is reached by its secret token, outside any workspace.
     path("calendar/", include("interviews.feed_urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,284 @@
+import json
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import InternalError
+
+from accounts.models import Workspace
+from contacts.models import Contact, StageChange
+from followups.models import FollowUp, Reminder
+from interviews.models import Assessment, Interview, InterviewQuestion, Note, Objective
+from privacy import services
+from privacy.models import AuditEvent, AuditLogIsAppendOnly, ContactPrivacy, Suppression
+from privacy.tests.factories import database_hits, plant_contact
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def planted(workspace_a, alice):
+    return plant_contact(workspace=workspace_a, owner=alice, label="a")
+
+
+@pytest.fixture
+def other(workspace_a, alice):
+    return plant_contact(workspace=workspace_a, owner=alice, label="b")
+
+
+class TestCanary:
+    def test_every_planted_string_is_in_the_database_to_begin_with(self, planted):
+        _contact, strings = planted
+        hits = database_hits(strings)
+        assert hits.get("contacts_contact"), hits
+        for string in strings:
+            assert database_hits([string]), f"{string} was never stored"
+
+    def test_anonymising_leaves_none_of_them_anywhere(self, planted, other, alice):
+        contact, strings = planted
+        counts_before = _counts(contact)
+
+        services.contact_anonymise(contact=contact, actor=alice)
+
+        assert database_hits(strings) == {}
+        # The other person is untouched.
+        assert all(database_hits([s]) for s in other[1])
+        # Rows stay (the reports' counts), text goes.
+        contact.refresh_from_db()
+        assert contact.first_name == "Anonymised" and contact.emails == []
+        assert contact.archived_at is not None
+        after = _counts(contact)
+        assert after["interviews"] == counts_before["interviews"] == 2
+        assert after["notes"] == counts_before["notes"] == 1
+        assert after["stage_changes"] == counts_before["stage_changes"]
+        assert after["done_followups"] == counts_before["done_followups"] == 1
+        assert after["pending_followups"] == 0 and after["pending_reminders"] == 0
+        assert after["assessments"] == 0
+        assert Interview.objects.filter(contact=contact, status="completed").count() == 1
+        assert ContactPrivacy.objects.get(contact=contact).anonymised_at is not None
+
+    def test_erasing_leaves_none_of_them_anywhere_and_suppresses_a_reimport(
+        self, planted, other, alice, workspace_a
+    ):
+        contact, strings = planted
+        email, linkedin = contact.emails[0], contact.linkedin_url
+        pk = contact.pk
+
+        services.contact_erase(contact=contact, actor=alice)
+
+        assert database_hits(strings) == {}
+        assert not Contact.objects.filter(pk=pk).exists()
+        assert not Interview.objects.filter(contact_id=pk).exists()
+        assert not FollowUp.objects.filter(contact_id=pk).exists()
+        assert all(database_hits([s]) for s in other[1])
+        assert services.is_suppressed(workspace_a, email=f"  {email.upper()} ")
+        assert services.is_suppressed(workspace_a, linkedin_url=linkedin + "/?trk=x")
+        assert not services.is_suppressed(workspace_a, email=other[0].emails[0])
+        assert Suppression.objects.filter(workspace=workspace_a).count() == 3
+        event = AuditEvent.objects.get(action="deleted")
+        assert (event.object_type, event.object_id, event.actor_id) == (
+            "contacts.contact",
+            pk,
+            alice.pk,
+        )
+
+    def test_suppression_is_per_workspace(self, planted, alice, workspace_b):
+        contact, _strings = planted
+        email = contact.emails[0]
+        services.contact_erase(contact=contact, actor=alice)
+        assert not services.is_suppressed(workspace_b, email=email)
+        assert not services.is_suppressed(workspace_b)
+
+
+def _counts(contact):
+    return {
+        "interviews": Interview.objects.filter(contact=contact).count(),
+        "notes": Note.objects.filter(interview__contact=contact).count(),
+        "stage_changes": StageChange.objects.filter(contact=contact).count(),
+        "done_followups": FollowUp.objects.filter(contact=contact, status="done").count(),
+        "pending_followups": FollowUp.objects.filter(
+            contact=contact, status__in=FollowUp.PENDING_STATUSES
+        ).count(),
+        "pending_reminders": Reminder.objects.filter(
+            followup__contact=contact, state="pending"
+        ).count(),
+        "assessments": Assessment.objects.filter(interview__contact=contact).count(),
+    }
+
+
+class TestSubjectAccessExport:
+    def test_it_holds_every_planted_string_of_the_person_and_none_of_another(self, planted, other):
+        contact, strings = planted
+        export = services.contact_subject_access_export(contact=contact)
+        as_json = json.dumps(export)
+        as_csv = services.subject_access_csv(export)
+        for string in strings:
+            assert string in as_json.lower(), string
+            assert string in as_csv.lower(), string
+        for string in other[1]:
+            assert string not in as_json.lower()
+            assert string not in as_csv.lower()
+
+    def test_it_lists_the_records_by_kind(self, planted):
+        contact, _strings = planted
+        records = services.contact_subject_access_export(contact=contact)["records"]
+        assert len(records["interviews.interview"]) == 2
+        assert len(records["interviews.note"]) == 1
+        assert len(records["interviews.objective"]) == 1
+        # The thank-you, the keep-in-touch and the update that was sent.
+        assert len(records["followups.followup"]) == 3
+
+    def test_the_csv_does_not_let_a_spreadsheet_run_a_formula(self, workspace_a, alice):
+        from contacts.services import contact_create
+
+        contact = contact_create(
+            workspace=workspace_a, owner=alice, first_name="=HYPERLINK(1)", summary="@SUM(A1)"
+        )
+        text = services.subject_access_csv(services.contact_subject_access_export(contact=contact))
+        assert "'=HYPERLINK(1)" in text and "'@SUM(A1)" in text
+
+
+class TestClassification:
+    def test_every_text_field_tied_to_a_contact_is_classified(self):
+        """A new text field on a model tied to contacts must be anonymised or declared kept."""
+        unclassified = {}
+        for model, _lookup in services.related_models():
+            label = model._meta.label_lower
+            if label in services.OWN_MODELS:
+                continue
+            known = services.PERSONAL_FIELDS.get(label, set()) | services.KEPT_FIELDS.get(
+                label, set()
+            )
+            missing = services.text_fields(model) - known
+            if missing:
+                unclassified[label] = sorted(missing)
+        assert unclassified == {}
+
+    def test_the_walk_reaches_the_rows_of_interviews_and_follow_ups(self):
+        labels = {m._meta.label_lower for m, _lookup in services.related_models()}
+        assert {
+            "interviews.note",
+            "interviews.objective",
+            "interviews.interviewquestion",
+            "interviews.assessment",
+            "followups.reminder",
+        } <= labels
+
+
+class TestAuditLog:
+    def test_it_records_ids_only(self, workspace_a, alice, planted):
+        contact, strings = planted
+        event = services.audit_record(
+            workspace=workspace_a, actor=alice, action="viewed", obj=contact
+        )
+        assert (event.object_type, event.object_id) == ("contacts.contact", contact.pk)
+        values = [str(v) for v in AuditEvent.objects.values_list().get(pk=event.pk)]
+        assert not any(s in v.lower() for s in strings for v in values)
+
+    def test_it_records_nothing_in_a_personal_workspace(self, alice, planted):
+        personal = Workspace.objects.get(membership__user=alice, kind="personal")
+        assert (
+            services.audit_record(workspace=personal, actor=alice, action="viewed", obj=alice)
+            is None
+        )
+
+    def test_it_refuses_an_unknown_action(self, workspace_a, alice):
+        with pytest.raises(ValueError):
+            services.audit_record(workspace=workspace_a, actor=alice, action="peeked", obj=alice)
+
+    def test_the_model_refuses_changes_and_deletes(self, workspace_a, alice):
+        event = services.audit_record(
+            workspace=workspace_a, actor=alice, action="viewed", obj=alice
+        )
+        event.action = "deleted"
+        with pytest.raises(AuditLogIsAppendOnly):
+            event.save()
+        with pytest.raises(AuditLogIsAppendOnly):
+            event.delete()
+        with pytest.raises(AuditLogIsAppendOnly):
+            AuditEvent.objects.filter(pk=event.pk).update(action="deleted")
+        with pytest.raises(AuditLogIsAppendOnly):
+            AuditEvent.objects.all().delete()
+
+    def test_the_database_refuses_changes_and_deletes_too(self, workspace_a, alice):
+        event = services.audit_record(
+            workspace=workspace_a, actor=alice, action="viewed", obj=alice
+        )
+        for sql in (
+            "UPDATE privacy_auditevent SET action = 'deleted' WHERE id = %s",
+            "DELETE FROM privacy_auditevent WHERE id = %s",
+        ):
+            with (
+                pytest.raises(InternalError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql, [event.pk])
+        assert AuditEvent.objects.get(pk=event.pk).action == "viewed"
+
+    def test_erasing_a_contact_keeps_its_events(self, workspace_a, alice, planted):
+        contact, _strings = planted
+        services.audit_record(workspace=workspace_a, actor=alice, action="viewed", obj=contact)
+        services.contact_erase(contact=contact, actor=alice)
+        assert list(
+            AuditEvent.objects.filter(object_id=contact.pk).values_list("action", flat=True)
+        ) == ["deleted", "viewed"]
+
+
+class TestLawfulBasisAndNotice:
+    def test_consent_needs_a_date_and_legitimate_interest_drops_it(self, workspace_a, alice):
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        from contacts.services import contact_create
+
+        contact = contact_create(workspace=workspace_a, owner=alice, first_name="Ann")
+        with pytest.raises(ValidationError):
+            services.contact_lawful_basis_set(
+                contact=contact, lawful_basis="consent", consent_at=None, actor=alice
+            )
+        now = timezone.now()
+        privacy = services.contact_lawful_basis_set(
+            contact=contact, lawful_basis="consent", consent_at=now, actor=alice
+        )
+        assert privacy.consent_at == now
+        privacy = services.contact_lawful_basis_set(
+            contact=contact, lawful_basis="legitimate_interest", consent_at=now, actor=alice
+        )
+        assert privacy.consent_at is None
+        assert AuditEvent.objects.filter(action="changed", object_id=contact.pk).count() == 2
+
+    def test_the_notice_goes_in_the_first_email_only(self, workspace_a, alice):
+        from contacts.services import contact_create
+
+        contact = contact_create(workspace=workspace_a, owner=alice, first_name="Ann")
+        assert services.privacy_footer_for(contact) == ""  # no notice link yet
+        services.retention_policy_update(
+            workspace=workspace_a,
+            enabled=True,
+            months=24,
+            privacy_notice_url="https://acme.example/privacy",
+        )
+        first = services.privacy_footer_for(contact)
+        assert "https://acme.example/privacy" in first
+        assert services.privacy_footer_for(contact) == ""
+        assert ContactPrivacy.objects.get(contact=contact).privacy_notice_sent_at
+
+    def test_unmarked_footer_waits_for_the_send(self, workspace_a, alice):
+        from contacts.services import contact_create
+
+        contact = contact_create(workspace=workspace_a, owner=alice, first_name="Ann")
+        services.retention_policy_update(
+            workspace=workspace_a, enabled=True, months=24, privacy_notice_url="https://a.example/p"
+        )
+        assert services.privacy_footer_for(contact, mark_sent=False)
+        assert services.privacy_footer_for(contact, mark_sent=False)
+        assert services.privacy_notice_mark_sent(contact=contact) is True
+        assert services.privacy_notice_mark_sent(contact=contact) is False
+        assert services.privacy_footer_for(contact) == ""
+
+
+def test_answers_of_bank_questions_go_too(planted):
+    contact, _strings = planted
+    services.contact_anonymise(contact=contact)
+    assert not InterviewQuestion.objects.filter(interview__contact=contact).exclude(answer="")
+    assert not Objective.objects.filter(interview__contact=contact).exclude(text="")

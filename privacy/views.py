@@ -1,0 +1,143 @@
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.scoping import get_for_workspace, workspace_view
+from contacts.models import Contact
+from privacy import services
+from privacy.forms import AuditFilterForm, LawfulBasisForm, RetentionPolicyForm
+from privacy.models import AuditEvent
+
+AUDIT_PAGE_SIZE = 50
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view(admin=True, team=True)
+def privacy_settings(request):
+    policy = services.retention_policy_for(request.workspace)
+    form = RetentionPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST":
+        if form.is_valid():
+            services.retention_policy_update(workspace=request.workspace, **form.cleaned_data)
+            messages.success(request, _("Privacy settings saved."))
+            return redirect("privacy:settings", ws=request.workspace.slug)
+        return render(request, "privacy/settings.html", {"form": form}, status=400)
+    return render(request, "privacy/settings.html", {"form": form})
+
+
+@workspace_view(admin=True, team=True)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None, workspace=request.workspace)
+    events = AuditEvent.objects.filter(workspace=request.workspace).order_by("-at", "-pk")
+    status = 200
+    if form.is_bound:
+        events = form.filter(events)
+        status = 200 if form.is_valid() else 400
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(event, form.names.get(event.actor_id)) for event in page.object_list],
+        "query": query.urlencode(),
+    }
+    template = "privacy/audit_log.html#results" if request.htmx else "privacy/audit_log.html"
+    return render(request, template, context, status=status)
+
+
+def _contact(request, pk):
+    return get_for_workspace(Contact.objects.select_related("workspace"), request.workspace, pk=pk)
+
+
+def _panel(request, contact, form=None, status=200):
+    privacy = services.contact_privacy_for(contact)
+    context = {
+        "contact": contact,
+        "privacy": privacy,
+        "form": form or LawfulBasisForm(instance=privacy),
+        "policy": services.retention_policy_for(request.workspace),
+    }
+    return render(request, "privacy/contact_panel.html", context, status=status)
+
+
+@workspace_view(team=True)
+def contact_panel(request, pk):
+    contact = _contact(request, pk)
+    services.audit_record(
+        workspace=request.workspace, actor=request.user, action="viewed", obj=contact
+    )
+    return _panel(request, contact)
+
+
+@require_POST
+@workspace_view(team=True)
+def contact_basis(request, pk):
+    contact = _contact(request, pk)
+    form = LawfulBasisForm(request.POST, instance=services.contact_privacy_for(contact))
+    if not form.is_valid():
+        return _panel(request, contact, form=form, status=400)
+    services.contact_lawful_basis_set(contact=contact, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("Lawful basis saved."))
+    return redirect("privacy:contact", ws=request.workspace.slug, pk=contact.pk)
+
+
+def _export(request, pk):
+    contact = _contact(request, pk)
+    export = services.contact_subject_access_export(contact=contact)
+    services.audit_record(
+        workspace=request.workspace, actor=request.user, action="exported", obj=contact
+    )
+    return contact, export
+
+
+def _download(content, content_type, contact, extension):
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="contact-{contact.pk}-{stamp}.{extension}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@workspace_view(admin=True, team=True)
+def contact_export_json(request, pk):
+    contact, export = _export(request, pk)
+    body = json.dumps(export, indent=2, ensure_ascii=False, default=str)
+    return _download(body, "application/json; charset=utf-8", contact, "json")
+
+
+@workspace_view(admin=True, team=True)
+def contact_export_csv(request, pk):
+    contact, export = _export(request, pk)
+    return _download(services.subject_access_csv(export), "text/csv; charset=utf-8", contact, "csv")
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view(admin=True, team=True)
+def contact_anonymise(request, pk):
+    contact = _contact(request, pk)
+    if request.method == "GET":
+        return render(request, "privacy/contact_anonymise.html", {"contact": contact})
+    services.contact_anonymise(contact=contact, actor=request.user)
+    messages.success(request, _("The contact was anonymised."))
+    return redirect("privacy:contact", ws=request.workspace.slug, pk=contact.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view(admin=True, team=True)
+def contact_erase(request, pk):
+    contact = _contact(request, pk)
+    if request.method == "GET":
+        return render(request, "privacy/contact_erase.html", {"contact": contact})
+    services.contact_erase(contact=contact, actor=request.user)
+    # No name in the message: it would outlive the person in the session.
+    messages.success(request, _("The contact and everything about them were deleted."))
+    return redirect("contacts:list", ws=request.workspace.slug)
