@@ -286,6 +286,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.tasks.digests_schedule",
         "schedule": crontab(minute="*/5"),
     },
+    "privacy-retention-apply": {
+        "task": "privacy.tasks.retention_apply",
+        "schedule": crontab(minute=41, hour=2),
+    },
 }
 
 # Contacts: the largest file an import accepts (bytes); bigger uploads are refused unread.
