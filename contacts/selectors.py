@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -21,28 +21,66 @@ SORTS = {
 }
 
 _WORD = re.compile(r"[\w@.+'-]+", re.UNICODE)
+MAX_WORDS = 6
+
+_SIMILAR_SQL = """
+SELECT q.word, s.word
+FROM unnest(%(words)s::text[]) AS q(word)
+JOIN LATERAL (
+    SELECT w.word FROM contacts_searchword w
+    WHERE w.workspace_id = %(ws)s AND w.word %% q.word AND w.word <> q.word
+    ORDER BY w.word <-> q.word
+    LIMIT 3
+) AS s ON true
+"""
 
 
-def _prefix_tsquery(term: str) -> str:
-    """Every word of the term as a prefix, so a live search matches while the user types."""
+def _words(term: str) -> list[str]:
     words = []
     for word in _WORD.findall(term.lower()):
-        word = word.strip("'.-+")
-        if word:
-            words.append("'" + word.replace("'", "''") + "':*")
-    return " & ".join(words)
+        word = word.strip("'.-+")[:100]
+        if word and word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
 
 
-def contacts_search(queryset: QuerySet, term: str) -> QuerySet:
-    """Full-text search (prefixes of every word) or, for typos, trigram word similarity."""
-    term = " ".join(term.split())[:200]
-    tsquery = _prefix_tsquery(term)
+def _similar_words(workspace_id: int, words: list[str]) -> dict[str, list[str]]:
+    """Words of the workspace that look like the typed ones (typos), by trigram similarity."""
+    candidates = [w for w in words if len(w) >= 3]
+    if not candidates:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SIMILAR_SQL, {"words": candidates, "ws": workspace_id})
+        similar: dict[str, list[str]] = {}
+        for typed, found in cursor.fetchall():
+            similar.setdefault(typed, []).append(found)
+    return similar
+
+
+def _lexeme(word: str, prefix: bool) -> str:
+    return "'" + word.replace("\\", "").replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def search_query(workspace_id: int, term: str) -> str:
+    """A raw tsquery: every typed word as a prefix, or one of the workspace's close words."""
+    words = _words(term)
+    similar = _similar_words(workspace_id, words)
+    parts = []
+    for word in words:
+        options = [_lexeme(word, True)] + [_lexeme(w, False) for w in similar.get(word, [])]
+        parts.append("(" + " | ".join(options) + ")")
+    return " & ".join(parts)
+
+
+def contacts_search(queryset: QuerySet, term: str, workspace_id: int) -> QuerySet:
+    """Full-text search over the contact's document, tolerant of typos, best matches first."""
+    tsquery = search_query(workspace_id, " ".join(term.split())[:200])
     if not tsquery:
         return queryset
-    return queryset.filter(
-        Q(search_vector=SearchQuery(tsquery, search_type="raw", config="simple"))
-        | Q(search_text__trigram_word_similar=term.lower())
-    ).annotate(relevance=TrigramWordSimilarity(term.lower(), "search_text"))
+    query = SearchQuery(tsquery, search_type="raw", config="simple")
+    return queryset.filter(search_vector=query).annotate(
+        relevance=SearchRank(F("search_vector"), query)
+    )
 
 
 def keep_in_touch_due_at():
@@ -79,7 +117,7 @@ def contact_list(
     if overdue:
         contacts = contacts.alias(due_at=keep_in_touch_due_at()).filter(due_at__lt=timezone.now())
     if q.strip():
-        contacts = contacts_search(contacts, q)
+        contacts = contacts_search(contacts, q, workspace.pk)
         if not sort:
             return contacts.order_by("-relevance", "last_name", "first_name", "pk")
     return contacts.order_by(*SORTS.get(sort or "name", SORTS["name"]))

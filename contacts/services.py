@@ -57,14 +57,28 @@ WHERE c.id = doc.id
 """
 
 
+_WORDS_SQL = """
+INSERT INTO contacts_searchword (workspace_id, word)
+SELECT DISTINCT c.workspace_id, left(word, 100)
+FROM contacts_contact c, unnest(tsvector_to_array(c.search_vector)) AS word
+WHERE {where}
+ON CONFLICT DO NOTHING
+"""
+
+
 def contacts_refresh_search(*, contact_ids: Iterable[int] = (), company_id: int | None = None):
-    """Rebuild the search columns of some contacts (or of all the people of a company)."""
+    """Rebuild the search columns of some contacts (or of all the people of a company).
+
+    New words also join the workspace's word list, which the typo search matches against.
+    """
     with connection.cursor() as cursor:
         if company_id is not None:
             cursor.execute(_REFRESH_SQL.format(where="c2.company_id = %s"), [company_id])
+            cursor.execute(_WORDS_SQL.format(where="c.company_id = %s"), [company_id])
         ids = list(contact_ids)
         if ids:
             cursor.execute(_REFRESH_SQL.format(where="c2.id = ANY(%s)"), [ids])
+            cursor.execute(_WORDS_SQL.format(where="c.id = ANY(%s)"), [ids])
 
 
 # --- helpers --------------------------------------------------------------------------------

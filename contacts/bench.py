@@ -1,0 +1,167 @@
+"""Speed of the contact list and of a LinkedIn import at scale: ``python -m contacts.bench``.
+
+Seeds a throw-away workspace with 20,000 contacts (bulk_create), times the searched list page
+through Django's test client (median of N requests per term), then imports a 10,000-row
+LinkedIn export into it, and deletes everything it made. Uses the database of DATABASE_URL.
+Targets (issue 3): list with a search term < 150 ms median; 10,000-row import < 20 s.
+"""
+
+import argparse
+import os
+import random
+import secrets
+import statistics
+import time
+
+FIRST = (
+    "Ada Alan Grace Joan Mary Charles Hedy Katherine Tim Margaret Dorothy Claude Barbara".split()
+)
+FIRST += "Frances Edsger Donald Radia Sophie Linus Guido Yukihiro Anders Bjarne Niklaus".split()
+LAST = (
+    "Lovelace Turing Hopper Clarke Somerville Babbage Lamarr Johnson Berners-Lee Hamilton".split()
+)
+LAST += (
+    "Vaughan Shannon Liskov Allen Dijkstra Knuth Perlman Wilson Torvalds Rossum Matsumoto".split()
+)
+TITLES = ["Engineer", "Designer", "Product manager", "Recruiter", "Data scientist", "Director"]
+INDUSTRIES = ["Software", "Finance", "Health", "Energy", "Education", "Retail"]
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the test client's "testserver" host in
+    settings.DEBUG = False  # no query log: measure what production runs
+
+
+def seed(workspace, owner, count: int, rng: random.Random) -> None:
+    from contacts.models import Company, Contact, Tag
+    from contacts.services import contacts_refresh_search
+
+    companies = Company.objects.bulk_create(
+        Company(
+            workspace=workspace, name=f"{rng.choice(LAST)} {i} Ltd", industry=rng.choice(INDUSTRIES)
+        )
+        for i in range(500)
+    )
+    tags = Tag.objects.bulk_create(
+        Tag(workspace=workspace, name=name)
+        for name in ["alumni", "python", "design", "finance", "mentor", "speaker", "london"]
+    )
+    contacts = Contact.objects.bulk_create(
+        (
+            Contact(
+                workspace=workspace,
+                owner=owner,
+                first_name=rng.choice(FIRST),
+                last_name=rng.choice(LAST),
+                emails=[f"person{i}@example{i % 97}.test"],
+                title=rng.choice(TITLES),
+                company=rng.choice(companies),
+                summary=f"Met at meetup number {i % 250}",
+                stage="new",
+            )
+            for i in range(count)
+        ),
+        batch_size=2000,
+    )
+    through = Contact.tags.through
+    through.objects.bulk_create(
+        (through(contact_id=c.pk, tag_id=rng.choice(tags).pk) for c in contacts[::2]),
+        batch_size=5000,
+    )
+    contacts_refresh_search(contact_ids=[c.pk for c in contacts])
+
+
+def time_list(workspace, user, terms, repeat: int) -> dict[str, float]:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(user)
+    url = reverse("contacts:list", kwargs={"ws": workspace.slug})
+    client.get(url)  # warm up
+    results = {}
+    for term in terms:
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.get(url, {"q": term})
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+        results[term] = (statistics.median(timings), response.context["page"].paginator.count)
+    return results
+
+
+def linkedin_csv(rows: int, rng: random.Random) -> bytes:
+    lines = [
+        "Notes:",
+        '"When exporting your connection data, you may notice that some of the email '
+        'addresses are missing."',
+        "",
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+    ]
+    for i in range(rows):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = f"{first}.{last}.{i}@linked.test".lower() if i % 4 else ""
+        lines.append(
+            f"{first},{last},https://www.linkedin.com/in/{first}-{last}-{i}".lower()
+            + f",{email},{rng.choice(LAST)} {i % 800} Ltd,{rng.choice(TITLES)},01 Mar 2024"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def time_import(workspace, user, rows: int, rng: random.Random) -> tuple[float, object]:
+    from contacts import importing
+    from contacts.importing import run
+
+    data = linkedin_csv(rows, rng)
+    started = time.perf_counter()
+    job = importing.import_upload(
+        workspace=workspace, user=user, filename="Connections.csv", data=data
+    )
+    job.status = job.Status.QUEUED
+    job.save(update_fields=["status"])
+    job = run.import_run(job_id=job.pk)
+    return time.perf_counter() - started, job
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contacts", type=int, default=20_000)
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    _setup()
+    from accounts.models import Membership, User, Workspace
+
+    rng = random.Random(42)
+    suffix = secrets.token_hex(3)
+    user = User.objects.create_user(email=f"bench-{suffix}@example.test", name="Bench")
+    workspace = Workspace.objects.create(name="Bench", slug=f"bench-{suffix}", kind="team")
+    Membership.objects.create(user=user, workspace=workspace, role="admin")
+    try:
+        started = time.perf_counter()
+        seed(workspace, user, args.contacts, rng)
+        print(f"seeded {args.contacts} contacts in {time.perf_counter() - started:.1f} s")
+        terms = ["lovelace", "hopp", "hoper", "python", "engineer meetup", "zzzz"]
+        for term, (median, count) in time_list(workspace, user, terms, args.repeat).items():
+            print(f"list ?q={term!r:20} median {median:6.1f} ms  ({count} matches)")
+        seconds, job = time_import(workspace, user, args.import_rows, rng)
+        print(
+            f"LinkedIn import of {args.import_rows} rows into {args.contacts} contacts: "
+            f"{seconds:.1f} s (created {job.created_count}, updated {job.updated_count}, "
+            f"skipped {job.skipped_count}, errors {job.error_count})"
+        )
+    finally:
+        workspace.delete()
+        user.delete()
+
+
+if __name__ == "__main__":
+    main()
