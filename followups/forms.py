@@ -30,7 +30,9 @@ class FollowUpForm(forms.ModelForm):
 class DoneForm(forms.Form):
     """Marked done after doing it elsewhere (LinkedIn, a call, in person...)."""
 
-    channel = forms.ChoiceField(label=_("How"), choices=FollowUp.Channel.choices)
+    channel = forms.ChoiceField(
+        label=_("How"), choices=[("", "—"), *FollowUp.Channel.choices], required=False
+    )
     message = forms.CharField(label=_("What you said"), widget=forms.Textarea, required=False)
 
 

@@ -152,11 +152,10 @@ def _after_action(request, followup):
 def followup_done(request, pk):
     followup = _followup(request, pk)
     form = DoneForm(request.POST)
-    if request.POST and "channel" in request.POST and not form.is_valid():
+    if not form.is_valid():
         context = {"followup": followup, "done_form": form}
         return TemplateResponse(request, "followups/followup_detail.html", context, status=400)
-    fields = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    services.followup_done(followup=followup, **fields)
+    services.followup_done(followup=followup, **form.cleaned_data)
     return _after_action(request, followup)
 
 

@@ -151,3 +151,12 @@ def test_marking_done_after_sending_elsewhere(client, alice, workspace_a):
     assert response.status_code == 302
     followup.refresh_from_db()
     assert (followup.status, followup.channel) == ("done", "linkedin")
+
+
+def test_an_unknown_channel_is_a_400(client, alice, workspace_a):
+    followup = FollowUpFactory(contact=ContactFactory(workspace=workspace_a), owner=alice)
+    client.force_login(alice)
+    url = reverse("followups:done", kwargs={"ws": "acme", "pk": followup.pk})
+    assert client.post(url, {"channel": "pigeon"}).status_code == 400
+    followup.refresh_from_db()
+    assert followup.status == "open"
