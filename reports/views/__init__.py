@@ -1,9 +1,3 @@
-from django.template.response import TemplateResponse
+from reports.views.dashboard import dashboard
 
-from accounts.scoping import workspace_view
-
-
-@workspace_view
-def dashboard(request):
-    """The workspace home: where recruiters and candidates start each day."""
-    return TemplateResponse(request, "workspaces/home.html", {"workspace": request.workspace})
+__all__ = ["dashboard"]

@@ -1,0 +1,87 @@
+"""Reads of the workspace home: what the current user should look at today."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, QuerySet, Window
+from django.utils import timezone
+
+from accounts.models import User, Workspace
+from contacts.models import Contact
+from contacts.selectors import keep_in_touch_due_at
+from followups.selectors import followups_pending
+from interviews.models import Interview, Note
+from interviews.selectors import with_readiness
+
+LIST_LIMIT = 20
+OPEN = [Interview.Status.PLANNED, Interview.Status.SCHEDULED]
+
+
+def local_midnight(day, tz) -> datetime:
+    return datetime.combine(day, time(), tzinfo=tz)
+
+
+def _mine(queryset: QuerySet, *, workspace: Workspace, user: User, field: str = "owner"):
+    # In a team workspace each member starts from their own work; a personal one is all theirs.
+    if workspace.is_team:
+        return queryset.filter(**{field: user})
+    return queryset
+
+
+def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = None) -> dict:
+    """Everything the home page shows, in a fixed number of queries whatever the data size."""
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    today = timezone.localtime(now, tz).date()
+    today_start = local_midnight(today, tz)
+    tomorrow_start = local_midnight(today + timedelta(days=1), tz)
+    # The rest of this week runs to the end of Sunday, local time.
+    week_end = local_midnight(today + timedelta(days=7 - today.weekday()), tz)
+
+    interviews = list(
+        with_readiness(
+            _mine(Interview.objects.filter(workspace=workspace), workspace=workspace, user=user)
+        )
+        .filter(status__in=OPEN, starts_at__gte=today_start, starts_at__lt=week_end)
+        .select_related("contact", "workspace")
+        .order_by("starts_at", "pk")[: LIST_LIMIT * 2]
+    )
+    followups = list(
+        followups_pending(
+            workspace=workspace,
+            owner=user if workspace.is_team else None,
+            end=tomorrow_start,
+        )[: LIST_LIMIT * 2]
+    )
+    overdue_contacts = list(
+        _mine(
+            Contact.objects.filter(workspace=workspace, archived_at=None),
+            workspace=workspace,
+            user=user,
+        )
+        .alias(keep_in_touch_due=keep_in_touch_due_at())
+        .filter(keep_in_touch_due__lt=now)
+        .annotate(due_at=keep_in_touch_due_at(), total=Window(Count("pk")))
+        .select_related("company")
+        .order_by("due_at", "pk")[:LIST_LIMIT]
+    )
+    insights = list(
+        Note.objects.filter(workspace=workspace, kind=Note.Kind.INSIGHT)
+        .select_related("interview__contact", "interview__workspace", "author")
+        .order_by("-created_at", "-pk")[:5]
+    )
+    counts = Contact.objects.filter(workspace=workspace).aggregate(
+        contacts=Count("pk"),
+    )
+    has_interviews = Interview.objects.filter(workspace=workspace).exists()
+    return {
+        "today_start": today_start,
+        "interviews_today": [i for i in interviews if i.starts_at < tomorrow_start],
+        "interviews_week": [i for i in interviews if i.starts_at >= tomorrow_start],
+        "followups_overdue": [f for f in followups if f.next_at < now],
+        "followups_today": [f for f in followups if f.next_at >= now],
+        "overdue_contacts": overdue_contacts,
+        "overdue_contacts_total": overdue_contacts[0].total if overdue_contacts else 0,
+        "insights": insights,
+        "has_contacts": counts["contacts"] > 0,
+        "has_interviews": has_interviews,
+    }

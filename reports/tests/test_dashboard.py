@@ -1,0 +1,182 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import FollowUp
+from interviews.models import Interview, PrepItem
+from reports.dashboard import dashboard_data
+from reports.tests.factories import (
+    ContactFactory,
+    FollowUpFactory,
+    InterviewFactory,
+    NoteFactory,
+    set_created,
+)
+
+pytestmark = pytest.mark.django_db
+AUCKLAND = ZoneInfo("Pacific/Auckland")
+
+
+def _url(ws):
+    return reverse("workspace_home", kwargs={"ws": ws.slug})
+
+
+def test_it_tells_a_new_workspace_what_to_do_first(client, alice, workspace_a):
+    client.force_login(alice)
+    response = client.get(_url(workspace_a))
+    assert response.status_code == 200
+    assert b"Add your first contact" in response.content
+    assert b"No interviews today." in response.content
+    assert b"no follow-ups due" in response.content
+
+
+def test_it_asks_for_a_first_interview_once_there_are_contacts(client, alice, workspace_a):
+    ContactFactory(workspace=workspace_a, owner=alice)
+    client.force_login(alice)
+    response = client.get(_url(workspace_a))
+    assert b"Plan your first conversation" in response.content
+    assert b"Add your first contact" not in response.content
+
+
+def test_it_splits_today_from_the_rest_of_the_week_at_local_midnight(alice, bob, workspace_a):
+    # Wednesday 11 March 2026, 10:00 in Auckland; the week ends at Monday 16 March 00:00 there.
+    now = datetime(2026, 3, 11, 10, 0, tzinfo=AUCKLAND)
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+
+    def at(*args, **fields):
+        fields.setdefault("status", Interview.Status.SCHEDULED)
+        fields.setdefault("owner", alice)
+        return InterviewFactory(
+            contact=contact, starts_at=datetime(*args, tzinfo=AUCKLAND), **fields
+        )
+
+    at(2026, 3, 10, 23, 59)  # yesterday
+    first = at(2026, 3, 11, 0, 0)  # today, at midnight
+    last_today = at(2026, 3, 11, 23, 59)
+    tomorrow = at(2026, 3, 12, 0, 0)
+    sunday = at(2026, 3, 15, 23, 59)
+    at(2026, 3, 16, 0, 0)  # next week
+    at(2026, 3, 11, 12, 0, status=Interview.Status.CANCELLED)
+    at(2026, 3, 11, 13, 0, owner=bob)  # Bob's, not Alice's
+    PrepItem.objects.create(workspace=workspace_a, interview=first, text="a", done_at=now)
+    PrepItem.objects.create(workspace=workspace_a, interview=first, text="b")
+
+    with timezone.override(AUCKLAND):
+        data = dashboard_data(workspace=workspace_a, user=alice, now=now)
+
+    assert data["interviews_today"] == [first, last_today]
+    assert data["interviews_week"] == [tomorrow, sunday]
+    assert (data["interviews_today"][0].prep_done, data["interviews_today"][0].prep_total) == (1, 2)
+
+
+def test_it_lists_overdue_and_due_today_follow_ups(alice, bob, workspace_a):
+    now = datetime(2026, 3, 11, 10, 0, tzinfo=AUCKLAND)
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+
+    def due(*args, **fields):
+        fields.setdefault("owner", alice)
+        return FollowUpFactory(contact=contact, due_at=datetime(*args, tzinfo=AUCKLAND), **fields)
+
+    overdue = due(2026, 3, 1, 9, 0)
+    due_earlier_today = due(2026, 3, 11, 9, 59)
+    later_today = due(2026, 3, 11, 23, 59)
+    due(2026, 3, 12, 0, 0)  # tomorrow
+    due(2026, 3, 1, 9, 0, status=FollowUp.Status.DONE)
+    due(2026, 3, 1, 9, 0, owner=bob)
+    snoozed = due(
+        2026,
+        3,
+        1,
+        9,
+        0,
+        status=FollowUp.Status.SNOOZED,
+        snoozed_until=datetime(2026, 3, 11, 18, 0, tzinfo=AUCKLAND),
+    )
+
+    with timezone.override(AUCKLAND):
+        data = dashboard_data(workspace=workspace_a, user=alice, now=now)
+
+    assert data["followups_overdue"] == [overdue, due_earlier_today]
+    assert data["followups_today"] == [snoozed, later_today]
+
+
+def test_it_lists_contacts_overdue_for_keeping_in_touch(alice, bob, workspace_a):
+    now = timezone.now()
+    late = ContactFactory(
+        workspace=workspace_a,
+        owner=alice,
+        cadence_days=30,
+        last_interaction_at=now - timedelta(days=31),
+    )
+    ContactFactory(
+        workspace=workspace_a,
+        owner=alice,
+        cadence_days=30,
+        last_interaction_at=now - timedelta(days=29),
+    )
+    never = ContactFactory(workspace=workspace_a, owner=alice, cadence_days=90)
+    set_created(never, now - timedelta(days=100))
+    ContactFactory(
+        workspace=workspace_a,
+        owner=alice,
+        cadence_days=30,
+        last_interaction_at=now - timedelta(days=60),
+        archived_at=now,
+    )
+    ContactFactory(
+        workspace=workspace_a,
+        owner=bob,
+        cadence_days=30,
+        last_interaction_at=now - timedelta(days=60),
+    )
+
+    data = dashboard_data(workspace=workspace_a, user=alice, now=now)
+
+    assert data["overdue_contacts"] == [never, late]
+    assert data["overdue_contacts_total"] == 2
+
+
+def test_it_shows_the_latest_insights_of_the_workspace(client, alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    interview = InterviewFactory(contact=contact, owner=alice, starts_at=timezone.now())
+    NoteFactory(interview=interview, author=alice, body="Fintech hires generalists")
+    NoteFactory(interview=interview, author=alice, body="Next step: call", kind="next_step")
+    client.force_login(alice)
+    response = client.get(_url(workspace_a))
+    assert b"Fintech hires generalists" in response.content
+    assert b"Next step: call" not in response.content
+
+
+def _fill(workspace, owner, n):
+    now = timezone.now()
+    for i in range(n):
+        contact = ContactFactory(
+            workspace=workspace,
+            owner=owner,
+            cadence_days=30,
+            last_interaction_at=now - timedelta(days=40),
+        )
+        interview = InterviewFactory(
+            contact=contact,
+            owner=owner,
+            status=Interview.Status.SCHEDULED,
+            starts_at=now + timedelta(minutes=10 + i),
+        )
+        PrepItem.objects.create(workspace=workspace, interview=interview, text="x")
+        FollowUpFactory(contact=contact, owner=owner, due_at=now - timedelta(hours=i + 1))
+        NoteFactory(interview=interview, author=owner)
+
+
+@pytest.mark.parametrize("size", [1, 15])
+def test_it_renders_in_a_fixed_number_of_queries(
+    client, alice, workspace_a, size, django_assert_num_queries
+):
+    _fill(workspace_a, alice, size)
+    client.force_login(alice)
+    client.get(_url(workspace_a))  # warm the session and the last workspace
+    with django_assert_num_queries(10):
+        response = client.get(_url(workspace_a))
+    assert response.status_code == 200
