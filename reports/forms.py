@@ -1,0 +1,88 @@
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from reports.selectors.base import Period
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 366 * 5
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.name or user.email
+
+
+class ReportFilterForm(forms.Form):
+    """``?start=YYYY-MM-DD&end=YYYY-MM-DD&recruiter=<id>&group=week|month``, all optional."""
+
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    recruiter = MemberChoiceField(
+        label=_("Recruiter"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All recruiters"),
+        error_messages={"invalid_choice": _("That recruiter is not a member of this workspace.")},
+    )
+    group = forms.ChoiceField(
+        label=_("Per"),
+        choices=[("week", _("week")), ("month", _("month"))],
+        required=False,
+    )
+
+    def __init__(self, data, *, workspace, membership, grouped: bool = False):
+        super().__init__(data)
+        self.workspace, self.membership = workspace, membership
+        self.tz = ZoneInfo(workspace.time_zone)
+        people = User.objects.filter(membership__workspace=workspace).order_by("name", "pk")
+        if not membership.is_admin:
+            # Recruiters see their own figures only: the only recruiter they may pick is themselves.
+            people = people.filter(pk=membership.user_id)
+            self.fields["recruiter"].empty_label = None
+        self.fields["recruiter"].queryset = people
+        if not workspace.is_team:
+            del self.fields["recruiter"]
+        if not grouped:
+            del self.fields["group"]
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if select else "form-control form-control-sm"
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        today = timezone.localtime(timezone.now(), self.tz).date()
+        end = data.get("end") or today
+        start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
+        if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+            raise forms.ValidationError(_("Choose dates between 2000 and 2100."))
+        if start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        if (end - start).days >= MAX_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most five years."))
+        data["start"], data["end"] = start, end
+        data["group"] = data.get("group") or "week"
+        return data
+
+    @property
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start"], self.cleaned_data["end"], self.tz)
+
+    @property
+    def recruiter_filter(self) -> User | None:
+        if not self.workspace.is_team:
+            return None
+        if not self.membership.is_admin:
+            return self.membership.user
+        return self.cleaned_data.get("recruiter")

@@ -1,0 +1,352 @@
+"""The pipeline reports of team workspaces. Every figure is aggregated by PostgreSQL."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.utils.translation import gettext as _
+
+from accounts.models import User, Workspace
+from contacts.models import Contact, StageChange
+from followups.models import FollowUp
+from interviews.models import Assessment, Interview
+from reports.selectors.base import (
+    NONE,
+    Chart,
+    EpochSeconds,
+    Median,
+    Period,
+    Report,
+    Table,
+    bucket_label,
+    hours,
+    percent,
+    percent_value,
+    user_label,
+)
+
+TRUNC = {"week": TruncWeek, "month": TruncMonth}
+# The usual path through the pipeline; "not a fit" leaves it and has no conversion.
+PIPELINE = [
+    Contact.Stage.NEW,
+    Contact.Stage.ENGAGED,
+    Contact.Stage.PROMISING,
+    Contact.Stage.NURTURING,
+    Contact.Stage.REFERRED,
+    Contact.Stage.APPLIED,
+    Contact.Stage.HIRED,
+]
+
+
+def conversations_report(
+    *, workspace: Workspace, period: Period, recruiter: User | None, group: str = "week"
+) -> Report:
+    """Completed conversations per recruiter per local week or month."""
+    interviews = Interview.objects.filter(
+        workspace=workspace, status=Interview.Status.COMPLETED, **period.range("starts_at")
+    )
+    if recruiter is not None:
+        interviews = interviews.filter(owner=recruiter)
+    counts = (
+        interviews.annotate(bucket=TRUNC[group]("starts_at", tzinfo=period.tz))
+        .values("bucket", "owner_id", "owner__name", "owner__email")
+        .annotate(n=Count("pk"))
+        .order_by("owner__name", "owner_id", "bucket")
+    )
+    cells, people = {}, {}
+    for row in counts:  # aggregated rows: one per recruiter and period
+        people.setdefault(row["owner_id"], user_label(row["owner__name"], row["owner__email"]))
+        cells[(row["bucket"].astimezone(period.tz).date(), row["owner_id"])] = row["n"]
+    if recruiter is not None:
+        people.setdefault(recruiter.pk, user_label(recruiter.name, recruiter.email))
+    buckets = period.buckets(group)
+    rows = []
+    for day in buckets:
+        values = [cells.get((day, pk), 0) for pk in people]
+        rows.append([bucket_label(day, group), *map(str, values), str(sum(values))])
+    total = [sum(cells.get((d, pk), 0) for d in buckets) for pk in people]
+    rows.append([_("Total"), *map(str, total), str(sum(total))])
+    label = _("Week starting") if group == "week" else _("Month")
+    table = Table(
+        key="conversations",
+        title=_("Conversations per recruiter"),
+        columns=[label, *people.values(), _("All")],
+        rows=rows,
+    )
+    chart = Chart(
+        kind="stacked_bar",
+        title=_("Completed conversations per %(unit)s")
+        % {"unit": _("week") if group == "week" else _("month")},
+        x_labels=[bucket_label(d, group) for d in buckets],
+        series=[(name, [cells.get((d, pk), 0) for d in buckets]) for pk, name in people.items()],
+    )
+    return Report("conversations", _("Conversations"), [table], chart)
+
+
+def stages_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
+    """Contacts by stage now, how many reached each stage in the period, and the conversion."""
+    contacts = Contact.objects.filter(workspace=workspace, archived_at=None).exclude(stage="")
+    changes = StageChange.objects.filter(workspace=workspace, **period.range("changed_at"))
+    created = Contact.objects.filter(workspace=workspace, **period.range("created_at")).exclude(
+        stage=""
+    )
+    if recruiter is not None:
+        contacts = contacts.filter(owner=recruiter)
+        changes = changes.filter(contact__owner=recruiter)
+        created = created.filter(owner=recruiter)
+    now = dict(contacts.values_list("stage").annotate(n=Count("pk")).order_by())
+    reached = dict(
+        changes.values_list("to_stage").annotate(n=Count("contact", distinct=True)).order_by()
+    )
+    # A contact added during the period entered the pipeline then, whatever its first stage.
+    new_in_period = created.aggregate(n=Count("pk"))["n"]
+    reached[Contact.Stage.NEW] = reached.get(Contact.Stage.NEW, 0) + new_in_period
+    rows, conversions = [], []
+    previous = None
+    for stage in [*PIPELINE, Contact.Stage.NOT_A_FIT]:
+        count = reached.get(stage, 0)
+        if previous is None or stage == Contact.Stage.NOT_A_FIT:
+            conversion, value = NONE, None
+        else:
+            conversion = percent(count, reached.get(previous, 0))
+            value = percent_value(count, reached.get(previous, 0))
+        rows.append([str(stage.label), str(now.get(stage, 0)), str(count), conversion])
+        conversions.append(value)
+        previous = stage
+    table = Table(
+        key="stages",
+        title=_("Contacts by stage"),
+        columns=[
+            _("Stage"),
+            _("Contacts now"),
+            _("Reached in period"),
+            _("Conversion from previous stage"),
+        ],
+        rows=rows,
+    )
+    chart = Chart(
+        kind="bar",
+        title=_("Contacts by stage"),
+        x_labels=[row[0] for row in rows],
+        series=[
+            (_("Contacts now"), [int(row[1]) for row in rows]),
+            (_("Reached in period"), [int(row[2]) for row in rows]),
+        ],
+    )
+    return Report("stages", _("Stages and conversion"), [table], chart)
+
+
+def discipline_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
+    """Thank-yous done within 24 h and 48 h of the conversation, and the median delay."""
+    thank_yous = FollowUp.objects.filter(workspace=workspace, kind=FollowUp.Kind.THANK_YOU)
+    if recruiter is not None:
+        thank_yous = thank_yous.filter(owner=recruiter)
+    thank_yous = (
+        thank_yous.alias(reference=Coalesce("interview__completed_at", "created_at"))
+        .filter(reference__gte=period.start_at, reference__lt=period.end_at)
+        .alias(delay=ExpressionWrapper(F("done_at") - F("reference"), output_field=DurationField()))
+    )
+    done = Q(status=FollowUp.Status.DONE, done_at__isnull=False)
+    figures = {
+        "total": Count("pk"),
+        "done": Count("pk", filter=done),
+        "in24": Count("pk", filter=done & Q(delay__lte=timedelta(hours=24))),
+        "in48": Count("pk", filter=done & Q(delay__lte=timedelta(hours=48))),
+        "median": Median(EpochSeconds("delay"), filter=done),
+    }
+    per_owner = (
+        thank_yous.values("owner_id", "owner__name", "owner__email")
+        .annotate(**figures)
+        .order_by("owner__name", "owner_id")
+    )
+    everyone = thank_yous.aggregate(**figures)
+
+    def row(label, f):
+        return [
+            label,
+            str(f["total"]),
+            str(f["done"]),
+            percent(f["in24"], f["total"]),
+            percent(f["in48"], f["total"]),
+            hours(f["median"]),
+        ]
+
+    people = list(per_owner)
+    rows = [row(user_label(f["owner__name"], f["owner__email"]), f) for f in people]
+    rows.append(row(_("All"), everyone))
+    table = Table(
+        key="discipline",
+        title=_("Thank-you discipline"),
+        columns=[
+            _("Recruiter"),
+            _("Thank-yous"),
+            _("Done"),
+            _("Within 24 h"),
+            _("Within 48 h"),
+            _("Median delay (hours)"),
+        ],
+        rows=rows,
+    )
+    chart = Chart(
+        kind="bar",
+        title=_("Share of thank-yous sent in time"),
+        x_labels=[r[0] for r in rows],
+        series=[
+            (_("Within 24 h"), [percent_value(f["in24"], f["total"]) for f in [*people, everyone]]),
+            (_("Within 48 h"), [percent_value(f["in48"], f["total"]) for f in [*people, everyone]]),
+        ],
+    )
+    return Report("discipline", _("Follow-up discipline"), [table], chart)
+
+
+CHAINS_SQL = """
+WITH RECURSIVE chain(id, root_id, depth, path, created_at) AS (
+    SELECT id, id, 1, ARRAY[id], created_at FROM contacts_contact
+    WHERE workspace_id = %(ws)s AND introduced_by_id IS NULL
+  UNION ALL
+    SELECT c.id, chain.root_id, chain.depth + 1, chain.path || c.id, c.created_at
+    FROM contacts_contact c JOIN chain ON c.introduced_by_id = chain.id
+    WHERE c.workspace_id = %(ws)s AND NOT c.id = ANY(chain.path) AND chain.depth < 100
+)
+SELECT path FROM (
+    SELECT DISTINCT ON (root_id) root_id, depth, path FROM chain
+    WHERE depth > 1 AND created_at >= %(start)s AND created_at < %(end)s
+    ORDER BY root_id, depth DESC, id
+) longest
+ORDER BY depth DESC, root_id
+LIMIT 5
+"""
+
+
+def _longest_chains(workspace: Workspace, period: Period) -> list[list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CHAINS_SQL, {"ws": workspace.pk, "start": period.start_at, "end": period.end_at}
+        )
+        paths = [row[0] for row in cursor.fetchall()]
+    ids = {pk for path in paths for pk in path}
+    names = {
+        pk: f"{first} {last}".strip()
+        for pk, first, last in Contact.objects.filter(workspace=workspace, pk__in=ids).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }
+    return [[str(len(path)), " → ".join(names.get(pk, "?") for pk in path)] for path in paths]
+
+
+def sources_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
+    """Where contacts added in the period came from, and which sources lead to hires."""
+    contacts = Contact.objects.filter(workspace=workspace, **period.range("created_at"))
+    if recruiter is not None:
+        contacts = contacts.filter(owner=recruiter)
+    figures = (
+        contacts.values("source")
+        .annotate(
+            n=Count("pk"),
+            introduced=Count("pk", filter=Q(introduced_by__isnull=False)),
+            hired=Count("pk", filter=Q(stage=Contact.Stage.HIRED)),
+        )
+        .order_by("-n", "source")
+    )
+    labels = dict(Contact.Source.choices)
+    rows = [
+        [
+            str(labels.get(f["source"], _("Not recorded"))),
+            str(f["n"]),
+            str(f["introduced"]),
+            str(f["hired"]),
+            percent(f["hired"], f["n"]),
+        ]
+        for f in figures
+    ]
+    totals = contacts.aggregate(
+        n=Count("pk"),
+        introduced=Count("pk", filter=Q(introduced_by__isnull=False)),
+        hired=Count("pk", filter=Q(stage=Contact.Stage.HIRED)),
+    )
+    rows.append(
+        [
+            _("All"),
+            str(totals["n"]),
+            str(totals["introduced"]),
+            str(totals["hired"]),
+            percent(totals["hired"], totals["n"]),
+        ]
+    )
+    table = Table(
+        key="sources",
+        title=_("Sources"),
+        columns=[
+            _("Source"),
+            _("Contacts"),
+            _("Introduced by a contact"),
+            _("Hired"),
+            _("Hire rate"),
+        ],
+        rows=rows,
+    )
+    chains = Table(
+        key="chains",
+        title=_("Longest referral chains"),
+        caption=_("Chains whose last person was added in the period, longest first."),
+        columns=[_("People"), _("Chain")],
+        rows=_longest_chains(workspace, period),
+    )
+    chart = Chart(
+        kind="bar",
+        title=_("Contacts and hires by source"),
+        x_labels=[r[0] for r in rows[:-1]],
+        series=[
+            (_("Contacts"), [int(r[1]) for r in rows[:-1]]),
+            (_("Hired"), [int(r[3]) for r in rows[:-1]]),
+        ],
+    )
+    summary = [
+        _("%(n)s of %(total)s contacts came through a referral.")
+        % {"n": totals["introduced"], "total": totals["n"]}
+    ]
+    return Report("sources", _("Sources and referrals"), [table, chains], chart, summary)
+
+
+SCORES = [
+    ("passion", Assessment._meta.get_field("passion").verbose_name),
+    ("motivation", Assessment._meta.get_field("motivation").verbose_name),
+    ("cultural_fit", Assessment._meta.get_field("cultural_fit").verbose_name),
+]
+
+
+def scores_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
+    """How many assessments gave each score, for conversations held in the period."""
+    assessments = Assessment.objects.filter(
+        workspace=workspace, **period.range("interview__starts_at")
+    )
+    if recruiter is not None:
+        assessments = assessments.filter(interview__owner=recruiter)
+    counts = assessments.aggregate(
+        **{
+            f"{name}_{score}": Count("pk", filter=Q(**{name: score}))
+            for name, _label in SCORES
+            for score in range(1, 6)
+        }
+    )
+    rows = [
+        [str(score), *(str(counts[f"{name}_{score}"]) for name, _label in SCORES)]
+        for score in range(1, 6)
+    ]
+    table = Table(
+        key="scores",
+        title=_("Assessment scores"),
+        columns=[_("Score"), *(str(label).capitalize() for _name, label in SCORES)],
+        rows=rows,
+    )
+    chart = Chart(
+        kind="bar",
+        title=_("Distribution of assessment scores"),
+        x_labels=[str(s) for s in range(1, 6)],
+        series=[
+            (str(label).capitalize(), [counts[f"{name}_{s}"] for s in range(1, 6)])
+            for name, label in SCORES
+        ],
+    )
+    return Report("scores", _("Assessment scores"), [table], chart)

@@ -1,0 +1,110 @@
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
+
+from accounts.scoping import workspace_view
+from reports.charts import chart_svg
+from reports.forms import ReportFilterForm
+from reports.selectors import REPORTS, ReportSpec, reports_for
+
+# An SVG image cannot run scripts; it only needs its own inline <style>.
+CHART_CSP = {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spec(request, slug: str) -> ReportSpec:
+    """The report, if it exists in this kind of workspace; 403 for recruiters on admin reports."""
+    spec = REPORTS.get(slug)
+    if spec is None or spec.team != request.workspace.is_team:
+        raise Http404("No such report here.")
+    if spec.admin and not request.membership.is_admin:
+        raise PermissionDenied(_("Only the workspace's admins can see this report."))
+    return spec
+
+
+def _build(request, slug):
+    spec = _spec(request, slug)
+    form = ReportFilterForm(
+        request.GET or None,
+        workspace=request.workspace,
+        membership=request.membership,
+        grouped=spec.grouped,
+    )
+    if request.GET and not form.is_valid():
+        return spec, form, None
+    if not request.GET:
+        form = ReportFilterForm(
+            {}, workspace=request.workspace, membership=request.membership, grouped=spec.grouped
+        )
+        form.is_valid()
+    options = {"group": form.cleaned_data["group"]} if spec.grouped else {}
+    report = spec.build(
+        workspace=request.workspace,
+        period=form.period,
+        recruiter=form.recruiter_filter,
+        **options,
+    )
+    return spec, form, report
+
+
+@workspace_view
+def report_index(request):
+    specs = reports_for(workspace=request.workspace, membership=request.membership)
+    return TemplateResponse(
+        request, "reports/index.html", {"workspace": request.workspace, "specs": specs}
+    )
+
+
+@workspace_view
+def report_detail(request, slug):
+    spec, form, report = _build(request, slug)
+    context = {
+        "workspace": request.workspace,
+        "spec": spec,
+        "form": form,
+        "report": report,
+        "query": request.GET.urlencode(),
+    }
+    status = 400 if report is None else 200
+    return TemplateResponse(request, "reports/report.html", context, status=status)
+
+
+def _bad_filters(form) -> HttpResponse:
+    errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+    return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
+
+
+def csv_cell(value: str) -> str:
+    """Cells that a spreadsheet would run as a formula are quoted with a leading apostrophe."""
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
+@workspace_view
+def report_csv(request, slug):
+    _spec, form, report = _build(request, slug)
+    if report is None:
+        return _bad_filters(form)
+    table = report.table(request.GET.get("table"))
+    if table is None:
+        raise Http404("No such table.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    period = form.period
+    name = f"{request.workspace.slug}-{table.key}-{period.start}-{period.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow([csv_cell(c) for c in table.columns])
+    writer.writerows([csv_cell(c) for c in row] for row in table.rows)
+    return response
+
+
+@csp_override(CHART_CSP)
+@workspace_view
+def report_chart(request, slug):
+    _spec, form, report = _build(request, slug)
+    if report is None:
+        return _bad_filters(form)
+    return HttpResponse(chart_svg(report.chart), content_type="image/svg+xml; charset=utf-8")
