@@ -61,7 +61,7 @@ _WORDS_SQL = """
 INSERT INTO contacts_searchword (workspace_id, word)
 SELECT DISTINCT c.workspace_id, left(word, 100)
 FROM contacts_contact c, unnest(tsvector_to_array(c.search_vector)) AS word
-WHERE {where}
+WHERE {where} AND length(word) >= 3 AND word !~ '[@0-9/]'
 ON CONFLICT DO NOTHING
 """
 

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             INSERT INTO contacts_searchword (workspace_id, word)
             SELECT DISTINCT workspace_id, left(word, 100)
             FROM contacts_contact, unnest(tsvector_to_array(search_vector)) AS word
-            WHERE search_vector IS NOT NULL
+            WHERE search_vector IS NOT NULL AND length(word) >= 3 AND word !~ '[@0-9/]'
             ON CONFLICT DO NOTHING
             """,
             migrations.RunSQL.noop,
