@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format migrate seed check clean
+.PHONY: run test lint format migrate seed check clean bench drills
 
 $(PY):
 	@python=$$(bin/find-python) || exit 1; \
@@ -46,3 +46,10 @@ seed: migrate
 clean:
 	-$(PY) -m infoview.localdb stop
 	rm -rf var staticfiles
+
+# Benchmarks and drills (not part of `make test`): figures go to bench/results.md.
+bench: $(DEV_STAMP)
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+drills: $(DEV_STAMP)
+	$(PY) -m bench.drills

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "followups",
     "reports",
     "privacy",
+    # The project package itself, for its management commands (seed_scale).
+    "infoview",
 ]
 
 MIDDLEWARE = [

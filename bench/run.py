@@ -1,0 +1,418 @@
+"""`make bench`: seed (or reuse) the scale data, serve it with gunicorn, measure it from outside.
+
+Steps, each printed as it runs:
+1. migrate, `seed_scale` (reused when present), `collectstatic`;
+2. gunicorn on 127.0.0.1 (production settings, DEBUG=false) against the same PostgreSQL;
+3. latency of every main page, N sequential requests each from a separate process
+   (bench/load.py), with a floor page for ratios;
+4. the apps' own benchmarks (import throughput, reminder dispatch beside plain smtplib,
+   reports beside their bare SQL), run as they are and their output kept;
+5. a 5-minute load of 50 requests per second with a realistic mix, then a step test that finds
+   the rate where p95 passes 1 s;
+6. bench/results.md and bench/results.json.
+
+Options: ``--quick`` (fewer requests, a 30-second load and a short step test: for checking the
+harness, not for figures), ``--skip-load``, ``--skip-apps``.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = BASE_DIR / "bench"
+PYTHON = sys.executable
+
+
+def say(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(*args: str, env: dict | None = None) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env or os.environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
+    import django
+
+    django.setup()
+
+
+def plan_pages() -> tuple[dict, dict]:
+    """The pages to measure, with real ids from the scale workspace."""
+    _django()
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from accounts.models import Workspace
+    from contacts.models import Contact
+    from followups.models import FollowUp
+    from infoview.management.commands.seed_scale import ADMIN_EMAIL, SLUG
+    from interviews import services as interview_services
+    from interviews.models import Interview
+
+    workspace = Workspace.objects.get(slug=SLUG)
+    ws = {"ws": SLUG}
+    contact = (
+        Contact.objects.filter(workspace=workspace)
+        .annotate(n=Count("interviews"))
+        .filter(n__gte=3)
+        .order_by("pk")
+        .first()
+    )
+    interview = (
+        Interview.objects.filter(workspace=workspace, status="completed")
+        .annotate(n=Count("notes"))
+        .filter(n__gte=1)
+        .order_by("pk")
+        .first()
+    )
+    from accounts.models import User
+
+    admin = User.objects.get(email=ADMIN_EMAIL)
+    token = interview_services.calendar_token_regenerate(user=admin).token
+    pages = {
+        "log-in page": reverse("accounts:login"),
+        "floor (base layout only)": reverse("accounts:password_change"),
+        "workspace home": reverse("workspace_home", kwargs=ws),
+        "contact list": reverse("contacts:list", kwargs=ws),
+        "contact list, search 'patel'": reverse("contacts:list", kwargs=ws) + "?q=patel",
+        "contact list, search with a typo 'kowalsky'": reverse("contacts:list", kwargs=ws)
+        + "?q=kowalsky",
+        "contact page": contact.get_absolute_url(),
+        "interview page": interview.get_absolute_url(),
+        "conversation view": reverse("interviews:conversation", kwargs={**ws, "pk": interview.pk}),
+        "follow-up list": reverse("followups:list", kwargs=ws),
+        "calendar feed": reverse("calendar:feed", kwargs={"token": token}),
+    }
+    for name, arguments in _url_names():
+        if not name.startswith("reports:") or arguments != {"ws"}:
+            continue
+        if any(part in name for part in ("csv", "chart", "export", "svg", "create", "new")):
+            continue
+        pages[f"report {name.split(':', 1)[1]}"] = reverse(name, kwargs=ws)
+    open_followups = list(
+        FollowUp.objects.filter(workspace=workspace, status="open")
+        .exclude(kind="keep_in_touch")
+        .values_list("pk", flat=True)[:20000]
+    )
+    completed = list(
+        Interview.objects.filter(workspace=workspace, status="completed").values_list(
+            "pk", flat=True
+        )[:2000]
+    )
+    writes = {"followups": open_followups, "interviews": completed}
+    return pages, writes
+
+
+def _url_names(patterns=None, namespace="", arguments=frozenset()):
+    """(namespaced name, set of URL arguments) for every named URL of the project."""
+    from django.urls import URLResolver, get_resolver
+
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        found = arguments | set(entry.pattern.converters)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _url_names(entry.url_patterns, inner, found)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", found
+
+
+def load_mix(pages: dict, writes: dict, rng_seed: int = 3) -> list[dict]:
+    """60% reads, 20% writes of notes and follow-ups, 10% searches, 5% reports, 5% log-ins."""
+    import random
+
+    from django.urls import reverse
+
+    rng = random.Random(rng_seed)
+    reads = [
+        p
+        for name, p in pages.items()
+        if name
+        in {
+            "workspace home",
+            "contact list",
+            "contact page",
+            "interview page",
+            "conversation view",
+            "follow-up list",
+        }
+    ]
+    reports = [p for name, p in pages.items() if name.startswith("report ")] or [
+        pages["workspace home"]
+    ]
+    searches = ["patel", "chen", "python", "kowalsky", "lond", "fintech", "garcia"]
+    contact_list = pages["contact list"]
+    mix = [{"kind": "read", "path": p, "weight": 60 / len(reads)} for p in reads]
+    mix += [
+        {"kind": "search", "path": f"{contact_list}?q={term}", "weight": 10 / len(searches)}
+        for term in searches
+    ]
+    mix += [{"kind": "report", "path": p, "weight": 5 / len(reports)} for p in reports]
+    mix += [{"kind": "login", "weight": 5}]
+    note_targets = rng.sample(writes["interviews"], min(200, len(writes["interviews"])))
+    mix += [
+        {
+            "kind": "write",
+            "method": "POST",
+            "path": reverse("interviews:note_add", kwargs={"ws": "scale-team", "pk": pk}),
+            "form": {"kind": "insight", "body": "Load-test insight: **keep** it short."},
+            "weight": 10 / len(note_targets),
+        }
+        for pk in note_targets
+    ]
+    done_targets = writes["followups"][:2000]
+    mix += [
+        {
+            "kind": "write",
+            "method": "POST",
+            "path": reverse("followups:snooze", kwargs={"ws": "scale-team", "pk": pk}),
+            "form": {"days": "3"},
+            "weight": 10 / len(done_targets),
+        }
+        for pk in done_targets
+    ]
+    return mix
+
+
+def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "infoview.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def drive(plan: dict) -> dict:
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.load"],
+        cwd=BASE_DIR,
+        input=json.dumps(plan),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=plan.get("seconds", 600) * 2 + 600,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"the load generator failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout)
+
+
+def app_benchmarks() -> dict:
+    outputs = {}
+    for module in ("contacts.bench", "followups.bench", "reports.bench", "interviews.bench"):
+        if not (BASE_DIR / (module.replace(".", "/") + ".py")).exists():
+            continue
+        say(f"running python -m {module}")
+        started = time.monotonic()
+        result = subprocess.run(
+            [PYTHON, "-m", module],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=1800,
+        )
+        outputs[module] = {
+            "exit": result.returncode,
+            "seconds": round(time.monotonic() - started, 1),
+            "output": (result.stdout + ("\n" + result.stderr[-2000:] if result.returncode else "")),
+        }
+    return outputs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-apps", action="store_true")
+    options = parser.parse_args()
+
+    say("migrating and seeding the scale workspace (reused when present)")
+    manage("migrate", "--noinput", "-v0")
+    started = time.monotonic()
+    seed_output = manage("seed_scale")
+    seed_seconds = round(time.monotonic() - started, 1)
+    print(seed_output, flush=True)
+    pages, writes = plan_pages()
+    from infoview.demo_logins import DEMO_PASSWORD
+    from infoview.management.commands.seed_scale import ADMIN_EMAIL
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": _database_url(),
+    }
+    manage("collectstatic", "--noinput", "-v0", env=env)  # the manifest production needs
+    say(f"starting gunicorn on 127.0.0.1:{port} (3 workers, DEBUG=false)")
+    server = start_gunicorn(port, env)
+    base = f"http://127.0.0.1:{port}"
+    logins = [{"email": ADMIN_EMAIL, "password": DEMO_PASSWORD}] + [
+        {"email": f"scale-recruiter{i}@bench.infoview.test", "password": DEMO_PASSWORD}
+        for i in range(1, 7)
+    ]
+    results = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "seed_seconds": seed_seconds,
+        "seed_output": seed_output,
+    }
+    try:
+        say("measuring page latency")
+        latency = drive(
+            {
+                "mode": "latency",
+                "base": base,
+                "logins": logins[:1],
+                "pages": pages,
+                "requests": 10 if options.quick else 40,
+            }
+        )
+        floor = latency["floor (base layout only)"]["median_ms"]
+        for figures in latency.values():
+            figures["ratio_to_floor"] = round(figures["median_ms"] / floor, 2) if floor else None
+        results["latency"] = latency
+
+        if not options.skip_load:
+            seconds = 30 if options.quick else 300
+            say(f"load: 50 requests per second for {seconds} s, realistic mix")
+            mix = load_mix(pages, writes)
+            common = {"mode": "rate", "base": base, "logins": logins, "mix": mix}
+            common["csrf_page"] = pages["floor (base layout only)"]
+            results["load"] = drive({**common, "rate": 50, "seconds": seconds})
+            steps = []
+            for rate in [50, 100, 150, 200, 300, 400]:
+                step_seconds = 10 if options.quick else 30
+                say(f"step test: {rate} requests per second for {step_seconds} s")
+                figures = drive({**common, "rate": rate, "seconds": step_seconds})
+                steps.append(figures)
+                if figures["p95_ms"] > 1000:
+                    break
+            results["steps"] = steps
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    if not options.skip_apps:
+        results["apps"] = app_benchmarks()
+    write_results(results)
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def write_results(results: dict) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "results.json").write_text(json.dumps(results, indent=2))
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {results['date']} on {results['machine']['cores']} cores "
+        f"({results['machine']['platform']}, Python {results['machine']['python']}). "
+        "Reproduce with `make bench`.",
+        "",
+        f"Scale data seeded in {results['seed_seconds']} s "
+        "(0 means it was reused; `python manage.py seed_scale --fresh` re-seeds).",
+        "",
+        "## Page latency (sequential requests, gunicorn with 3 workers, DEBUG=false)",
+        "",
+        "| page | median ms | p95 ms | p99 ms | req/s | x floor |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, f in results.get("latency", {}).items():
+        lines.append(
+            f"| {name} | {f['median_ms']} | {f['p95_ms']} | {f['p99_ms']} | "
+            f"{f['throughput_rps']} | {f['ratio_to_floor']} |"
+        )
+    if "load" in results:
+        load = results["load"]
+        lines += [
+            "",
+            "## Load: 50 requests per second, realistic mix",
+            "",
+            f"{load['requests']} requests in {load['seconds']} s: median {load['median_ms']} ms, "
+            f"p95 {load['p95_ms']} ms, p99 {load['p99_ms']} ms, "
+            f"{load['errors_5xx']} responses 5xx, {load['socket_errors']} socket errors. "
+            f"p95 by kind: {load['by_kind_p95_ms']}.",
+            "",
+            "## Step test",
+            "",
+            "| asked req/s | served req/s | median ms | p95 ms | 5xx | socket errors |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for step in results.get("steps", []):
+            lines.append(
+                f"| {step['rate_asked']} | {step['throughput_rps']} | {step['median_ms']} | "
+                f"{step['p95_ms']} | {step['errors_5xx']} | {step['socket_errors']} |"
+            )
+    for module, run in results.get("apps", {}).items():
+        lines += ["", f"## `python -m {module}` ({run['seconds']} s, exit {run['exit']})", ""]
+        lines += ["```", run["output"].rstrip(), "```"]
+    (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
+    say(f"wrote {RESULTS / 'results.md'} and results.json")
+
+
+if __name__ == "__main__":
+    main()
