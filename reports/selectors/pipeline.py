@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, When
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
@@ -142,18 +143,19 @@ def discipline_report(*, workspace: Workspace, period: Period, recruiter: User |
     thank_yous = FollowUp.objects.filter(workspace=workspace, kind=FollowUp.Kind.THANK_YOU)
     if recruiter is not None:
         thank_yous = thank_yous.filter(owner=recruiter)
-    thank_yous = (
-        thank_yous.alias(reference=Coalesce("interview__completed_at", "created_at"))
-        .filter(reference__gte=period.start_at, reference__lt=period.end_at)
-        .alias(delay=ExpressionWrapper(F("done_at") - F("reference"), output_field=DurationField()))
+    reference = Coalesce("interview__completed_at", "created_at")
+    thank_yous = thank_yous.alias(reference=reference).filter(
+        reference__gte=period.start_at, reference__lt=period.end_at
     )
+    delay = ExpressionWrapper(F("done_at") - reference, output_field=DurationField())
     done = Q(status=FollowUp.Status.DONE, done_at__isnull=False)
     figures = {
         "total": Count("pk"),
         "done": Count("pk", filter=done),
-        "in24": Count("pk", filter=done & Q(delay__lte=timedelta(hours=24))),
-        "in48": Count("pk", filter=done & Q(delay__lte=timedelta(hours=48))),
-        "median": Median(EpochSeconds("delay"), filter=done),
+        "in24": Count("pk", filter=done & LessThanOrEqual(delay, timedelta(hours=24))),
+        "in48": Count("pk", filter=done & LessThanOrEqual(delay, timedelta(hours=48))),
+        # Ordered-set aggregates skip NULLs: only done thank-yous count towards the median.
+        "median": Median(EpochSeconds(Case(When(done, then=delay)))),
     }
     per_owner = (
         thank_yous.values("owner_id", "owner__name", "owner__email")

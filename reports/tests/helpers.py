@@ -1,0 +1,47 @@
+import csv
+import io
+from html.parser import HTMLParser
+
+from django.urls import reverse
+
+
+class TableParser(HTMLParser):
+    """The report tables of a page, as lists of rows of cell texts (header row first)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell = {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "data-table" in attrs:
+            self._rows = self.tables.setdefault(attrs["data-table"], [])
+        elif tag == "tr" and hasattr(self, "_rows"):
+            self._rows.append([])
+        elif tag in {"td", "th"} and hasattr(self, "_rows"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in {"td", "th"} and self._cell is not None:
+            self._rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table" and hasattr(self, "_rows"):
+            del self._rows
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def page_tables(response) -> dict[str, list[list[str]]]:
+    parser = TableParser()
+    parser.feed(response.content.decode())
+    return parser.tables
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def report_url(ws, slug, name="detail"):
+    return reverse(f"reports:{name}", kwargs={"ws": ws.slug, "slug": slug})
