@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -441,8 +441,31 @@ def _move_reverse_relations(keep: Contact, other: Contact) -> None:
             Contact.objects.filter(introduced_by=other).exclude(pk=keep.pk).update(
                 introduced_by=keep
             )
-        elif rel.one_to_many or rel.one_to_one:
-            model._base_manager.filter(**{rel.field.name: other}).update(**{rel.field.name: keep})
+        elif rel.one_to_one:
+            # One row per contact (e.g. privacy settings): the kept contact's own row wins.
+            if not model._base_manager.filter(**{rel.field.name: keep}).exists():
+                model._base_manager.filter(**{rel.field.name: other}).update(
+                    **{rel.field.name: keep}
+                )
+        elif rel.one_to_many:
+            _move_rows(model._base_manager.filter(**{rel.field.name: other}), rel.field.name, keep)
+
+
+def _move_rows(rows, field_name: str, keep: Contact) -> None:
+    """Repoint rows at ``keep``; a row that would break a unique rule (the kept contact is
+    already on that shortlist, say) duplicates one the kept contact has, and goes."""
+    try:
+        with transaction.atomic():
+            rows.update(**{field_name: keep})
+            return
+    except IntegrityError:
+        pass
+    for row in rows:
+        try:
+            with transaction.atomic():
+                type(row)._base_manager.filter(pk=row.pk).update(**{field_name: keep})
+        except IntegrityError:
+            type(row)._base_manager.filter(pk=row.pk).delete()
 
 
 @transaction.atomic

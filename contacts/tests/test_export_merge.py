@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,3 +169,18 @@ def test_it_answers_404_when_merging_with_another_workspaces_contact(
     )
     assert response.status_code == 404
     assert Contact.objects.filter(pk=outsider.pk).exists()
+
+
+def test_it_merges_rows_that_must_stay_unique_per_contact(workspace_a, alice):
+    shortlists = pytest.importorskip("reports.models")
+    keep = ContactFactory(workspace=workspace_a)
+    other = ContactFactory(workspace=workspace_a)
+    both = shortlists.Opening.objects.create(workspace=workspace_a, title="Data lead")
+    only_other = shortlists.Opening.objects.create(workspace=workspace_a, title="SRE")
+    for opening, contact in ((both, keep), (both, other), (only_other, other)):
+        shortlists.ShortlistEntry.objects.create(
+            workspace=workspace_a, opening=opening, contact=contact
+        )
+    services.contacts_merge(keep=keep, other=other, by=alice)
+    entries = shortlists.ShortlistEntry.objects.filter(contact=keep)
+    assert sorted(e.opening.title for e in entries) == ["Data lead", "SRE"]
