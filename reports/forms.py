@@ -86,3 +86,49 @@ class ReportFilterForm(forms.Form):
         if not self.membership.is_admin:
             return self.membership.user
         return self.cleaned_data.get("recruiter")
+
+
+class OpeningForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    skills = forms.CharField(
+        label=_("Skills"),
+        required=False,
+        help_text=_("Separate skills with commas, e.g. python, data engineering."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 3}))
+
+    def clean_skills(self):
+        from reports.services import skills_parse
+
+        return skills_parse(self.cleaned_data["skills"])
+
+
+class TalentSearchForm(forms.Form):
+    skills = forms.CharField(label=_("Skills (any of)"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    min_score = forms.TypedChoiceField(
+        label=_("Every score at least"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any"))] + [(n, str(n)) for n in range(1, 6)],
+    )
+    future = forms.BooleanField(label=_("Consider for future roles"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from contacts.models import Contact
+
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("Any stage")), *Contact.Stage.choices]
+        for name, field in self.fields.items():
+            if name == "future":
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean_skills(self):
+        from reports.services import skills_parse
+
+        return skills_parse(self.cleaned_data["skills"])
