@@ -17,8 +17,11 @@ class ContactPrivacy(models.Model):
         LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
-    contact = models.OneToOneField(
-        "contacts.Contact", on_delete=models.CASCADE, related_name="privacy"
+    # A foreign key, not one-to-one, and no unique constraint: merging two contacts moves every
+    # row of the one that goes onto the one that stays, so for a moment a contact may have two;
+    # ``services.contact_privacy_for`` folds them into one.
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="privacy_records"
     )
     lawful_basis = models.CharField(
         _("lawful basis"), max_length=24, choices=LawfulBasis, blank=True
@@ -74,8 +77,9 @@ class RetentionPolicy(models.Model):
 class RetentionWarning(models.Model):
     """Admins were (or are about to be) told that ``contact`` is anonymised on ``due_on``.
 
-    Unique per due date: a contact whose last interaction moves gets a new date and a new
-    warning; running the daily task twice warns once.
+    One per contact and due date: a contact whose last interaction moves gets a new date and a
+    new warning; running the daily task twice warns once. That is kept by the task (under a
+    lock per workspace), not by a unique constraint, so that merging contacts never fails.
     """
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
@@ -88,11 +92,7 @@ class RetentionWarning(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contact", "due_on"], name="privacy_one_warning_per_due_date"
-            )
-        ]
+        indexes = [models.Index(fields=["contact", "due_on"], name="privacy_warning_due_idx")]
 
     def __str__(self):
         return f"Contact {self.contact_id} due {self.due_on}"

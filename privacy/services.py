@@ -10,14 +10,14 @@ model gains a text field that is neither there nor in ``KEPT_FIELDS``.
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.mail import EmailMultiAlternatives
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -145,11 +145,31 @@ def audit_record(
 # --- lawful basis and the privacy notice ------------------------------------------------------
 
 
+@transaction.atomic
 def contact_privacy_for(contact: Contact) -> ContactPrivacy:
-    privacy, _created = ContactPrivacy.objects.get_or_create(
-        contact=contact, defaults={"workspace_id": contact.workspace_id}
-    )
-    return privacy
+    """The contact's privacy record, made if missing; two (after a merge) are folded into one."""
+    rows = list(ContactPrivacy.objects.select_for_update().filter(contact=contact).order_by("pk"))
+    if not rows:
+        return ContactPrivacy.objects.create(workspace_id=contact.workspace_id, contact=contact)
+    if len(rows) == 1:
+        return rows[0]
+    return _privacy_fold(rows)
+
+
+def _privacy_fold(rows: list[ContactPrivacy]) -> ContactPrivacy:
+    rank = {
+        ContactPrivacy.LawfulBasis.CONSENT: 0,
+        ContactPrivacy.LawfulBasis.LEGITIMATE_INTEREST: 1,
+    }
+    keep = min(rows, key=lambda row: (rank.get(row.lawful_basis, 2), row.pk))
+    sent = [row.privacy_notice_sent_at for row in rows if row.privacy_notice_sent_at]
+    keep.privacy_notice_sent_at = min(sent) if sent else None
+    # Anonymised only if every part of the merged person was: otherwise it holds data again.
+    anonymised = [row.anonymised_at for row in rows]
+    keep.anonymised_at = None if None in anonymised else max(anonymised)
+    ContactPrivacy.objects.filter(pk__in=[row.pk for row in rows if row.pk != keep.pk]).delete()
+    keep.save()
+    return keep
 
 
 @transaction.atomic
@@ -241,6 +261,26 @@ def is_suppressed(workspace: Workspace, *, email: str = "", linkedin_url: str = 
     if _normalise(Suppression.Kind.LINKEDIN, linkedin_url):
         wanted |= Q(kind=Suppression.Kind.LINKEDIN, value_hash=_hash("linkedin", linkedin_url))
     return Suppression.objects.filter(wanted, workspace=workspace).exists()
+
+
+def suppressed_values(
+    workspace: Workspace, *, emails: Iterable[str] = (), linkedin_urls: Iterable[str] = ()
+) -> set[str]:
+    """Which of these addresses and profiles were erased on request (one query, for imports)."""
+    by_hash = {}
+    for kind, values in (
+        (Suppression.Kind.EMAIL, emails),
+        (Suppression.Kind.LINKEDIN, linkedin_urls),
+    ):
+        for value in values:
+            if _normalise(kind, value):
+                by_hash.setdefault((kind, _hash(kind, value)), []).append(value)
+    if not by_hash:
+        return set()
+    found = Suppression.objects.filter(
+        workspace=workspace, value_hash__in=[h for _kind, h in by_hash]
+    ).values_list("kind", "value_hash")
+    return {value for key in found for value in by_hash.get(tuple(key), [])}
 
 
 def _suppress(contact: Contact) -> None:
@@ -453,7 +493,9 @@ def retention_candidates(*, workspace: Workspace, policy: RetentionPolicy, until
     """Contacts not yet anonymised whose retention ends on or before ``until``."""
     return (
         Contact.objects.filter(workspace=workspace)
-        .filter(Q(privacy__isnull=True) | Q(privacy__anonymised_at__isnull=True))
+        .exclude(
+            pk__in=ContactPrivacy.objects.filter(anonymised_at__isnull=False).values("contact")
+        )
         .alias(touch=_last_touch())
         .filter(touch__lte=until - relativedelta(months=policy.months))
         .order_by("pk")
@@ -468,19 +510,31 @@ def _policies() -> Iterator[tuple[Workspace, RetentionPolicy]]:
             yield workspace, policy
 
 
+RETENTION_LOCK = 72070
+
+
+def _lock(key: int, workspace_id: int) -> None:
+    """Serialise the retention pass per workspace until the end of the transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", [key, workspace_id])
+
+
 def retention_warn(*, workspace: Workspace, policy: RetentionPolicy, now: datetime) -> int:
     """Write the warnings due within 7 days and email the admins about the unsent ones."""
     soon = now + timedelta(days=RETENTION_WARNING_DAYS)
-    contacts = list(retention_candidates(workspace=workspace, policy=policy, until=soon))
-    RetentionWarning.objects.bulk_create(
-        [
-            RetentionWarning(
-                workspace=workspace, contact=c, due_on=retention_due_on(c, policy.months)
-            )
-            for c in contacts
-        ],
-        ignore_conflicts=True,
-    )
+    with transaction.atomic():
+        _lock(RETENTION_LOCK, workspace.pk)
+        contacts = list(retention_candidates(workspace=workspace, policy=policy, until=soon))
+        known = set(
+            RetentionWarning.objects.filter(contact__in=contacts).values_list("contact", "due_on")
+        )
+        wanted = {(c.pk, retention_due_on(c, policy.months)) for c in contacts}
+        RetentionWarning.objects.bulk_create(
+            [
+                RetentionWarning(workspace=workspace, contact_id=pk, due_on=due_on)
+                for pk, due_on in sorted(wanted - known)
+            ]
+        )
     with transaction.atomic():
         warnings = list(
             RetentionWarning.objects.select_for_update(skip_locked=True)

@@ -58,11 +58,17 @@ def _contact(request, pk):
 
 def _panel(request, contact, form=None, status=200):
     privacy = services.contact_privacy_for(contact)
+    policy = services.retention_policy_for(request.workspace)
     context = {
         "contact": contact,
         "privacy": privacy,
         "form": form or LawfulBasisForm(instance=privacy),
-        "policy": services.retention_policy_for(request.workspace),
+        "policy": policy,
+        "due_on": (
+            services.retention_due_on(contact, policy.months)
+            if policy.enabled and not privacy.anonymised_at
+            else None
+        ),
     }
     return render(request, "privacy/contact_panel.html", context, status=status)
 

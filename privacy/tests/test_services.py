@@ -282,3 +282,51 @@ def test_answers_of_bank_questions_go_too(planted):
     services.contact_anonymise(contact=contact)
     assert not InterviewQuestion.objects.filter(interview__contact=contact).exclude(answer="")
     assert not Objective.objects.filter(interview__contact=contact).exclude(text="")
+
+
+class TestMergeAndRetentionRows:
+    def test_merging_two_contacts_with_privacy_records_and_warnings_works(self, workspace_a, alice):
+        from datetime import date
+
+        from django.utils import timezone
+
+        from contacts.services import contact_create, contacts_merge
+        from privacy.models import RetentionWarning
+
+        keep = contact_create(workspace=workspace_a, owner=alice, first_name="Keep")
+        other = contact_create(workspace=workspace_a, owner=alice, first_name="Other")
+        services.contact_lawful_basis_set(
+            contact=keep, lawful_basis="legitimate_interest", consent_at=None, actor=alice
+        )
+        consent_at = timezone.now()
+        services.contact_lawful_basis_set(
+            contact=other, lawful_basis="consent", consent_at=consent_at, actor=alice
+        )
+        services.privacy_notice_mark_sent(contact=other)
+        for contact in (keep, other):
+            RetentionWarning.objects.create(
+                workspace=workspace_a, contact=contact, due_on=date(2027, 1, 1)
+            )
+
+        contacts_merge(keep=keep, other=other, by=alice)
+
+        privacy = services.contact_privacy_for(keep)
+        assert (privacy.lawful_basis, privacy.consent_at) == ("consent", consent_at)
+        assert privacy.privacy_notice_sent_at is not None
+        assert ContactPrivacy.objects.filter(contact=keep).count() == 1
+        assert RetentionWarning.objects.filter(contact=keep).count() == 2
+
+
+def test_suppressed_values_answers_for_a_batch_in_one_query(
+    planted, workspace_a, alice, django_assert_num_queries
+):
+    contact, _strings = planted
+    email, linkedin = contact.emails[1], contact.linkedin_url
+    services.contact_erase(contact=contact, actor=alice)
+    with django_assert_num_queries(1):
+        found = services.suppressed_values(
+            workspace_a,
+            emails=[email.upper(), "someone@example.test", ""],
+            linkedin_urls=[linkedin.replace("https://www.", "")],
+        )
+    assert found == {email.upper(), linkedin.replace("https://www.", "")}

@@ -214,3 +214,18 @@ class TestAuditLog:
     def test_a_recruiter_gets_403(self, client, bob):
         client.force_login(bob)
         assert client.get(url("audit")).status_code == 403
+
+
+def test_the_panel_says_when_the_contact_will_be_anonymised(client, alice, grace, workspace_a):
+    from dateutil.relativedelta import relativedelta
+
+    Contact.objects.filter(pk=grace.pk).update(last_interaction_at=timezone.now())
+    client.force_login(alice)
+    due = (timezone.now() + relativedelta(months=24)).date()
+    page = client.get(url("contact", pk=grace.pk)).content.decode()
+    assert f"Anonymised automatically on {due.day} {due:%B %Y}" in page
+    services.retention_policy_update(
+        workspace=workspace_a, enabled=False, months=24, privacy_notice_url=""
+    )
+    page = client.get(url("contact", pk=grace.pk)).content.decode()
+    assert "does not anonymise contacts automatically" in page
