@@ -87,6 +87,9 @@ def interview_create(
 @transaction.atomic
 def interview_update(*, interview: Interview, **fields) -> Interview:
     """Change the details; a closed interview's schedule stays as it happened."""
+    contact = fields.get("contact")
+    if contact is not None and contact.workspace_id != interview.workspace_id:
+        raise ValidationError(_("That contact is not in this workspace."))
     changed = [name for name, value in fields.items() if getattr(interview, name) != value]
     if not interview.is_open and any(name in SCHEDULE_FIELDS for name in changed):
         raise InterviewClosed(

@@ -205,3 +205,29 @@ def test_personal_workspaces_have_no_assessment(client, alice, personal_a):
         services.assessment_save(
             interview=interview, assessed_by=alice, passion=3, motivation=3, cultural_fit=3
         )
+
+
+def test_payloads_in_the_conversation_record_stay_inert(client, alice, interview, url):
+    payload = '<script>alert(1)</script><svg onload="alert(2)">'
+    objective = services.objective_add(interview=interview, text=payload)
+    question = services.question_add_one_off(interview=interview, text=payload)
+    services.question_answer(question=question, answer=payload)
+    services.objective_update(objective=objective, insight=payload)
+    services.interview_text_save(interview=interview, field="research", value=payload)
+    client.force_login(alice)
+    for page in (url("detail", pk=interview.pk), url("conversation", pk=interview.pk)):
+        text = client.get(page).text
+        assert "<script>alert(1)" not in text
+        assert "<svg" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_the_service_refuses_to_move_an_interview_to_a_foreign_contact(interview, workspace_b):
+    from django.core.exceptions import ValidationError
+
+    from interviews.tests.factories import ContactFactory
+
+    with pytest.raises(ValidationError):
+        services.interview_update(
+            interview=interview, contact=ContactFactory(workspace=workspace_b)
+        )

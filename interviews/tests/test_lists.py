@@ -111,3 +111,24 @@ def test_overlaps_ignore_closed_interviews(alice, workspace_a):
     assert not interview_overlaps(owner=alice, starts_at=after, duration_minutes=30).exists()
     services.interview_cancel(interview=first)
     assert not interview_overlaps(owner=alice, starts_at=start, duration_minutes=30).exists()
+
+
+@pytest.mark.parametrize("page", ["detail", "conversation"])
+def test_the_interview_pages_cost_the_same_however_full(client, alice, interview, url, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    client.get(url("list"))
+    counts = []
+    for size in (1, 8):
+        for index in range(size):
+            objective = services.objective_add(interview=interview, text=f"Goal {size}-{index}")
+            services.question_add_one_off(interview=interview, text=f"Q {size}-{index}")
+            services.note_add(
+                interview=interview, author=alice, kind="insight", body="x", objective=objective
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(page, pk=interview.pk)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
