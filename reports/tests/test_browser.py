@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from infoview.testing.browser import log_in
+from interviews.models import Interview
+from reports.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_dashboard_shows_the_day_and_leads_to_the_interview(page, alice, workspace_a):
+    now = timezone.now()
+    maya = ContactFactory(workspace=workspace_a, owner=alice, first_name="Maya", last_name="Lin")
+    interview = InterviewFactory(
+        contact=maya,
+        owner=alice,
+        status=Interview.Status.SCHEDULED,
+        starts_at=now + timedelta(minutes=5),
+    )
+    FollowUpFactory(
+        contact=maya, owner=alice, title="Send the article", due_at=now - timedelta(days=2)
+    )
+
+    log_in(page, "alice@example.test")
+    page.goto("/w/acme/")
+    expect(page.get_by_test_id("followups-overdue")).to_contain_text("Send the article")
+    expect(page.get_by_role("heading", name="Time to get back in touch")).to_be_visible()
+    today = page.get_by_test_id("interviews-today").or_(page.get_by_test_id("interviews-week"))
+    today.get_by_role("link", name="Maya Lin").click()
+    expect(page).to_have_url(f"http://{page.url.split('/')[2]}{interview.get_absolute_url()}")
+
+
+def test_a_report_shows_its_chart_and_table_and_filters(page, alice, workspace_a):
+    now = timezone.now()
+    for i in range(3):
+        contact = ContactFactory(workspace=workspace_a, owner=alice)
+        InterviewFactory(contact=contact, owner=alice, starts_at=now - timedelta(days=i))
+
+    log_in(page, "alice@example.test")
+    page.goto("/w/acme/")
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Conversations").click()
+    chart = page.get_by_test_id("chart")
+    expect(chart).to_be_visible()
+    # The SVG loaded and was drawn: an image that failed would have no natural width.
+    page.wait_for_function("document.querySelector('[data-testid=chart]').naturalWidth > 0")
+    table = page.locator("table[data-table=conversations]")
+    expect(table.locator("tr").last).to_contain_text("Total")
+    expect(table.locator("tr").last).to_contain_text("3")
+
+    page.get_by_label("From", exact=True).fill("2026-03-31")
+    page.get_by_label("To", exact=True).fill("2026-03-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("filter-errors")).to_contain_text(
+        "The start date is after the end date."
+    )
