@@ -2,10 +2,31 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contacts import selectors, services
 from contacts.models import CADENCE_PRESETS, Company, Contact, Tag
+
+
+class ContactPickerWidget(forms.Widget):
+    """A search box instead of a drop-down of every contact (there may be tens of thousands)."""
+
+    template_name = "contacts/widgets/contact_picker.html"
+
+    def __init__(self, *args, picker_url="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.picker_url = picker_url
+        self.queryset = Contact.objects.none()
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = ""
+        if value:
+            contact = self.queryset.filter(pk=value).only("first_name", "last_name").first()
+            chosen = contact.full_name if contact else ""
+        context["widget"].update({"picker_url": self.picker_url, "chosen": chosen})
+        return context
 
 
 class ContactForm(forms.ModelForm):
@@ -62,7 +83,12 @@ class ContactForm(forms.ModelForm):
             )
         else:
             self.initial.setdefault("cadence_days", workspace.default_cadence_days)
-        self.fields["introduced_by"].queryset = others.only("first_name", "last_name")
+            self.initial.setdefault("stage", Contact.Stage.NEW)
+        self.fields["introduced_by"].queryset = others
+        self.fields["introduced_by"].widget = ContactPickerWidget(
+            picker_url=reverse("contacts:picker", kwargs={"ws": workspace.slug})
+        )
+        self.fields["introduced_by"].widget.queryset = others
         self.fields["owner"].queryset = selectors.workspace_people(workspace)
         if workspace.is_team:
             self.fields["stage"].required = True

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/archive/", people.contact_archive, name="archive"),
     path("<int:pk>/restore/", people.contact_restore, name="restore"),
     path("<int:pk>/delete/", people.contact_delete, name="delete"),
+    path("picker/", people.contact_picker, name="picker"),
     path("bulk/tag/", people.bulk_tag, name="bulk_tag"),
     path("bulk/stage/", people.bulk_stage, name="bulk_stage"),
     path("bulk/owner/", people.bulk_owner, name="bulk_owner"),

@@ -16,6 +16,7 @@ def _ids(world):
 
 register("contacts:list")
 register("contacts:create")
+register("contacts:picker")
 register("contacts:detail", kwargs=ws_kwargs(pk=_contact))
 register("contacts:edit", kwargs=ws_kwargs(pk=_contact))
 register("contacts:archive", kwargs=ws_kwargs(pk=_contact), method="post")

@@ -86,3 +86,17 @@ def test_it_imports_with_a_live_progress_bar(page, alice, workspace_a, monkeypat
     expect(page.locator("#import-summary")).to_contain_text("30 created")
     expect(page.get_by_role("link", name="See the contacts")).to_be_visible()
     assert Contact.objects.filter(workspace=workspace_a).count() == 30
+
+
+def test_it_picks_who_introduced_a_new_contact(page, alice, workspace_a):
+    ada = ContactFactory(workspace=workspace_a, first_name="Ada", last_name="Lovelace")
+    log_in(page, alice.email)
+    page.goto("/w/acme/contacts/new/")
+    page.get_by_label("First name").fill("Bea")
+    page.get_by_label("Search contacts").press_sequentially("lovel", delay=40)
+    page.get_by_role("button", name="Ada Lovelace").click()
+    expect(page.locator("[data-picker-chosen]")).to_have_text("Ada Lovelace")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Bea")).to_be_visible()
+    expect(page.locator("#referrals")).to_contain_text("Ada Lovelace")
+    assert Contact.objects.get(first_name="Bea").introduced_by == ada

@@ -230,3 +230,21 @@ def test_it_manages_companies(as_alice, workspace_a, contact):
     assert "Ada Lovelace" in as_alice.get(url("company_detail", pk=company.pk)).text
     listing = as_alice.get(url("company_list"))
     assert listing.context["page"].object_list[0].people_count == 1
+
+
+def test_it_picks_an_introducer_by_search_not_from_a_list_of_everyone(
+    as_alice, workspace_a, contact, workspace_b
+):
+    ContactFactory(workspace=workspace_b, first_name="Ada", last_name="Outsider")
+    form_page = as_alice.get(url("create")).text
+    assert "Ada Lovelace" not in form_page  # no drop-down of every contact
+    found = as_alice.get(url("picker"), {"picker_q": "ada"}).text
+    assert f'data-pick-id="{contact.pk}"' in found and "Outsider" not in found
+    response = as_alice.post(
+        url("create"),
+        {"first_name": "Bea", "cadence_days": 90, "stage": "new", "introduced_by": contact.pk},
+    )
+    assert response.status_code == 302
+    bea = Contact.objects.get(first_name="Bea")
+    assert bea.introduced_by == contact
+    assert "Chosen: Ada Lovelace" in as_alice.get(url("edit", pk=bea.pk)).text

@@ -52,6 +52,18 @@ def contact_list(request):
     return render(request, "contacts/contact_list.html", context)
 
 
+@workspace_view
+def contact_picker(request):
+    """Matches for the "introduced by" search box (htmx)."""
+    q = request.GET.get("picker_q", "").strip()
+    contacts = []
+    if q:
+        contacts = selectors.contact_list(workspace=request.workspace, q=q).select_related(
+            "company"
+        )[:8]
+    return render(request, "contacts/contact_picker_results.html", {"contacts": contacts, "q": q})
+
+
 def refuse_foreign_contacts(request, *names):
     """A contact id of another workspace (or none) in a form field: 404, as in a URL."""
     ids = set()
@@ -91,7 +103,9 @@ def contact_detail(request, pk):
 @workspace_view
 @require_http_methods(["GET", "POST"])
 def contact_create(request):
-    form = ContactForm(request.POST or None, workspace=request.workspace)
+    form = ContactForm(
+        request.POST or None, workspace=request.workspace, initial={"owner": request.user.pk}
+    )
     refuse_foreign_contacts(request, "introduced_by")
     if request.method == "POST":
         if form.is_valid():
