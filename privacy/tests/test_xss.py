@@ -9,8 +9,10 @@ and no element built from a payload.
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User, Workspace
 from contacts import services as contact_services
 from contacts.models import Company, Tag
 from followups import services as followup_services
@@ -18,6 +20,7 @@ from followups.models import FollowUp
 from infoview.testing.browser import log_in
 from interviews import services as interview_services
 from interviews.models import Note
+from privacy.services import audit_record
 from privacy.tests.xss_corpus import PAYLOADS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -134,8 +137,12 @@ def _visit(page, path):
     assert page.evaluate(DOM_CHECK) == [], path
 
 
-def test_no_payload_runs_on_any_page_that_shows_it(page, alice, workspace_a):
+def test_no_payload_runs_on_any_page_that_shows_it(page, alice, bob, workspace_a):
     contact, interview, followup, company = _plant(workspace_a, alice)
+    # People's and teams' names are user text too: they show in menus, lists and the audit log.
+    User.objects.filter(pk=bob.pk).update(name=PAYLOADS[5][:150])
+    Workspace.objects.filter(pk=workspace_a.pk).update(name=PAYLOADS[14][:120])
+    audit_record(workspace=workspace_a, actor=bob, action="viewed", obj=contact)
     ws = workspace_a.slug
     log_in(page, "alice@example.test")
     for path in [
@@ -151,6 +158,9 @@ def test_no_payload_runs_on_any_page_that_shows_it(page, alice, workspace_a):
         followup.get_absolute_url(),
         f"/w/{ws}/follow-ups/contact/{contact.pk}/",
         f"/w/{ws}/privacy/contacts/{contact.pk}/",
+        f"/w/{ws}/privacy/audit/",
+        f"/w/{ws}/privacy/",
+        reverse("workspace:members", kwargs={"ws": ws}),
         f"/w/{ws}/",
     ]:
         _visit(page, path)
