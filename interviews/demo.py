@@ -1,6 +1,7 @@
 """Demo conversations for ``manage.py seed_demo``: found by contact and purpose, never doubled."""
 
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -86,14 +87,20 @@ def _contact(workspace, owner, first, last, title):
     return contact
 
 
+def _at_ten(days, time_zone):
+    """Ten in the morning on the owner's clocks, ``days`` from today."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    day = timezone.now().astimezone(zone).date() + timedelta(days=days)
+    return datetime.combine(day, time(10, 0), tzinfo=zone)
+
+
 def _seed(workspace, owners, rows):
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
     for index, (first, last, title, days, purpose, objectives, status) in enumerate(rows):
         owner = owners[index % len(owners)]
         contact = _contact(workspace, owner, first, last, title)
         if Interview.objects.filter(workspace=workspace, contact=contact, purpose=purpose).exists():
             continue
-        starts_at = None if days is None else now + timedelta(days=days, hours=1)
+        starts_at = None if days is None else _at_ten(days, owner.time_zone)
         interview = services.interview_create(
             workspace=workspace,
             owner=owner,

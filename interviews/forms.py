@@ -329,3 +329,6 @@ class InterviewFilterForm(forms.Form):
         self.fields["contact"].empty_label = _("Anyone")
         if not workspace.is_team:
             del self.fields["owner"]
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
