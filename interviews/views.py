@@ -131,17 +131,21 @@ def interview_create(request):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            with transaction.atomic():
-                contact = data["contact"] or _contact_inline(request, data)
-                interview = services.interview_create(
-                    workspace=request.workspace,
-                    owner=request.user,
-                    contact=contact,
-                    **_schedule_fields(data),
-                )
-            messages.success(request, _("The interview is saved."))
-            _warn_overlaps(request, interview)
-            return redirect(interview)
+            try:
+                with transaction.atomic():
+                    contact = data["contact"] or _contact_inline(request, data)
+                    interview = services.interview_create(
+                        workspace=request.workspace,
+                        owner=request.user,
+                        contact=contact,
+                        **_schedule_fields(data),
+                    )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The interview is saved."))
+                _warn_overlaps(request, interview)
+                return redirect(interview)
         return render(request, "interviews/interview_form.html", {"form": form}, status=400)
     return render(request, "interviews/interview_form.html", {"form": form})
 
@@ -176,7 +180,7 @@ def interview_edit(request, pk):
                     interview=interview, contact=data["contact"], **_schedule_fields(data)
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(None, error.messages)
             else:
                 messages.success(request, _("The interview is saved."))
                 _warn_overlaps(request, interview)
@@ -491,13 +495,19 @@ def person_add(request, pk):
     extra = {"title": data["title"]} if data["title"] else {}
     if data["email"]:
         extra["emails"] = [data["email"]]
-    contact = services.person_to_meet_add(
-        interview=interview,
-        owner=request.user,
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        **extra,
-    )
+    try:
+        contact = services.person_to_meet_add(
+            interview=interview,
+            owner=request.user,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            **extra,
+        )
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        context = _detail_context(request, interview)
+        context["person_form"] = form
+        return render(request, "interviews/interview_detail.html", context, status=400)
     messages.success(
         request,
         _("%(name)s is in your contacts, introduced by %(by)s.")

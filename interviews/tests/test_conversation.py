@@ -231,3 +231,20 @@ def test_the_service_refuses_to_move_an_interview_to_a_foreign_contact(interview
         services.interview_update(
             interview=interview, contact=ContactFactory(workspace=workspace_b)
         )
+
+
+def test_a_contact_the_contacts_app_refuses_is_a_form_error(
+    client, alice, interview, url, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    import contacts.services
+
+    def refuse(**kwargs):
+        raise ValidationError({"first_name": "Refused by the contacts app."})
+
+    monkeypatch.setattr(contacts.services, "contact_create", refuse)
+    client.force_login(alice)
+    response = client.post(url("person_add", pk=interview.pk), {"first_name": "Nadia"})
+    assert response.status_code == 400
+    assert "Refused by the contacts app." in response.text
