@@ -114,7 +114,15 @@ def _member_slugs(user: User) -> list[str]:
     )
 
 
-def _check_thank_you(reminder: Reminder) -> FollowUp:
+def _is_member(user_id: int, workspace_id: int, seen: dict) -> bool:
+    """Membership, looked up once per batch for each (user, workspace)."""
+    key = ("member", user_id, workspace_id)
+    if key not in seen:
+        seen[key] = Membership.objects.filter(user_id=user_id, workspace_id=workspace_id).exists()
+    return seen[key]
+
+
+def _check_thank_you(reminder: Reminder, members: dict) -> FollowUp:
     user = reminder.user
     followup = reminder.followup
     if user.reminder_preference != User.ReminderPreference.IMMEDIATE:
@@ -127,7 +135,7 @@ def _check_thank_you(reminder: Reminder) -> FollowUp:
         raise Undeliverable("reassigned")
     if followup.effective_due_at != reminder.due_at:
         raise Undeliverable("rescheduled")
-    if not Membership.objects.filter(user=user, workspace_id=followup.workspace_id).exists():
+    if not _is_member(user.pk, followup.workspace_id, members):
         raise Undeliverable("not a member")
     return followup
 
@@ -147,11 +155,11 @@ def _digest_followups(reminder: Reminder) -> list[FollowUp]:
     return rows
 
 
-def _message(reminder: Reminder) -> EmailMultiAlternatives:
+def _message(reminder: Reminder, cache: dict) -> EmailMultiAlternatives:
     user = reminder.user
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "infoview.local"
     if reminder.kind == Reminder.Kind.THANK_YOU:
-        followup = _check_thank_you(reminder)
+        followup = _check_thank_you(reminder, cache)
         slug = followup.workspace.slug
         context = {"followup": followup, "contact": followup.contact}
         template = "followups/email/thank_you_reminder"
@@ -161,7 +169,10 @@ def _message(reminder: Reminder) -> EmailMultiAlternatives:
         slug = rows[0].workspace.slug if rows else slugs[0]
         context = {"followups": rows, "local_date": reminder.local_date}
         template = "followups/email/digest"
-    url = unsubscribe_url(user, slug)
+    key = ("unsubscribe", user.pk, slug)
+    if key not in cache:
+        cache[key] = unsubscribe_url(user, slug)
+    url = cache[key]
     context.update(user=user, unsubscribe_url=url, site_url=settings.SITE_URL)
     with translation.override(settings.LANGUAGE_CODE), timezone.override(user.time_zone):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
@@ -183,44 +194,46 @@ def _message(reminder: Reminder) -> EmailMultiAlternatives:
     return message
 
 
-def reminder_deliver(*, reminder_id: int, mail_connection) -> bool:
+def reminder_deliver(*, reminder: Reminder, mail_connection, cache: dict | None = None) -> bool:
     """Send one reminder unless it is sent, cancelled or being sent; True when this call sent it.
 
-    SMTP errors are recorded on the row and raised again for the task to retry with backoff.
+    ``reminder`` may have been read a moment ago with its relations; the row lock taken here,
+    and the state read under it, are what decide. SMTP errors are recorded on the row and
+    raised again for the task to retry with backoff.
     """
+    cache = {} if cache is None else cache
     failure = None
+    pending = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.PENDING).order_by()
     with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user", "followup__contact", "followup__workspace")
-            .filter(pk=reminder_id, state=Reminder.State.PENDING)
-            .first()
+        attempts = next(
+            iter(pending.select_for_update(skip_locked=True).values_list("attempts", flat=True)),
+            None,
         )
-        if reminder is None:
+        if attempts is None:  # sent, cancelled, or another worker is sending it right now
             return False
         try:
-            message = _message(reminder)
+            message = _message(reminder, cache)
         except Undeliverable as reason:
-            reminder.state = Reminder.State.CANCELLED
-            reminder.reason = str(reason)[:64]
-            reminder.save(update_fields=["state", "reason"])
+            pending.update(state=Reminder.State.CANCELLED, reason=str(reason)[:64])
             return False
         try:
             mail_connection.send_messages([message])
         except (smtplib.SMTPException, OSError) as error:
             failure = error
-            reminder.attempts += 1
-            reminder.last_error = f"{type(error).__name__}: {error}"[:1000]
             # Back off in the database too, so the beat does not hammer a refusing server.
             base = settings.FOLLOWUPS_RETRY_BACKOFF_SECONDS
-            backoff = timedelta(seconds=min(600, base * 2 ** min(reminder.attempts, 7)))
-            reminder.next_attempt_at = timezone.now() + backoff
-            reminder.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            backoff = timedelta(seconds=min(600, base * 2 ** min(attempts + 1, 7)))
+            pending.update(
+                attempts=attempts + 1,
+                last_error=f"{type(error).__name__}: {error}"[:1000],
+                next_attempt_at=timezone.now() + backoff,
+            )
         else:
-            reminder.state = Reminder.State.SENT
-            reminder.sent_at = timezone.now()
-            reminder.message_id = message.extra_headers["Message-ID"]
-            reminder.save(update_fields=["state", "sent_at", "message_id"])
+            pending.update(
+                state=Reminder.State.SENT,
+                sent_at=timezone.now(),
+                message_id=message.extra_headers["Message-ID"],
+            )
     if failure is not None:
         raise failure
     return True
@@ -228,11 +241,23 @@ def reminder_deliver(*, reminder_id: int, mail_connection) -> bool:
 
 def reminders_deliver(*, reminder_ids: list[int]) -> int:
     """Deliver a batch over one SMTP connection; returns how many this call sent."""
+    # One read for the whole batch; each row is then locked and re-checked on its own.
+    rows = Reminder.objects.filter(pk__in=reminder_ids, state=Reminder.State.PENDING)
+    rows = rows.select_related("user", "followup__contact", "followup__workspace").in_bulk()
+    if not rows:
+        return 0
     mail_connection = mailers.default
     sent = 0
+    cache = {}
     try:
+        # Opened here, the connection serves the whole batch; send_messages() on a closed
+        # connection would open and close one per message.
+        mail_connection.open()
         for reminder_id in reminder_ids:
-            sent += reminder_deliver(reminder_id=reminder_id, mail_connection=mail_connection)
+            if reminder_id in rows:
+                sent += reminder_deliver(
+                    reminder=rows[reminder_id], mail_connection=mail_connection, cache=cache
+                )
     finally:
         try:
             mail_connection.close()

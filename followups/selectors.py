@@ -42,20 +42,29 @@ def followups_pending(
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> QuerySet[FollowUp]:
-    """Pending follow-ups of the workspace whose next attention time is in [start, end)."""
+    """Pending follow-ups of the workspace whose next attention time is in [start, end).
+
+    The range is written per status (open: due_at, snoozed: snoozed_until) rather than on the
+    computed ``next_at``, so PostgreSQL can use the (owner/workspace, status, due_at) indexes.
+    """
+    open_range, snoozed_range = {}, {}
+    if start is not None:
+        open_range["due_at__gte"] = snoozed_range["snoozed_until__gte"] = start
+    if end is not None:
+        open_range["due_at__lt"] = snoozed_range["snoozed_until__lt"] = end
     queryset = FollowUp.objects.filter(
-        workspace=workspace, status__in=PENDING, contact__archived_at=None
+        Q(status=FollowUp.Status.OPEN, **open_range)
+        | Q(status=FollowUp.Status.SNOOZED, **snoozed_range),
+        workspace=workspace,
+        contact__archived_at=None,
     )
     if owner is not None:
         queryset = queryset.filter(owner=owner)
-    queryset = _with_next_at(queryset)
-    if start is not None:
-        queryset = queryset.filter(next_at__gte=start)
-    if end is not None:
-        queryset = queryset.filter(next_at__lt=end)
-    return queryset.select_related(
-        "contact__workspace", "workspace", "interview", "owner"
-    ).order_by("next_at", "pk")
+    return (
+        _with_next_at(queryset)
+        .select_related("contact__workspace", "workspace", "interview", "owner")
+        .order_by("next_at", "pk")
+    )
 
 
 def followups_of_contact(*, contact) -> QuerySet[FollowUp]:
