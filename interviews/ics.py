@@ -86,9 +86,9 @@ def interview_file(interview: Interview) -> bytes:
     return calendar.to_ical()
 
 
-def interview_invitation(interview: Interview) -> bytes:
-    """METHOD:REQUEST with organiser and attendee, as calendar clients expect in an email."""
-    calendar = _calendar(method="REQUEST")
+def _with_people(interview: Interview, method: str) -> bytes:
+    """An iTIP message (RFC 5546): organiser and attendee, as calendar clients expect."""
+    calendar = _calendar(method=method)
     event = _event(interview)
     organiser = interview.owner.email if interview.owner else settings.DEFAULT_FROM_EMAIL
     event.add("organizer", f"mailto:{organiser}", parameters={"cn": str(interview.owner or "")})
@@ -105,6 +105,14 @@ def interview_invitation(interview: Interview) -> bytes:
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def interview_invitation(interview: Interview) -> bytes:
+    return _with_people(interview, "REQUEST")
+
+
+def interview_cancellation(interview: Interview) -> bytes:
+    return _with_people(interview, "CANCEL")
 
 
 def feed(*, user, interviews, followups=()) -> bytes:

@@ -43,6 +43,8 @@ class Interview(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     no_show_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(_("reason"), blank=True)
+    # When the contact was last emailed the invitation, so a cancellation reaches them too.
+    invited_at = models.DateTimeField(null=True, blank=True)
     # RFC 5545 SEQUENCE: bumped on every change a calendar must notice.
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

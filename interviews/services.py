@@ -390,28 +390,52 @@ def calendar_token_revoke(*, user) -> None:
     CalendarToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
 
 
-def interview_send_invitation(*, interview: Interview) -> None:
-    """Email the contact an invitation with the event attached (METHOD:REQUEST)."""
+def _email_contact(*, interview: Interview, subject: str, template: str, method: str) -> None:
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
 
     from interviews import ics
 
+    context = {"interview": interview, "contact": interview.contact}
+    message = EmailMessage(
+        subject=subject,
+        body=render_to_string(template, context),
+        to=[interview.contact.primary_email],
+        reply_to=[interview.owner.email] if interview.owner else None,
+    )
+    body = ics.interview_invitation if method == "REQUEST" else ics.interview_cancellation
+    message.attach("invite.ics", body(interview), f"text/calendar; method={method}; charset=utf-8")
+    message.send()
+
+
+def interview_send_invitation(*, interview: Interview) -> None:
+    """Email the contact an invitation with the event attached (METHOD:REQUEST)."""
     if not interview.contact.primary_email:
         raise ValidationError(_("This contact has no email address."))
     if interview.starts_at is None or not interview.is_open:
         raise ValidationError(_("Only a scheduled interview can be sent as an invitation."))
-    context = {"interview": interview, "contact": interview.contact}
-    message = EmailMessage(
+    _email_contact(
+        interview=interview,
         subject=_("Invitation: conversation with %(name)s")
         % {"name": interview.owner or interview.workspace},
-        body=render_to_string("interviews/email/invitation.txt", context),
-        to=[interview.contact.primary_email],
-        reply_to=[interview.owner.email] if interview.owner else None,
+        template="interviews/email/invitation.txt",
+        method="REQUEST",
     )
-    message.attach(
-        "invite.ics",
-        ics.interview_invitation(interview),
-        "text/calendar; method=REQUEST; charset=utf-8",
+    interview.invited_at = timezone.now()
+    interview.save(update_fields=["invited_at"])
+
+
+def interview_send_cancellation(*, interview: Interview) -> bool:
+    """Tell an invited contact the interview is off (METHOD:CANCEL); False if never invited."""
+    if interview.invited_at is None or not interview.contact.primary_email:
+        return False
+    if interview.status != Interview.Status.CANCELLED or interview.starts_at is None:
+        return False
+    _email_contact(
+        interview=interview,
+        subject=_("Cancelled: conversation with %(name)s")
+        % {"name": interview.owner or interview.workspace},
+        template="interviews/email/cancellation.txt",
+        method="CANCEL",
     )
-    message.send()
+    return True

@@ -1,4 +1,5 @@
 from datetime import datetime, time
+from smtplib import SMTPException
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -261,7 +262,23 @@ def interview_complete(request, pk):
 @require_POST
 @workspace_view
 def interview_cancel(request, pk):
-    return _status_change(request, pk, services.interview_cancel, _("The interview is cancelled."))
+    was_open = _interview(request, pk).is_open
+    response = _status_change(
+        request, pk, services.interview_cancel, _("The interview is cancelled.")
+    )
+    interview = _interview(request, pk)
+    if was_open and interview.status == Interview.Status.CANCELLED:
+        try:
+            if services.interview_send_cancellation(interview=interview):
+                messages.info(
+                    request,
+                    _("%(email)s was told by email.") % {"email": interview.contact.primary_email},
+                )
+        except (SMTPException, OSError):
+            messages.warning(
+                request, _("The cancellation email could not be sent; tell them yourself.")
+            )
+    return response
 
 
 @require_POST
@@ -620,6 +637,8 @@ def interview_invite(request, pk):
         services.interview_send_invitation(interview=interview)
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    except (SMTPException, OSError):
+        messages.error(request, _("The email could not be sent. Try again later."))
     else:
         messages.success(
             request,

@@ -185,3 +185,33 @@ def test_no_invitation_without_an_email_address(client, alice, planned, url, smt
     response = client.post(url("invite", pk=planned.pk), follow=True)
     assert "This contact has no email address." in response.text
     assert smtp_server.messages == []
+
+
+def test_an_invited_contact_hears_of_the_cancellation(client, alice, planned, url, smtp_server):
+    client.force_login(alice)
+    client.post(url("invite", pk=planned.pk))
+    planned.refresh_from_db()
+    assert planned.invited_at is not None
+    response = client.post(url("cancel", pk=planned.pk), {"reason": "Travel"}, follow=True)
+    assert f"{planned.contact.primary_email} was told by email." in response.text
+    _invitation, cancellation = smtp_server.messages
+    assert cancellation["Subject"] == "Cancelled: conversation with Alice Admin"
+    assert "Travel" in cancellation.get_body(("plain",)).get_content()
+    [attachment] = [
+        p for p in cancellation.iter_attachments() if p.get_content_type() == "text/calendar"
+    ]
+    assert attachment.get_param("method") == "CANCEL"
+    calendar, [event] = _events(attachment.get_payload(decode=True))
+    assert calendar["METHOD"] == "CANCEL"
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["UID"]) == f"interview-{planned.pk}@127.0.0.1"
+    assert event["SEQUENCE"] == 1
+    # Cancelling again sends nothing more.
+    client.post(url("cancel", pk=planned.pk))
+    assert len(smtp_server.messages) == 2
+
+
+def test_an_uninvited_contact_gets_no_cancellation(client, alice, planned, url, smtp_server):
+    client.force_login(alice)
+    client.post(url("cancel", pk=planned.pk))
+    assert smtp_server.messages == []
