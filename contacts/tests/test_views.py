@@ -248,3 +248,12 @@ def test_it_picks_an_introducer_by_search_not_from_a_list_of_everyone(
     bea = Contact.objects.get(first_name="Bea")
     assert bea.introduced_by == contact
     assert "Chosen: Ada Lovelace" in as_alice.get(url("edit", pk=bea.pk)).text
+
+
+def test_it_renders_filter_choices_escaped_and_selected(as_alice, workspace_a):
+    company = CompanyFactory(workspace=workspace_a, name="<b>Evil & Co</b>")
+    page = as_alice.get(url("list"), {"company": company.pk}).text
+    assert (
+        f'<option value="{company.pk}" selected>&lt;b&gt;Evil &amp; Co&lt;/b&gt;</option>' in page
+    )
+    assert "<b>Evil" not in page
