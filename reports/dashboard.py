@@ -69,9 +69,7 @@ def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = N
         .select_related("interview__contact", "interview__workspace", "author")
         .order_by("-created_at", "-pk")[:5]
     )
-    counts = Contact.objects.filter(workspace=workspace).aggregate(
-        contacts=Count("pk"),
-    )
+    has_contacts = Contact.objects.filter(workspace=workspace).exists()
     has_interviews = Interview.objects.filter(workspace=workspace).exists()
     return {
         "today_start": today_start,
@@ -82,6 +80,6 @@ def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = N
         "overdue_contacts": overdue_contacts,
         "overdue_contacts_total": overdue_contacts[0].total if overdue_contacts else 0,
         "insights": insights,
-        "has_contacts": counts["contacts"] > 0,
+        "has_contacts": has_contacts,
         "has_interviews": has_interviews,
     }

@@ -1,11 +1,14 @@
 """The talent pool: people assessed in past conversations, searched for a new opening."""
 
+from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import (
     Count,
     Exists,
     F,
     FloatField,
+    Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -28,34 +31,38 @@ def talent_pool(
     min_score: int | None = None,
     future_only: bool = False,
 ) -> QuerySet[Contact]:
-    """Contacts with an assessment that matches every criterion, best latest score first.
+    """Contacts with an assessment that meets every criterion, best matching score first.
 
     One assessment must meet all the criteria together (skills overlap, each score at least
-    ``min_score``, "consider for future roles"); the row shows the contact's latest assessment.
+    ``min_score``, "consider for future roles"). ``score`` is the best average of the matching
+    assessments; ``skills`` are those of the latest assessment, which PostgreSQL looks up only
+    for the rows kept after the sort and limit.
     """
-    matching = Assessment.objects.filter(workspace=workspace, interview__contact=OuterRef("pk"))
+    criteria = Q(interviews__assessment__workspace=workspace)
     if skills:
-        matching = matching.filter(skills__overlap=skills)
+        criteria &= Q(interviews__assessment__skills__overlap=skills)
     if min_score:
-        matching = matching.filter(
-            passion__gte=min_score, motivation__gte=min_score, cultural_fit__gte=min_score
+        criteria &= Q(
+            interviews__assessment__passion__gte=min_score,
+            interviews__assessment__motivation__gte=min_score,
+            interviews__assessment__cultural_fit__gte=min_score,
         )
     if future_only:
-        matching = matching.filter(consider_for_future=True)
+        criteria &= Q(interviews__assessment__consider_for_future=True)
+    contacts = Contact.objects.filter(workspace=workspace, archived_at=None)
+    if stage:
+        contacts = contacts.filter(stage=stage)
+    scores = [
+        F(f"interviews__assessment__{name}") for name in ("passion", "motivation", "cultural_fit")
+    ]
     latest = Assessment.objects.filter(
         workspace=workspace, interview__contact=OuterRef("pk")
     ).order_by(F("interview__starts_at").desc(nulls_last=True), "-pk")
-    contacts = Contact.objects.filter(workspace=workspace, archived_at=None).filter(
-        Exists(matching)
-    )
-    if stage:
-        contacts = contacts.filter(stage=stage)
-    average = Cast(F("passion") + F("motivation") + F("cultural_fit"), FloatField()) / 3.0
-    contacts = contacts.annotate(
-        score=Subquery(latest.annotate(avg=average).values("avg")[:1], output_field=FloatField()),
+    # filter() before annotate(): the aggregates run over the matching assessments only.
+    contacts = contacts.filter(criteria).annotate(
+        score=Max(Cast(scores[0] + scores[1] + scores[2], FloatField()) / 3.0),
+        future=BoolOr("interviews__assessment__consider_for_future"),
         skills=Subquery(latest.values("skills")[:1]),
-        future=Subquery(latest.values("consider_for_future")[:1]),
-        roles=Subquery(latest.values("roles_in_mind")[:1]),
     )
     if opening is not None:
         contacts = contacts.annotate(

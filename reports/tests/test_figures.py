@@ -141,6 +141,11 @@ def test_it_measures_thank_you_discipline(client, alice, bob, team):
         ["Bob Recruiter", "2", "1", "0.0%", "0.0%", "50.0"],
         ["All", "5", "3", "20.0%", "40.0%", "30.0"],
     ]
+    response = _get(client, bob, team, "discipline", start="2026-03-01", end="2026-03-31")
+    assert page_tables(response)["discipline"][1:] == [
+        ["Bob Recruiter", "2", "1", "0.0%", "0.0%", "50.0"],
+        ["All", "2", "1", "0.0%", "0.0%", "50.0"],
+    ]
 
 
 def test_it_counts_stages_and_conversion(client, alice, team):
