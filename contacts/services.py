@@ -66,6 +66,13 @@ ON CONFLICT DO NOTHING
 """
 
 
+def search_words_add(*, contact_ids: list[int]) -> None:
+    """Add the words of contacts whose search columns were written directly (bulk import)."""
+    if contact_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_WORDS_SQL.format(where="c.id = ANY(%s)"), [contact_ids])
+
+
 def contacts_refresh_search(*, contact_ids: Iterable[int] = (), company_id: int | None = None):
     """Rebuild the search columns of some contacts (or of all the people of a company).
 

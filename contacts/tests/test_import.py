@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from contacts import importing
+from contacts import importing, selectors
 from contacts.importing import run
 from contacts.models import Contact, ImportJob
 from contacts.tests.factories import ContactFactory
@@ -70,6 +70,8 @@ def test_it_imports_linkedin_connections_after_its_notes(workspace_a, alice):
     assert found["Charles", "Babbage"].company == ada.company
     assert found["Grace", "Hopper"].company.name == "US Navy, Research"
     assert ada.stage == "new" and ada.owner == alice
+    for term in ("lovelace", "engines programmer", "lovelase"):  # the last one a typo
+        assert list(selectors.contact_list(workspace=workspace_a, q=term)) == [ada], term
 
 
 def test_it_creates_nothing_new_when_the_same_file_comes_twice(workspace_a, alice):
