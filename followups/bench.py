@@ -163,7 +163,7 @@ def main():
             import pstats
 
             profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
         assert sent == DUE == len(inbox.contents), (sent, len(inbox.contents))
         messages = [
             email.message_from_bytes(content, policy=email.policy.SMTP)

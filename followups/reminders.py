@@ -106,14 +106,6 @@ class Undeliverable(Exception):
     """A reason not to send (user turned reminders off, contact archived...)."""
 
 
-def _member_slugs(user: User) -> list[str]:
-    return list(
-        Membership.objects.filter(user=user)
-        .order_by("workspace__name")
-        .values_list("workspace__slug", flat=True)
-    )
-
-
 def _is_member(user_id: int, workspace_id: int, seen: dict) -> bool:
     """Membership, looked up once per batch for each (user, workspace)."""
     key = ("member", user_id, workspace_id)
@@ -127,6 +119,8 @@ def _check_thank_you(reminder: Reminder, members: dict) -> FollowUp:
     followup = reminder.followup
     if user.reminder_preference != User.ReminderPreference.IMMEDIATE:
         raise Undeliverable(f"preference {user.reminder_preference}")
+    if not user.is_active:
+        raise Undeliverable("inactive user")
     if followup is None or not followup.is_pending:
         raise Undeliverable("closed")
     if followup.contact.archived_at is not None:
@@ -165,8 +159,7 @@ def _message(reminder: Reminder, cache: dict) -> EmailMultiAlternatives:
         template = "followups/email/thank_you_reminder"
     else:
         rows = _digest_followups(reminder)
-        slugs = _member_slugs(user)
-        slug = rows[0].workspace.slug if rows else slugs[0]
+        slug = rows[0].workspace.slug
         context = {"followups": rows, "local_date": reminder.local_date}
         template = "followups/email/digest"
     key = ("unsubscribe", user.pk, slug)
