@@ -223,20 +223,21 @@ def discipline_report(*, workspace: Workspace, period: Period, recruiter: User |
 
 
 CHAINS_SQL = """
-WITH RECURSIVE chain(id, root_id, depth, path, created_at) AS (
-    SELECT id, id, 1, ARRAY[id], created_at FROM contacts_contact
-    WHERE workspace_id = %(ws)s AND introduced_by_id IS NULL
+WITH RECURSIVE up(id, introduced_by_id, depth, path) AS (
+    SELECT id, introduced_by_id, 1, ARRAY[id] FROM contacts_contact
+    WHERE workspace_id = %(ws)s AND introduced_by_id IS NOT NULL
+      AND created_at >= %(start)s AND created_at < %(end)s
   UNION ALL
-    SELECT c.id, chain.root_id, chain.depth + 1, chain.path || c.id, c.created_at
-    FROM contacts_contact c JOIN chain ON c.introduced_by_id = chain.id
-    WHERE c.workspace_id = %(ws)s AND NOT c.id = ANY(chain.path) AND chain.depth < 100
+    SELECT c.id, c.introduced_by_id, up.depth + 1, c.id || up.path
+    FROM contacts_contact c JOIN up ON c.id = up.introduced_by_id
+    WHERE c.workspace_id = %(ws)s AND NOT c.id = ANY(up.path) AND up.depth < 100
 )
 SELECT path FROM (
-    SELECT DISTINCT ON (root_id) root_id, depth, path FROM chain
-    WHERE depth > 1 AND created_at >= %(start)s AND created_at < %(end)s
-    ORDER BY root_id, depth DESC, id
+    SELECT DISTINCT ON (id) id, depth, path FROM up
+    WHERE introduced_by_id IS NULL
+    ORDER BY id, depth DESC, path
 ) longest
-ORDER BY depth DESC, root_id
+ORDER BY depth DESC, id
 LIMIT 5
 """
 

@@ -10,7 +10,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import Cast
 
@@ -35,8 +34,7 @@ def talent_pool(
 
     One assessment must meet all the criteria together (skills overlap, each score at least
     ``min_score``, "consider for future roles"). ``score`` is the best average of the matching
-    assessments; ``skills`` are those of the latest assessment, which PostgreSQL looks up only
-    for the rows kept after the sort and limit.
+    assessments. ``talent_pool_page`` adds the skills of each person's latest assessment.
     """
     criteria = Q(interviews__assessment__workspace=workspace)
     if skills:
@@ -55,14 +53,10 @@ def talent_pool(
     scores = [
         F(f"interviews__assessment__{name}") for name in ("passion", "motivation", "cultural_fit")
     ]
-    latest = Assessment.objects.filter(
-        workspace=workspace, interview__contact=OuterRef("pk")
-    ).order_by(F("interview__starts_at").desc(nulls_last=True), "-pk")
     # filter() before annotate(): the aggregates run over the matching assessments only.
     contacts = contacts.filter(criteria).annotate(
         score=Max(Cast(scores[0] + scores[1] + scores[2], FloatField()) / 3.0),
         future=BoolOr("interviews__assessment__consider_for_future"),
-        skills=Subquery(latest.values("skills")[:1]),
     )
     if opening is not None:
         contacts = contacts.annotate(
@@ -73,6 +67,21 @@ def talent_pool(
     return contacts.select_related("company").order_by(
         F("score").desc(nulls_last=True), "last_name", "first_name", "pk"
     )
+
+
+def talent_pool_page(contacts: QuerySet[Contact], *, limit: int = POOL_LIMIT) -> list[Contact]:
+    """The first ``limit`` people, each with ``skills`` from their latest assessment (2 queries)."""
+    people = list(contacts[:limit])
+    latest = (
+        Assessment.objects.filter(interview__contact__in=[c.pk for c in people])
+        .order_by("interview__contact_id", F("interview__starts_at").desc(nulls_last=True), "-pk")
+        .distinct("interview__contact_id")
+        .values_list("interview__contact_id", "skills")
+    )
+    skills = dict(latest) if people else {}
+    for contact in people:
+        contact.skills = skills.get(contact.pk, [])
+    return people
 
 
 def openings_list(*, workspace: Workspace) -> QuerySet[Opening]:

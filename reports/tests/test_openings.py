@@ -89,6 +89,7 @@ def test_the_pool_starts_from_the_openings_skills(client, alice, opening, pool):
     response = _detail(client, alice, opening)
     assert [c.first_name for c in response.context["pool"]] == ["Ada", "Ben"]
     assert response.context["pool"][0].score == pytest.approx(14 / 3)
+    assert response.context["pool"][0].skills == ["python", "spark"]
 
 
 @pytest.mark.parametrize(

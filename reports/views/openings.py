@@ -11,7 +11,7 @@ from contacts.models import Contact
 from reports import services
 from reports.forms import OpeningForm, TalentSearchForm
 from reports.models import Opening, ShortlistEntry
-from reports.selectors.talent import POOL_LIMIT, openings_list, shortlist_of, talent_pool
+from reports.selectors.talent import openings_list, shortlist_of, talent_pool, talent_pool_page
 
 
 @workspace_view(team=True)
@@ -56,7 +56,7 @@ def opening_detail(request, pk):
         status = 400
     else:
         data = search.cleaned_data if request.GET else {"skills": opening.skills}
-        pool = list(
+        pool = talent_pool_page(
             talent_pool(
                 workspace=request.workspace,
                 opening=opening,
@@ -64,7 +64,7 @@ def opening_detail(request, pk):
                 stage=data.get("stage") or "",
                 min_score=data.get("min_score"),
                 future_only=bool(data.get("future")),
-            )[:POOL_LIMIT]
+            )
         )
     context = {
         "workspace": request.workspace,
