@@ -140,3 +140,13 @@ def test_it_ignores_other_workspaces_rows(client, alice, charlie, team, workspac
             rows,
         )
     assert Interview.objects.filter(workspace=workspace_b).count() == 3
+
+
+def test_the_default_period_is_the_last_90_days_in_the_workspaces_zone(client, alice, team):
+    from zoneinfo import ZoneInfo
+
+    today = timezone.localtime(timezone.now(), ZoneInfo("Pacific/Kiritimati")).date()
+    client.force_login(alice)
+    page = client.get(report_url(team, "stages")).content.decode()
+    assert f'value="{today - timedelta(days=89)}"' in page
+    assert f'value="{today}"' in page

@@ -37,9 +37,12 @@ def _build(request, slug):
     if request.GET and not form.is_valid():
         return spec, form, None
     if not request.GET:
-        form = ReportFilterForm(
-            {}, workspace=request.workspace, membership=request.membership, grouped=spec.grouped
-        )
+        # Show the default period in the form, so the page says what it covers.
+        options = {"workspace": request.workspace, "membership": request.membership}
+        probe = ReportFilterForm({}, grouped=spec.grouped, **options)
+        probe.is_valid()
+        data = {key: probe.cleaned_data[key].isoformat() for key in ("start", "end")}
+        form = ReportFilterForm(data, grouped=spec.grouped, **options)
         form.is_valid()
     options = {"group": form.cleaned_data["group"]} if spec.grouped else {}
     report = spec.build(
