@@ -70,6 +70,6 @@ def followups_pending(
 def followups_of_contact(*, contact) -> QuerySet[FollowUp]:
     return (
         _with_next_at(FollowUp.objects.filter(workspace_id=contact.workspace_id, contact=contact))
-        .select_related("owner", "interview")
+        .select_related("workspace", "owner", "interview")
         .order_by(Case(When(Q(status__in=PENDING), then=0), default=1), "next_at", "pk")
     )

@@ -207,7 +207,9 @@ def template_list(request):
         request,
         "followups/template_list.html",
         {
-            "templates": for_workspace(EmailTemplate, request.workspace),
+            "templates": for_workspace(EmailTemplate, request.workspace).select_related(
+                "workspace"
+            ),
             "variables": emails.VARIABLES,
             "signature_form": SignatureForm(instance=signature),
         },

@@ -153,3 +153,13 @@ def test_the_due_query_uses_the_partial_index(alice, workspace_a):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "followups_reminder_due_idx" in plan
+
+
+def test_a_mail_clients_one_click_post_needs_no_csrf_token(alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    url = urlsplit(reminders.unsubscribe_url(alice, "acme")).path
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert User.objects.get(pk=alice.pk).reminder_preference == "off"

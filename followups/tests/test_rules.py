@@ -169,3 +169,29 @@ def test_the_timeline_lists_followups(alice, workspace_a):
     entries = entries_for(contact)
     kinds = sorted(e.kind for e in entries)
     assert kinds == ["followup_done", "followup_due"]  # the done one, and the next keep-in-touch
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_a_contacts_followups_page_takes_the_same_queries_at_any_size(
+    client, alice, workspace_a, django_assert_max_num_queries, size
+):
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    for _ in range(size):
+        FollowUpFactory(contact=contact, owner=alice)
+    client.force_login(alice)
+    url = reverse("followups:contact", kwargs={"ws": "acme", "pk": contact.pk})
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="list-group-item') == size
+
+
+def test_undo_reopens_a_followup_done_by_mistake(client, alice, workspace_a):
+    followup = FollowUpFactory(contact=ContactFactory(workspace=workspace_a), owner=alice)
+    services.followup_done(followup=followup)
+    client.force_login(alice)
+    url = reverse("followups:reopen", kwargs={"ws": "acme", "pk": followup.pk})
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    followup.refresh_from_db()
+    assert (followup.status, followup.done_at) == ("open", None)
