@@ -142,7 +142,29 @@ def clean_record(record: dict) -> dict:
     return record
 
 
-def plan_row(record: dict, matcher: Matcher) -> Plan:
+def suppressed_in(workspace, records: list[dict]) -> set[str]:
+    """The file's addresses and profiles of people erased on request: never imported again."""
+    try:
+        from privacy.services import suppressed_values
+    except ModuleNotFoundError as error:
+        if error.name not in {"privacy", "privacy.services"}:
+            raise
+        return set()
+    return suppressed_values(
+        workspace,
+        emails=[e for r in records for e in r.get("emails", [])],
+        linkedin_urls=[r["linkedin_url"] for r in records if r.get("linkedin_url")],
+    )
+
+
+def plan_row(
+    record: dict, matcher: Matcher, suppressed: set[str] | frozenset = frozenset()
+) -> Plan:
+    if suppressed and (
+        record.get("linkedin_url") in suppressed
+        or any(e in suppressed for e in record.get("emails", []))
+    ):
+        return Plan("skip", record, message=_("Erased on request; not imported again."))
     try:
         record = clean_record(record)
     except ValidationError as error:
@@ -189,10 +211,11 @@ def plan_learn(plan: Plan, matcher: Matcher, pk: int | None = None) -> None:
 def preview(job: ImportJob, records: list[dict], sample: int = 10) -> dict:
     """Counts of what the import would do, and its first rows, without writing anything."""
     matcher = Matcher(job.workspace)
+    suppressed = suppressed_in(job.workspace, records)
     counts = {"create": 0, "update": 0, "skip": 0, "error": 0}
     rows = []
     for number, record in enumerate(records, start=1):
-        plan = plan_row(record, matcher)
+        plan = plan_row(record, matcher, suppressed)
         counts[plan.action] += 1
         plan_learn(plan, matcher)
         if number <= sample:
@@ -349,6 +372,7 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
 
     records = read_records(job)
     matcher = Matcher(job.workspace)
+    suppressed = suppressed_in(job.workspace, records)
     ImportJob.objects.filter(pk=job.pk, started_at__isnull=True).update(started_at=timezone.now())
     ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
         status=ImportJob.Status.RUNNING, total_rows=len(records)
@@ -365,7 +389,7 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
                 break
             batch = []
             for number in range(start + 1, min(start + batch_size, len(records)) + 1):
-                plan = plan_row(records[number - 1], matcher)
+                plan = plan_row(records[number - 1], matcher, suppressed)
                 plan_learn(plan, matcher)
                 batch.append((number, plan))
             apply_batch(job, batch, matcher)

@@ -288,3 +288,16 @@ def test_it_shows_progress_then_the_summary(client, workspace_a, alice):
     done = client.get(url, headers={"HX-Request": "true"})
     assert "every 1s" not in done.text
     assert 'value="100"' in done.text
+
+
+def test_it_never_reimports_someone_erased_on_request(workspace_a, alice):
+    privacy = pytest.importorskip("privacy.services")
+    run_job(upload(workspace_a, alice, LINKEDIN.encode()))
+    ada = Contact.objects.get(first_name="Ada")
+    privacy.contact_erase(contact=ada, actor=alice)
+    again = upload(workspace_a, alice, LINKEDIN.encode())
+    preview = run.preview(again, importing.files.read_records(again))
+    assert preview["counts"]["create"] == 0
+    again = run_job(again)
+    assert (again.created_count, again.skipped_count, again.errors) == (0, 3, [])
+    assert not Contact.objects.filter(first_name="Ada").exists()
