@@ -257,3 +257,32 @@ def test_it_renders_filter_choices_escaped_and_selected(as_alice, workspace_a):
         f'<option value="{company.pk}" selected>&lt;b&gt;Evil &amp; Co&lt;/b&gt;</option>' in page
     )
     assert "<b>Evil" not in page
+
+
+def test_it_gathers_other_apps_entries_on_the_timeline_in_bounded_queries(
+    as_alice, contact, workspace_a, alice, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from followups.models import FollowUp
+    from interviews.models import Interview
+
+    def add_history(count):
+        for _ in range(count):
+            Interview.objects.create(workspace=workspace_a, contact=contact, owner=alice)
+            FollowUp.objects.create(
+                workspace=workspace_a, contact=contact, kind="advice", due_at=timezone.now()
+            )
+
+    add_history(1)
+    page = as_alice.get(url("detail", pk=contact.pk)).text
+    assert "timeline-interview" in page and "timeline-followup" in page
+    as_alice.get(url("detail", pk=contact.pk))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        as_alice.get(url("detail", pk=contact.pk))
+    add_history(20)
+    with django_assert_max_num_queries(len(few)):
+        as_alice.get(url("detail", pk=contact.pk))
