@@ -28,6 +28,7 @@ def test_it_searches_as_you_type_despite_a_typo(page, alice, workspace_a):
     expect(results.get_by_role("link", name="Grace Hopper")).to_be_visible()
     expect(results.get_by_role("link", name="Alan Turing")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"q=hoper"))
+    expect(page.locator("#export-csv")).to_have_attribute("href", re.compile(r"q=hoper"))
     page.get_by_label("Search").fill("")
     expect(results.get_by_role("link", name="Alan Turing")).to_be_visible()
 
