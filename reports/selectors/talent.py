@@ -3,11 +3,9 @@
 from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import (
     Count,
-    Exists,
     F,
     FloatField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
 )
@@ -24,7 +22,6 @@ POOL_LIMIT = 50
 def talent_pool(
     *,
     workspace: Workspace,
-    opening: Opening | None = None,
     skills: list[str] | None = None,
     stage: str = "",
     min_score: int | None = None,
@@ -54,33 +51,49 @@ def talent_pool(
         F(f"interviews__assessment__{name}") for name in ("passion", "motivation", "cultural_fit")
     ]
     # filter() before annotate(): the aggregates run over the matching assessments only.
-    contacts = contacts.filter(criteria).annotate(
-        score=Max(Cast(scores[0] + scores[1] + scores[2], FloatField()) / 3.0),
-        future=BoolOr("interviews__assessment__consider_for_future"),
-    )
-    if opening is not None:
-        contacts = contacts.annotate(
-            shortlisted=Exists(
-                ShortlistEntry.objects.filter(opening=opening, contact=OuterRef("pk"))
-            )
+    # Grouped on the id alone, so PostgreSQL sorts narrow rows; the page fetches the rest.
+    return (
+        contacts.filter(criteria)
+        .values("pk")
+        .annotate(
+            score=Max(Cast(scores[0] + scores[1] + scores[2], FloatField()) / 3.0),
+            future=BoolOr("interviews__assessment__consider_for_future"),
         )
-    return contacts.select_related("company").order_by(
-        F("score").desc(nulls_last=True), "last_name", "first_name", "pk"
+        .order_by(F("score").desc(nulls_last=True), "last_name", "first_name", "pk")
     )
 
 
-def talent_pool_page(contacts: QuerySet[Contact], *, limit: int = POOL_LIMIT) -> list[Contact]:
-    """The first ``limit`` people, each with ``skills`` from their latest assessment (2 queries)."""
-    people = list(contacts[:limit])
-    latest = (
-        Assessment.objects.filter(interview__contact__in=[c.pk for c in people])
+def talent_pool_page(
+    ranked: QuerySet, *, opening: Opening | None = None, limit: int = POOL_LIMIT
+) -> list[Contact]:
+    """The first ``limit`` people of ``talent_pool``, with ``score``, ``future``, ``skills`` (of
+    their latest assessment) and ``shortlisted`` for ``opening``: four queries whatever the size.
+    """
+    rows = list(ranked[:limit])
+    if not rows:
+        return []
+    ids = [row["pk"] for row in rows]
+    contacts = Contact.objects.select_related("company").in_bulk(ids)
+    latest = dict(
+        Assessment.objects.filter(interview__contact__in=ids)
         .order_by("interview__contact_id", F("interview__starts_at").desc(nulls_last=True), "-pk")
         .distinct("interview__contact_id")
         .values_list("interview__contact_id", "skills")
     )
-    skills = dict(latest) if people else {}
-    for contact in people:
-        contact.skills = skills.get(contact.pk, [])
+    shortlisted = set()
+    if opening is not None:
+        shortlisted = set(
+            ShortlistEntry.objects.filter(opening=opening, contact__in=ids).values_list(
+                "contact_id", flat=True
+            )
+        )
+    people = []
+    for row in rows:  # at most ``limit`` rows, already ranked by PostgreSQL
+        contact = contacts[row["pk"]]
+        contact.score, contact.future = row["score"], row["future"]
+        contact.skills = latest.get(contact.pk, [])
+        contact.shortlisted = contact.pk in shortlisted
+        people.append(contact)
     return people
 
 

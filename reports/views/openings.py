@@ -59,12 +59,12 @@ def opening_detail(request, pk):
         pool = talent_pool_page(
             talent_pool(
                 workspace=request.workspace,
-                opening=opening,
                 skills=data.get("skills") or None,
                 stage=data.get("stage") or "",
                 min_score=data.get("min_score"),
                 future_only=bool(data.get("future")),
-            )
+            ),
+            opening=opening,
         )
     context = {
         "workspace": request.workspace,
