@@ -15,6 +15,14 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FOUND = Path(CHROMIUM).exists()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = [
+        "infoview.testing.hashers.FastArgon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 @pytest.fixture
 def workspace_a(db, alice):
     return Workspace.objects.get(slug="acme")

@@ -20,23 +20,20 @@ class Inbox:
     """What the server accepted. ``refuse_with`` makes it answer every DATA with that reply."""
 
     envelopes: list = field(default_factory=list)
+    # Parsed once, on arrival: aiosmtpd inspects the handler's attributes on every connection,
+    # so a property that parsed everything each time would slow long tests down.
+    messages: list = field(default_factory=list)
     refuse_with: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_with:
             return self.refuse_with
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.envelopes.append(envelope)
+            self.messages.append(parsed)
         return "250 Message accepted"
-
-    @property
-    def messages(self) -> list[email.message.EmailMessage]:
-        with self.lock:
-            return [
-                email.message_from_bytes(e.content, policy=email.policy.default)
-                for e in self.envelopes
-            ]
 
 
 class SMTPTestServer:
