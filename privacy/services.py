@@ -316,7 +316,7 @@ def _scrub_imports(contact: Contact) -> None:
     for needle in needles:
         match |= Q(text__icontains=needle) | Q(errors__icontains=needle)
     if len(names) == 2:
-        match |= Q(text__icontains=names[0], text__contains=names[1])
+        match |= Q(text__icontains=names[0]) & Q(text__icontains=names[1])
     jobs = ImportJob.objects.filter(match, workspace_id=contact.workspace_id)
     finished = [ImportJob.Status.DONE, ImportJob.Status.FAILED]
     jobs.filter(status__in=finished).update(text="", errors=[], failure="")
