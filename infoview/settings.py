@@ -273,6 +273,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # Follow-up reminders: the first retry after an SMTP error waits this long, then doubles.
 FOLLOWUPS_RETRY_BACKOFF_SECONDS = int(env("FOLLOWUPS_RETRY_BACKOFF_SECONDS", "5"))
+# Beat keeps its last-run times here; the folder is made now because a clean clone that uses
+# Redis never creates the filesystem broker's folders, and beat would not start without it.
+(VAR_DIR / "celery").mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # The one beat schedule. Each entry names a task that decides from the database what is due.
 CELERY_BEAT_SCHEDULE = {

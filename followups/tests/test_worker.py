@@ -41,7 +41,11 @@ def worker(redis, smtp, tmp_path, transactional_db):
 
 
 @pytest.fixture
-def beat(redis):
+def beat(redis, monkeypatch):
+    # Celery prefers the CELERY_BROKER_URL environment variable (set in CI to the machine's
+    # Redis) over the broker an app is given: without this, the test would queue its tasks
+    # where the worker under test never looks.
+    monkeypatch.setenv("CELERY_BROKER_URL", redis.url)
     player = Beat(redis.url)
     yield player
     player.close()

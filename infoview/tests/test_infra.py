@@ -1,5 +1,6 @@
 """The foundation's moving parts against real services: /healthz, settings, demo data, Celery."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -200,7 +201,7 @@ def test_error_pages_use_the_sites_style(client, db):
     assert "There is nothing here" in response.content.decode()
 
 
-def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(db):
+def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(db, tmp_path):
     import signal
 
     import psutil
@@ -208,10 +209,18 @@ def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_a
     port = free_port()
     db = connection.settings_dict
     # An explicit DATABASE_URL: with none, Ctrl-C would also stop the private PostgreSQL that
-    # the rest of this test run is using.
+    # the rest of this test run is using. Its own var/ and no CELERY_BROKER_URL: the worker it
+    # starts uses a file broker of its own and never takes work queued by other tests.
     database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "PORT": str(port), "DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "DATABASE_URL": database_url,
+        "INFOVIEW_VAR_DIR": str(tmp_path / "var"),
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.pop("CELERY_BROKER_URL", None)
+    children = []
     process = subprocess.Popen(
         [sys.executable, "-m", "infoview.run"],
         cwd=BASE_DIR,
@@ -243,5 +252,12 @@ def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_a
         _gone, alive = psutil.wait_procs(children, timeout=10)
         assert not alive
     finally:
+        # Whatever failed above, leave no web server or worker behind: a stray worker would
+        # go on taking tasks meant for later tests.
+        with contextlib.suppress(psutil.NoSuchProcess):
+            children += psutil.Process(process.pid).children(recursive=True)
+        for child in children:
+            if child.is_running():
+                child.kill()
         if process.poll() is None:
             process.kill()
