@@ -275,7 +275,12 @@ def followup_send_email(
     from django.core.mail import EmailMultiAlternatives
 
     from followups.emails import html_body
+    from privacy.services import privacy_footer_for, privacy_notice_mark_sent
 
+    # The first email a team workspace sends to a person carries its privacy notice link.
+    footer = privacy_footer_for(followup.contact, mark_sent=False)
+    if footer:
+        body = f"{body.rstrip()}\n\n-- \n{footer}"
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "infoview.local"
     message_id = make_msgid(domain=domain)
     message = EmailMultiAlternatives(
@@ -288,6 +293,8 @@ def followup_send_email(
     )
     message.attach_alternative(html_body(body), "text/html")
     message.send()
+    if footer:
+        privacy_notice_mark_sent(contact=followup.contact)
     return followup_done(
         followup=followup,
         channel=FollowUp.Channel.EMAIL,

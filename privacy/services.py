@@ -142,6 +142,29 @@ def audit_record(
     )
 
 
+def audit_record_many(
+    *, workspace: Workspace, actor: User | None, action: str, model, object_ids: Iterable[int]
+) -> int:
+    """One event per object, written in batches: an export or a bulk change of many contacts."""
+    if not workspace.is_team:
+        return 0
+    if action not in AuditEvent.Action.values:
+        raise ValueError("audit_record_many needs a known action")
+    now, object_type = timezone.now(), model._meta.label_lower
+    events = (
+        AuditEvent(
+            workspace=workspace,
+            actor_id=getattr(actor, "pk", None),
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            at=now,
+        )
+        for object_id in object_ids
+    )
+    return len(AuditEvent.objects.bulk_create(events, batch_size=2000))
+
+
 # --- lawful basis and the privacy notice ------------------------------------------------------
 
 

@@ -51,6 +51,12 @@ class TestPasswordsAndSessions:
 
 
 class TestAccountExport:
+    def test_account_settings_link_to_the_export_and_the_deletion(self, client, alice):
+        client.force_login(alice)
+        page = client.get(reverse("accounts:settings")).content.decode()
+        assert f'href="{reverse("accounts:export")}"' in page
+        assert f'href="{reverse("accounts:delete")}"' in page
+
     def test_it_downloads_my_profile_memberships_and_personal_network(
         self, client, alice, bob, workspace_a
     ):

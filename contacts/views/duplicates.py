@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import get_for_workspace, workspace_view
 from contacts import selectors, services
 from contacts.models import Contact
+from privacy.services import audit_record
 
 
 @workspace_view
@@ -22,8 +24,18 @@ def duplicates(request):
 def merge(request):
     keep = get_for_workspace(Contact, request.workspace, pk=_int(request.POST.get("keep")))
     other = get_for_workspace(Contact, request.workspace, pk=_int(request.POST.get("other")))
+    other_pk = other.pk
     try:
-        keep = services.contacts_merge(keep=keep, other=other, by=request.user)
+        with transaction.atomic():
+            keep = services.contacts_merge(keep=keep, other=other, by=request.user)
+            for pk in (keep.pk, other_pk):
+                audit_record(
+                    workspace=request.workspace,
+                    actor=request.user,
+                    action="merged",
+                    object_type="contacts.contact",
+                    object_id=pk,
+                )
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("contacts:duplicates", ws=request.workspace.slug)

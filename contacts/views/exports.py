@@ -5,7 +5,19 @@ from django.utils import timezone
 
 from accounts.scoping import workspace_view
 from contacts import exporting
+from contacts.models import Contact
 from contacts.views.people import filtered_contacts
+from privacy.services import audit_record_many
+
+
+def _audit(request, contacts):
+    audit_record_many(
+        workspace=request.workspace,
+        actor=request.user,
+        action="exported",
+        model=Contact,
+        object_ids=contacts.order_by().values_list("pk", flat=True),
+    )
 
 
 def _filename(request, extension):
@@ -15,6 +27,7 @@ def _filename(request, extension):
 @workspace_view
 def export_csv(request):
     _form, contacts = filtered_contacts(request)
+    _audit(request, contacts)
     response = StreamingHttpResponse(
         exporting.csv_lines(contacts), content_type="text/csv; charset=utf-8"
     )
@@ -25,6 +38,7 @@ def export_csv(request):
 @workspace_view
 def export_vcard(request):
     _form, contacts = filtered_contacts(request)
+    _audit(request, contacts)
     response = StreamingHttpResponse(
         exporting.vcard_cards(contacts), content_type="text/vcard; charset=utf-8"
     )

@@ -22,6 +22,7 @@ from contacts.forms import (
 )
 from contacts.models import Contact
 from contacts.timeline import timeline_for
+from privacy.services import audit_record, audit_record_many
 
 PAGE_SIZE = 50
 
@@ -86,6 +87,7 @@ def _contact(request, pk):
 @workspace_view
 def contact_detail(request, pk):
     contact = _contact(request, pk)
+    audit_record(workspace=request.workspace, actor=request.user, action="viewed", obj=contact)
     chain = services.referral_chain(contact)
     return render(
         request,
@@ -137,6 +139,12 @@ def contact_edit(request, pk):
                     services.contact_update(
                         contact=contact, by=request.user, **form.service_fields()
                     )
+                    audit_record(
+                        workspace=request.workspace,
+                        actor=request.user,
+                        action="changed",
+                        obj=contact,
+                    )
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -164,6 +172,7 @@ def _form_page(request, form, title, status=200):
 @workspace_view
 def contact_archive(request, pk):
     contact = services.contact_archive(contact=_contact(request, pk))
+    audit_record(workspace=request.workspace, actor=request.user, action="changed", obj=contact)
     messages.success(
         request, _("%(name)s is archived. Restore them at any time.") % {"name": contact}
     )
@@ -174,6 +183,7 @@ def contact_archive(request, pk):
 @workspace_view
 def contact_restore(request, pk):
     contact = services.contact_restore(contact=_contact(request, pk))
+    audit_record(workspace=request.workspace, actor=request.user, action="changed", obj=contact)
     messages.success(request, _("%(name)s is restored.") % {"name": contact})
     return redirect(contact)
 
@@ -183,7 +193,9 @@ def contact_restore(request, pk):
 def contact_delete(request, pk):
     contact = _contact(request, pk)
     name = str(contact)
-    services.contact_delete(contact=contact)
+    with transaction.atomic():
+        audit_record(workspace=request.workspace, actor=request.user, action="deleted", obj=contact)
+        services.contact_delete(contact=contact)
     messages.success(request, _("%(name)s is deleted.") % {"name": name})
     return redirect("contacts:list", ws=request.workspace.slug)
 
@@ -202,7 +214,17 @@ def _bulk(request, form_class, apply):
             messages.error(request, errors[0])
         return redirect(back)
     try:
-        count = apply(form)
+        with transaction.atomic():
+            count = apply(form)
+            audit_record_many(
+                workspace=request.workspace,
+                actor=request.user,
+                action="changed",
+                model=Contact,
+                object_ids=Contact.objects.filter(
+                    workspace=request.workspace, pk__in=form.contact_ids
+                ).values_list("pk", flat=True),
+            )
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(back)

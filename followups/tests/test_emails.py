@@ -160,3 +160,49 @@ def test_an_unknown_channel_is_a_400(client, alice, workspace_a):
     assert client.post(url, {"channel": "pigeon"}).status_code == 400
     followup.refresh_from_db()
     assert followup.status == "open"
+
+
+def test_the_first_email_to_a_person_carries_the_privacy_notice_and_only_the_first(
+    client, smtp_server, thank_you, alice, workspace_a
+):
+    from privacy.services import retention_policy_update
+
+    retention_policy_update(
+        workspace=workspace_a,
+        enabled=False,
+        months=24,
+        privacy_notice_url="https://acme.example.test/privacy",
+    )
+    client.force_login(alice)
+    second = FollowUpFactory(contact=thank_you.contact, owner=alice)
+    for followup in (thank_you, second):
+        url = reverse("followups:send", kwargs={"ws": "acme", "pk": followup.pk})
+        response = client.post(
+            url, {"to": "grace@example.test", "subject": "Hello", "body": "Dear Grace"}
+        )
+        assert response.status_code == 302
+
+    first, later = (m.get_body(("plain",)).get_content() for m in smtp_server.messages)
+    assert "https://acme.example.test/privacy" in first
+    assert "https://acme.example.test/privacy" not in later
+    thank_you.refresh_from_db()
+    assert "https://acme.example.test/privacy" in thank_you.message
+
+
+def test_a_refused_email_leaves_the_privacy_notice_for_the_next_one(
+    client, smtp_server, thank_you, alice, workspace_a
+):
+    from privacy.services import contact_privacy_for, retention_policy_update
+
+    retention_policy_update(
+        workspace=workspace_a,
+        enabled=False,
+        months=24,
+        privacy_notice_url="https://acme.example.test/privacy",
+    )
+    smtp_server.refuse_with = "451 Try again later"
+    client.force_login(alice)
+    url = reverse("followups:send", kwargs={"ws": "acme", "pk": thank_you.pk})
+    client.post(url, {"to": "grace@example.test", "subject": "S", "body": "B"})
+
+    assert contact_privacy_for(thank_you.contact).privacy_notice_sent_at is None

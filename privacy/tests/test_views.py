@@ -229,3 +229,81 @@ def test_the_panel_says_when_the_contact_will_be_anonymised(client, alice, grace
     )
     page = client.get(url("contact", pk=grace.pk)).content.decode()
     assert "does not anonymise contacts automatically" in page
+
+
+class TestContactPagesAudit:
+    """The contact pages of the contacts app write the audit log of team workspaces."""
+
+    @staticmethod
+    def _events(workspace, contact_id=None):
+        events = AuditEvent.objects.filter(workspace=workspace, object_type="contacts.contact")
+        if contact_id is not None:
+            events = events.filter(object_id=contact_id)
+        return list(events.order_by("pk").values_list("action", "object_id", "actor_id"))
+
+    @staticmethod
+    def _contacts(name, **kwargs):
+        return reverse(f"contacts:{name}", kwargs={"ws": "acme", **kwargs})
+
+    def test_viewing_editing_archiving_and_deleting(self, client, alice, grace, workspace_a):
+        client.force_login(alice)
+        assert client.get(self._contacts("detail", pk=grace.pk)).status_code == 200
+        response = client.post(
+            self._contacts("edit", pk=grace.pk),
+            {
+                "first_name": "Grace",
+                "last_name": "Hopper",
+                "emails": "grace@example.test",
+                "cadence_days": "90",
+                "stage": "new",
+                "owner": alice.pk,
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        client.post(self._contacts("archive", pk=grace.pk))
+        client.post(self._contacts("delete", pk=grace.pk))
+
+        assert self._events(workspace_a, grace.pk) == [
+            ("viewed", grace.pk, alice.pk),
+            ("changed", grace.pk, alice.pk),
+            ("changed", grace.pk, alice.pk),
+            ("deleted", grace.pk, alice.pk),
+        ]
+
+    def test_an_export_records_every_exported_person_and_nobody_else(
+        self, client, alice, grace, workspace_a
+    ):
+        ada = contact_create(workspace=workspace_a, owner=alice, first_name="Ada")
+        client.force_login(alice)
+        response = client.get(self._contacts("export_csv"), {"q": "Grace"})
+        b"".join(response.streaming_content)
+
+        assert self._events(workspace_a) == [("exported", grace.pk, alice.pk)]
+        assert self._events(workspace_a, ada.pk) == []
+
+    def test_a_bulk_change_and_a_merge(self, client, alice, grace, workspace_a):
+        twin = contact_create(
+            workspace=workspace_a, owner=alice, first_name="Grace", last_name="Hopper"
+        )
+        client.force_login(alice)
+        client.post(self._contacts("bulk_archive"), {"ids": [grace.pk, twin.pk]})
+        client.post(self._contacts("merge"), {"keep": grace.pk, "other": twin.pk})
+
+        assert sorted(self._events(workspace_a)) == sorted(
+            [
+                ("changed", grace.pk, alice.pk),
+                ("changed", twin.pk, alice.pk),
+                ("merged", grace.pk, alice.pk),
+                ("merged", twin.pk, alice.pk),
+            ]
+        )
+
+    def test_a_personal_workspace_keeps_no_log(self, client, alice):
+        personal = Workspace.objects.get(membership__user=alice, kind=Workspace.Kind.PERSONAL)
+        mine = contact_create(workspace=personal, owner=alice, first_name="Linus")
+        client.force_login(alice)
+        response = client.get(
+            reverse("contacts:detail", kwargs={"ws": personal.slug, "pk": mine.pk})
+        )
+        assert response.status_code == 200
+        assert not AuditEvent.objects.filter(workspace=personal).exists()

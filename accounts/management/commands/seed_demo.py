@@ -74,7 +74,7 @@ class Command(BaseCommand):
             recruiters=recruiters,
             team=team,
         )
-        for app in ("contacts", "interviews", "followups", "reports"):
+        for app in ("contacts", "interviews", "followups", "reports", "privacy"):
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError:
