@@ -111,12 +111,14 @@ def plan_pages() -> tuple[dict, dict]:
         "follow-up list": reverse("followups:list", kwargs=ws),
         "calendar feed": reverse("calendar:feed", kwargs={"token": token}),
     }
-    for name, arguments in _url_names():
-        if not name.startswith("reports:") or arguments != {"ws"}:
-            continue
-        if any(part in name for part in ("csv", "chart", "export", "svg", "create", "new")):
-            continue
-        pages[f"report {name.split(':', 1)[1]}"] = reverse(name, kwargs=ws)
+    from reports.selectors import REPORTS
+
+    pages["report index"] = reverse("reports:index", kwargs=ws)
+    for spec in REPORTS.values():
+        if spec.team:  # the scale workspace is a team workspace
+            pages[f"report {spec.slug}"] = reverse(
+                "reports:detail", kwargs={**ws, "slug": spec.slug}
+            )
     open_followups = list(
         FollowUp.objects.filter(workspace=workspace, status="open")
         .exclude(kind="keep_in_touch")
@@ -129,19 +131,6 @@ def plan_pages() -> tuple[dict, dict]:
     )
     writes = {"followups": open_followups, "interviews": completed}
     return pages, writes
-
-
-def _url_names(patterns=None, namespace="", arguments=frozenset()):
-    """(namespaced name, set of URL arguments) for every named URL of the project."""
-    from django.urls import URLResolver, get_resolver
-
-    for entry in get_resolver().url_patterns if patterns is None else patterns:
-        found = arguments | set(entry.pattern.converters)
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _url_names(entry.url_patterns, inner, found)
-        elif entry.name:
-            yield f"{namespace}{entry.name}", found
 
 
 def load_mix(pages: dict, writes: dict, rng_seed: int = 3) -> list[dict]:

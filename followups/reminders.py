@@ -143,7 +143,7 @@ def _digest_followups(reminder: Reminder) -> list[FollowUp]:
     # Everything due by the end of that local day (midnight, whatever the DST change).
     next_day = reminder.local_date + timedelta(days=1)
     end = datetime.combine(next_day, time(), tzinfo=zoneinfo.ZoneInfo(user.time_zone))
-    rows = [f for f in followups_for_feed(user=user) if f.effective_due_at < end]
+    rows = list(followups_for_feed(user=user, until=end))
     if not rows:
         raise Undeliverable("nothing due")
     return rows

@@ -10,18 +10,25 @@ from followups.models import FollowUp
 PENDING = FollowUp.PENDING_STATUSES
 
 
-def followups_for_feed(*, user: User) -> QuerySet[FollowUp]:
-    """Pending follow-ups owned by ``user`` in workspaces they still belong to (calendar feed)."""
-    return (
+def followups_for_feed(
+    *, user: User, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet[FollowUp]:
+    """Pending follow-ups owned by ``user`` in workspaces they still belong to, ordered by when
+    they next ask for attention (the snooze's end, or the due time), optionally within
+    [since, until). The calendar feed and the daily digest read this."""
+    queryset = _with_next_at(
         FollowUp.objects.filter(
             owner=user,
             status__in=PENDING,
             contact__archived_at=None,
             workspace__membership__user=user,
         )
-        .select_related("contact", "workspace")
-        .order_by("due_at", "pk")
     )
+    if since is not None:
+        queryset = queryset.filter(next_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(next_at__lt=until)
+    return queryset.select_related("contact", "workspace").order_by("next_at", "pk")
 
 
 def _with_next_at(queryset: QuerySet[FollowUp]) -> QuerySet[FollowUp]:

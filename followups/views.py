@@ -2,10 +2,12 @@
 
 import logging
 import smtplib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core import signing
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -39,16 +41,36 @@ def _followup(request, pk):
     )
 
 
+# Each section lists this many rows; the rest of a long one is a click away, page by page.
+SECTION_ROWS = 50
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list
+    total: int
+    page: Page | None = None  # set when the page shows this one section, paginated
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
 @workspace_view
 def followup_list(request):
-    """Overdue, due today and this week, in the user's own day."""
+    """Overdue, due today and this week, in the user's own day.
+
+    ``?section=overdue`` (or today, week) shows that one section in full, page by page.
+    """
     everyone = request.GET.get("who") == "all" and request.workspace.is_team
     owner = None if everyone else request.user
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     tomorrow = today + timedelta(days=1)
     week_end = today + timedelta(days=7)
     pending = {"workspace": request.workspace, "owner": owner}
-    sections = [
+    definitions = [
         ("overdue", _("Overdue"), selectors.followups_pending(**pending, end=today)),
         (
             "today",
@@ -61,13 +83,25 @@ def followup_list(request):
             selectors.followups_pending(**pending, start=tomorrow, end=week_end),
         ),
     ]
+    only = request.GET.get("section")
+    if only not in {key for key, _title, _rows in definitions}:
+        only = None
+    sections = []
+    for key, title, queryset in definitions:
+        if only is not None and key != only:
+            continue
+        if only is not None:
+            page = Paginator(queryset, SECTION_ROWS).get_page(request.GET.get("page"))
+            rows = list(page.object_list)
+            sections.append(Section(key, title, rows, page.paginator.count, page))
+            continue
+        rows = list(queryset[:SECTION_ROWS])
+        total = len(rows) if len(rows) < SECTION_ROWS else queryset.count()
+        sections.append(Section(key, title, rows, total))
     return TemplateResponse(
         request,
         "followups/followup_list.html",
-        {
-            "sections": [(key, title, list(rows)) for key, title, rows in sections],
-            "everyone": everyone,
-        },
+        {"sections": sections, "everyone": everyone, "only": only},
     )
 
 

@@ -121,16 +121,20 @@ def feed(*, user, interviews, followups=()) -> bytes:
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"value": "DURATION"})
     for interview in interviews:
         calendar.add_component(_event(interview))
+    domain, now, kinds = _domain(), timezone.now(), {}
     for followup in followups:
+        if followup.kind not in kinds:  # translated once per kind, not once per row
+            kinds[followup.kind] = str(followup.get_kind_display())
+        starts = followup.effective_due_at
         event = icalendar.Event()
-        event.add("uid", f"followup-{followup.pk}@{_domain()}")
-        event.add("dtstamp", timezone.now())
-        event.add("dtstart", followup.due_at)
-        event.add("dtend", followup.due_at + timedelta(minutes=15))
+        event.add("uid", f"followup-{followup.pk}@{domain}")
+        event.add("dtstamp", now)
+        event.add("dtstart", starts)
+        event.add("dtend", starts + timedelta(minutes=15))
         event.add(
             "summary",
             _("%(kind)s: %(name)s")
-            % {"kind": followup.get_kind_display(), "name": followup.contact.full_name},
+            % {"kind": kinds[followup.kind], "name": followup.contact.full_name},
         )
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

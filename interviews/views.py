@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from smtplib import SMTPException
 
 from django.contrib import messages
@@ -670,19 +670,28 @@ def calendar_revoke(request):
     return redirect("interviews:calendar", ws=request.workspace.slug)
 
 
+# The feed holds the last 30 days and what is ahead: older events are history a calendar
+# already has, and follow-ups due more than a year out are not yet worth a slot.
+FEED_PAST = timedelta(days=30)
+FEED_FOLLOWUPS_AHEAD = timedelta(days=365)
+
+
 def calendar_feed(request, token):
     """The private feed: reached by its secret alone, so calendar apps can subscribe."""
     row = CalendarToken.objects.select_related("user").filter(token=token, revoked_at=None)
     row = row.first()
     if row is None or not row.user.is_active:
         raise Http404
-    interviews = selectors.interviews_for_feed(user=row.user)
+    now = timezone.now()
+    interviews = selectors.interviews_for_feed(user=row.user, since=now - FEED_PAST)
     try:
         from followups.selectors import followups_for_feed
     except ImportError:
         followups = []
     else:
-        followups = followups_for_feed(user=row.user)
+        followups = followups_for_feed(
+            user=row.user, since=now - FEED_PAST, until=now + FEED_FOLLOWUPS_AHEAD
+        )
     body = ics.feed(user=row.user, interviews=interviews, followups=followups)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

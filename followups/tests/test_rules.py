@@ -8,6 +8,7 @@ from contacts.models import Contact
 from followups import services
 from followups.models import FollowUp, Reminder
 from followups.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
+from followups.views import SECTION_ROWS
 from interviews.models import Interview
 
 pytestmark = pytest.mark.django_db
@@ -107,23 +108,57 @@ def test_the_list_shows_overdue_today_and_this_week(client, alice, workspace_a):
 
     response = client.get(reverse("followups:list", kwargs={"ws": "acme"}))
 
-    sections = {key: [f.title for f in rows] for key, _t, rows in response.context["sections"]}
+    sections = {s.key: [f.title for f in s.rows] for s in response.context["sections"]}
     assert sections["overdue"] == ["Late one"]
     assert sections["week"] == ["Later"]
     assert "Far" not in response.content.decode()
 
 
-@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize("size", [3, 80])
 def test_the_list_takes_the_same_queries_at_any_size(
     client, alice, workspace_a, django_assert_max_num_queries, size
 ):
     _rows(alice, workspace_a, size)
     client.force_login(alice)
     url = reverse("followups:list", kwargs={"ws": "acme"})
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
-    assert sum(len(rows) for _k, _t, rows in response.context["sections"]) == 2 * size
+    shown = min(size, SECTION_ROWS)
+    assert [(s.key, len(s.rows), s.total) for s in response.context["sections"]] == [
+        ("overdue", shown, size),
+        ("today", 0, 0),
+        ("week", shown, size),
+    ]
+
+
+def test_a_long_section_shows_its_first_rows_and_pages_through_the_rest(client, alice, workspace_a):
+    _rows(alice, workspace_a, SECTION_ROWS + 10)
+    client.force_login(alice)
+    url = reverse("followups:list", kwargs={"ws": "acme"})
+
+    page = client.get(url).content.decode()
+    assert "Show all 60 (10 more)" in page
+    assert "?section=overdue" in page
+
+    first = client.get(url, {"section": "overdue"})
+    [section] = first.context["sections"]
+    assert (section.key, len(section.rows), section.total) == ("overdue", SECTION_ROWS, 60)
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(url, {"section": "overdue", "page": "2"})
+    [rest] = second.context["sections"]
+    assert len(rest.rows) == 10
+    assert not {f.pk for f in rest.rows} & {f.pk for f in section.rows}
+
+
+def test_an_unknown_section_or_page_falls_back_instead_of_failing(client, alice, workspace_a):
+    _rows(alice, workspace_a, 3)
+    client.force_login(alice)
+    url = reverse("followups:list", kwargs={"ws": "acme"})
+    assert len(client.get(url, {"section": "nonsense"}).context["sections"]) == 3
+    response = client.get(url, {"section": "week", "page": "abc"})
+    assert response.status_code == 200
+    assert len(response.context["sections"][0].rows) == 3
 
 
 def test_done_skip_and_snooze_are_one_htmx_click(client, alice, workspace_a):

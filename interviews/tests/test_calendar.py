@@ -125,6 +125,34 @@ def test_the_private_feed_lists_my_interviews_and_follow_ups(client, alice, bob,
     assert followup_event.decoded("DTSTART") == thank_you.due_at.replace(microsecond=0)
 
 
+def test_the_feed_holds_recent_and_coming_follow_ups_at_their_next_time(
+    client, alice, workspace_a
+):
+    from followups.tests.factories import ContactFactory, FollowUpFactory
+
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    now = timezone.now()
+    stale = FollowUpFactory(contact=contact, owner=alice, due_at=now - timedelta(days=40))
+    recent = FollowUpFactory(contact=contact, owner=alice, due_at=now - timedelta(days=3))
+    far = FollowUpFactory(contact=contact, owner=alice, due_at=now + timedelta(days=400))
+    snoozed = FollowUpFactory(
+        contact=contact,
+        owner=alice,
+        due_at=now - timedelta(days=50),
+        status=FollowUp.Status.SNOOZED,
+        snoozed_until=now + timedelta(days=2),
+    )
+    token = services.calendar_token_regenerate(user=alice)
+
+    _, events = _events(_feed(client, token.token).content)
+
+    starts = {str(e["UID"]).split("@")[0]: e.decoded("DTSTART") for e in events}
+    assert f"followup-{recent.pk}" in starts
+    assert f"followup-{stale.pk}" not in starts
+    assert f"followup-{far.pk}" not in starts
+    assert starts[f"followup-{snoozed.pk}"] == snoozed.snoozed_until.replace(microsecond=0)
+
+
 def test_the_feed_drops_workspaces_i_left(client, alice, bob, workspace_a):
     from accounts.models import Membership
 
