@@ -3,6 +3,7 @@ from smtplib import SMTPException
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -56,6 +57,9 @@ def _day_start(day):
 # --- Lists --------------------------------------------------------------------------------
 
 
+PAGE_SIZE = 50
+
+
 @workspace_view
 def interview_list(request):
     form = InterviewFilterForm(request.GET or None, workspace=request.workspace)
@@ -71,10 +75,19 @@ def interview_list(request):
         date_from=_day_start(filters.get("date_from")),
         date_to=_day_start(date_to + timezone.timedelta(days=1)) if date_to else None,
     )
+    page = Paginator(interviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "interviews/interview_list.html",
-        {"form": form, "interviews": interviews[:200], "when": when},
+        {
+            "form": form,
+            "interviews": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+            "when": when,
+        },
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
 

@@ -125,9 +125,7 @@ def test_the_private_feed_lists_my_interviews_and_follow_ups(client, alice, bob,
     assert followup_event.decoded("DTSTART") == thank_you.due_at.replace(microsecond=0)
 
 
-def test_the_feed_holds_recent_and_coming_follow_ups_at_their_next_time(
-    client, alice, workspace_a
-):
+def test_the_feed_holds_recent_and_coming_follow_ups_at_their_next_time(client, alice, workspace_a):
     from followups.tests.factories import ContactFactory, FollowUpFactory
 
     contact = ContactFactory(workspace=workspace_a, owner=alice)

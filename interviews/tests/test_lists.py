@@ -132,3 +132,25 @@ def test_the_interview_pages_cost_the_same_however_full(client, alice, interview
             assert client.get(url(page, pk=interview.pk)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_long_list_pages_by_fifty_and_keeps_its_filters(client, alice, bob, workspace_a, url):
+    from interviews.views import PAGE_SIZE
+
+    contact = ContactFactory(workspace=workspace_a)
+    for index in range(PAGE_SIZE + 5):
+        make_interview(
+            workspace=workspace_a,
+            owner=bob,
+            contact=contact,
+            starts_in=timedelta(days=index + 1),
+        )
+    client.force_login(alice)
+
+    first = client.get(url("list"), {"owner": bob.pk})
+    assert len(first.context["interviews"]) == PAGE_SIZE
+    assert "Page 1 of 2" in first.text
+    assert f"owner={bob.pk}&amp;page=2" in first.text
+    second = client.get(url("list"), {"owner": bob.pk, "page": "2"})
+    assert len(second.context["interviews"]) == 5
+    assert client.get(url("list"), {"page": "nonsense"}).status_code == 200
