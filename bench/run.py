@@ -116,7 +116,8 @@ def plan_pages() -> tuple[dict, dict]:
     pages["report index"] = reverse("reports:index", kwargs=ws)
     for spec in REPORTS.values():
         if spec.team:  # the scale workspace is a team workspace
-            pages[f"report {spec.slug}"] = reverse(
+            suffix = " (admins only)" if spec.admin else ""
+            pages[f"report {spec.slug}{suffix}"] = reverse(
                 "reports:detail", kwargs={**ws, "slug": spec.slug}
             )
     open_followups = list(
@@ -153,9 +154,12 @@ def load_mix(pages: dict, writes: dict, rng_seed: int = 3) -> list[dict]:
             "follow-up list",
         }
     ]
-    reports = [p for name, p in pages.items() if name.startswith("report ")] or [
-        pages["workspace home"]
-    ]
+    # The load's sessions are mostly recruiters, so admin-only reports (a 403 for them) stay out.
+    reports = [
+        p
+        for name, p in pages.items()
+        if name.startswith("report ") and not name.endswith("(admins only)")
+    ] or [pages["workspace home"]]
     searches = ["patel", "chen", "python", "kowalsky", "lond", "fintech", "garcia"]
     contact_list = pages["contact list"]
     mix = [{"kind": "read", "path": p, "weight": 60 / len(reads)} for p in reads]

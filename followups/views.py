@@ -41,8 +41,9 @@ def _followup(request, pk):
     )
 
 
-# Each section lists this many rows; the rest of a long one is a click away, page by page.
-SECTION_ROWS = 50
+# Each section lists its most pressing rows; the rest of a long one is a click away, in pages.
+SECTION_ROWS = 20
+SECTION_PAGE = 50
 
 
 @dataclass
@@ -91,7 +92,7 @@ def followup_list(request):
         if only is not None and key != only:
             continue
         if only is not None:
-            page = Paginator(queryset, SECTION_ROWS).get_page(request.GET.get("page"))
+            page = Paginator(queryset, SECTION_PAGE).get_page(request.GET.get("page"))
             rows = list(page.object_list)
             sections.append(Section(key, title, rows, page.paginator.count, page))
             continue

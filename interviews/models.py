@@ -234,6 +234,13 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [
+            # The home page's latest insights of a workspace.
+            models.Index(
+                fields=["workspace", "kind", "-created_at", "-id"],
+                name="interviews_note_latest_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.body[:40]}"

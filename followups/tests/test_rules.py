@@ -8,7 +8,7 @@ from contacts.models import Contact
 from followups import services
 from followups.models import FollowUp, Reminder
 from followups.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
-from followups.views import SECTION_ROWS
+from followups.views import SECTION_PAGE, SECTION_ROWS
 from interviews.models import Interview
 
 pytestmark = pytest.mark.django_db
@@ -133,17 +133,20 @@ def test_the_list_takes_the_same_queries_at_any_size(
 
 
 def test_a_long_section_shows_its_first_rows_and_pages_through_the_rest(client, alice, workspace_a):
-    _rows(alice, workspace_a, SECTION_ROWS + 10)
+    total = SECTION_PAGE + 10
+    _rows(alice, workspace_a, total)
     client.force_login(alice)
     url = reverse("followups:list", kwargs={"ws": "acme"})
 
-    page = client.get(url).content.decode()
-    assert "Show all 60 (10 more)" in page
-    assert "?section=overdue" in page
+    overview = client.get(url)
+    overdue = overview.context["sections"][0]
+    assert (overdue.key, len(overdue.rows), overdue.total) == ("overdue", SECTION_ROWS, total)
+    assert f"Show all {total} ({total - SECTION_ROWS} more)" in overview.content.decode()
+    assert "?section=overdue" in overview.content.decode()
 
     first = client.get(url, {"section": "overdue"})
     [section] = first.context["sections"]
-    assert (section.key, len(section.rows), section.total) == ("overdue", SECTION_ROWS, 60)
+    assert (section.key, len(section.rows), section.total) == ("overdue", SECTION_PAGE, total)
     assert "Page 1 of 2" in first.content.decode()
     second = client.get(url, {"section": "overdue", "page": "2"})
     [rest] = second.context["sections"]
