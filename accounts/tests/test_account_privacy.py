@@ -35,6 +35,22 @@ class TestPasswordsAndSessions:
     def test_new_passwords_are_hashed_with_argon2(self, alice):
         assert alice.password.startswith("argon2$")
 
+    def test_production_hashes_use_owasps_argon2id_costs_and_upgrade_heavier_ones(
+        self, client, alice, settings
+    ):
+        from argon2 import PasswordHasher
+
+        from infoview import settings as production
+
+        settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+        # A hash made with Django's own Argon2 costs (100 MiB, 2 passes, 8 lanes)...
+        django_default = PasswordHasher(time_cost=2, memory_cost=102400, parallelism=8)
+        User.objects.filter(pk=alice.pk).update(password="argon2" + django_default.hash(PASSWORD))
+        assert _log_in(client, "alice@example.test").status_code == 302
+        # ...is rewritten with the configured ones at log-in.
+        assert "$m=47104,t=1,p=1$" in User.objects.get(pk=alice.pk).password
+        assert make_password("another one").startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
+
     def test_log_out_ends_the_session_on_the_server(self, client, alice):
         _log_in(client, "alice@example.test")
         key = client.cookies["sessionid"].value
