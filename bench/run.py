@@ -331,7 +331,7 @@ def main() -> None:
             common["csrf_page"] = pages["floor (base layout only)"]
             results["load"] = drive({**common, "rate": 50, "seconds": seconds})
             steps = []
-            for rate in [50, 100, 150, 200, 300, 400]:
+            for rate in [50, 60, 70, 80, 90, 100, 125, 150, 200, 300, 400]:
                 step_seconds = 10 if options.quick else 30
                 say(f"step test: {rate} requests per second for {step_seconds} s")
                 figures = drive({**common, "rate": rate, "seconds": step_seconds})
