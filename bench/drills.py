@@ -222,7 +222,10 @@ def main() -> int:
 
         last_due = max(due.values())
         deadline = last_due + timedelta(minutes=12)
-        timeline.note("waiting for every due reminder to arrive (lease of a lost batch: 5 min)")
+        timeline.note(
+            "waiting for every due reminder to arrive "
+            "(a lost batch comes back at the first tick after its 50 s lease)"
+        )
         while datetime.now(tz=last_due.tzinfo) < deadline:
             if count_pending() == 0 and len(received(inbox)) >= len(due):
                 break

@@ -29,7 +29,10 @@ from followups.models import FollowUp, Reminder
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "followups.unsubscribe"
-LEASE = timedelta(minutes=5)
+# Shorter than the beat's minute, so a row whose message was lost (Redis restarted, say) is
+# queued again at the very next tick. Delivery locks and re-checks each row, so a row queued
+# twice is still sent once; a long backlog only costs a redundant task now and then.
+LEASE = timedelta(seconds=50)
 BATCH_SIZE = 50
 
 
