@@ -1,5 +1,6 @@
 """`make run`: web, Celery worker and Celery beat together, stopped together by Ctrl-C."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -69,14 +70,21 @@ def main() -> int:
 
 def _stop_all(children: dict) -> None:
     print("\n  Stopping web, worker and beat...", flush=True)
-    for child in children.values():
+    for name, child in children.items():
         if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
+            if name == "web":
+                # The autoreloader's parent does not pass the signal on: stop its whole group.
+                os.killpg(child.pid, signal.SIGTERM)
+            else:
+                # Celery's main process stops its own pool (a warm shutdown); signalling the
+                # pool processes directly would only make them die mid-task.
+                child.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 15
     for child in children.values():
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
+        # Whatever is left of the group (a pool process, the reloader's child) goes now.
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGKILL)
     if not os.environ.get("DATABASE_URL"):
         from infoview import localdb
