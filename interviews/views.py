@@ -235,13 +235,28 @@ def _detail_context(request, interview):
 @workspace_view
 def interview_detail(request, pk):
     interview = _interview(request, pk)
+    _audit_viewed(request, interview)
     return render(request, "interviews/interview_detail.html", _detail_context(request, interview))
 
 
 @workspace_view
 def interview_conversation(request, pk):
     interview = _interview(request, pk)
+    _audit_viewed(request, interview)
     return render(request, "interviews/conversation.html", _detail_context(request, interview))
+
+
+def _audit_viewed(request, interview):
+    """A conversation shows the person's data (notes, answers): a view of their record."""
+    from privacy.services import audit_record
+
+    audit_record(
+        workspace=request.workspace,
+        actor=request.user,
+        action="viewed",
+        object_type="contacts.contact",
+        object_id=interview.contact_id,
+    )
 
 
 def _status_change(request, pk, service, done_message):

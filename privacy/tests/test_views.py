@@ -307,3 +307,16 @@ class TestContactPagesAudit:
         )
         assert response.status_code == 200
         assert not AuditEvent.objects.filter(workspace=personal).exists()
+
+
+def test_opening_a_conversation_is_a_view_of_the_persons_record(client, alice, grace):
+    from interviews.tests.factories import make_interview
+
+    interview = make_interview(workspace=grace.workspace, owner=alice, contact=grace)
+    client.force_login(alice)
+    for name in ("detail", "conversation"):
+        page = reverse(f"interviews:{name}", kwargs={"ws": "acme", "pk": interview.pk})
+        assert client.get(page).status_code == 200
+
+    events = AuditEvent.objects.filter(object_type="contacts.contact", object_id=grace.pk)
+    assert list(events.values_list("action", "actor_id")) == [("viewed", alice.pk)] * 2
