@@ -45,8 +45,11 @@ def test_a_report_shows_its_chart_and_table_and_filters(page, alice, workspace_a
     page.get_by_role("link", name="Conversations").click()
     chart = page.get_by_test_id("chart")
     expect(chart).to_be_visible()
-    # The SVG loaded and was drawn: an image that failed would have no natural width.
-    page.wait_for_function("document.querySelector('[data-testid=chart]').naturalWidth > 0")
+    # The SVG loaded and was drawn: decode() waits for it (and fails for a broken image), and
+    # an image that failed would have no natural width. (wait_for_function would poll with a
+    # string evaluated in the page, which the page's CSP rightly refuses.)
+    chart.evaluate("img => img.decode()")
+    assert chart.evaluate("img => img.naturalWidth") > 0
     table = page.locator("table[data-table=conversations]")
     expect(table.locator("tr").last).to_contain_text("Total")
     expect(table.locator("tr").last).to_contain_text("3")
