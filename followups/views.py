@@ -4,6 +4,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
@@ -52,6 +53,7 @@ class Section:
     title: str
     rows: list
     total: int
+    query: str  # the query string that shows this one section, for its links
     page: Page | None = None  # set when the page shows this one section, paginated
 
     @property
@@ -91,14 +93,15 @@ def followup_list(request):
     for key, title, queryset in definitions:
         if only is not None and key != only:
             continue
+        query = urlencode({"section": key, **({"who": "all"} if everyone else {})})
         if only is not None:
             page = Paginator(queryset, SECTION_PAGE).get_page(request.GET.get("page"))
             rows = list(page.object_list)
-            sections.append(Section(key, title, rows, page.paginator.count, page))
+            sections.append(Section(key, title, rows, page.paginator.count, query, page))
             continue
         rows = list(queryset[:SECTION_ROWS])
         total = len(rows) if len(rows) < SECTION_ROWS else queryset.count()
-        sections.append(Section(key, title, rows, total))
+        sections.append(Section(key, title, rows, total, query))
     return TemplateResponse(
         request,
         "followups/followup_list.html",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scoping import get_for_workspace, workspace_view
+from infoview.pagination import query_without_page
 from interviews import ics, selectors, services
 from interviews.forms import (
     AnswerForm,
@@ -41,6 +42,7 @@ from interviews.models import (
     Question,
     QuestionCategory,
 )
+from privacy.services import audit_record
 
 
 def _interview(request, pk):
@@ -76,8 +78,6 @@ def interview_list(request):
         date_to=_day_start(date_to + timezone.timedelta(days=1)) if date_to else None,
     )
     page = Paginator(interviews, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "interviews/interview_list.html",
@@ -85,7 +85,7 @@ def interview_list(request):
             "form": form,
             "interviews": page.object_list,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "when": when,
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
@@ -248,14 +248,8 @@ def interview_conversation(request, pk):
 
 def _audit_viewed(request, interview):
     """A conversation shows the person's data (notes, answers): a view of their record."""
-    from privacy.services import audit_record
-
     audit_record(
-        workspace=request.workspace,
-        actor=request.user,
-        action="viewed",
-        object_type="contacts.contact",
-        object_id=interview.contact_id,
+        workspace=request.workspace, actor=request.user, action="viewed", obj=interview.contact
     )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scoping import get_for_workspace, workspace_view
 from contacts.models import Contact
+from infoview.pagination import query_without_page
 from privacy import services
 from privacy.forms import AuditFilterForm, LawfulBasisForm, RetentionPolicyForm
 from privacy.models import AuditEvent
@@ -40,13 +41,11 @@ def audit_log(request):
         events = form.filter(events)
         status = 200 if form.is_valid() else 400
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": [(event, form.names.get(event.actor_id)) for event in page.object_list],
-        "query": query.urlencode(),
+        "query": query_without_page(request),
     }
     template = "privacy/audit_log.html#results" if request.htmx else "privacy/audit_log.html"
     return render(request, template, context, status=status)

@@ -22,6 +22,7 @@ from contacts.forms import (
 )
 from contacts.models import Contact
 from contacts.timeline import timeline_for
+from infoview.pagination import query_without_page
 from privacy.services import audit_record, audit_record_many
 
 PAGE_SIZE = 50
@@ -39,12 +40,10 @@ def contact_list(request):
     page = Paginator(selectors.contact_list_page_rows(contacts), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter_form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "stages": Contact.Stage.choices,
         "people": selectors.workspace_people(request.workspace),
     }
@@ -216,14 +215,13 @@ def _bulk(request, form_class, apply):
     try:
         with transaction.atomic():
             count = apply(form)
+            # The form's ids are this workspace's: its choices are narrowed to it.
             audit_record_many(
                 workspace=request.workspace,
                 actor=request.user,
                 action="changed",
                 model=Contact,
-                object_ids=Contact.objects.filter(
-                    workspace=request.workspace, pk__in=form.contact_ids
-                ).values_list("pk", flat=True),
+                object_ids=form.contact_ids,
             )
     except ValidationError as error:
         messages.error(request, error.messages[0])

@@ -162,9 +162,8 @@ def test_an_unknown_channel_is_a_400(client, alice, workspace_a):
     assert followup.status == "open"
 
 
-def test_the_first_email_to_a_person_carries_the_privacy_notice_and_only_the_first(
-    client, smtp_server, thank_you, alice, workspace_a
-):
+@pytest.fixture
+def privacy_notice(workspace_a):
     from privacy.services import retention_policy_update
 
     retention_policy_update(
@@ -173,6 +172,11 @@ def test_the_first_email_to_a_person_carries_the_privacy_notice_and_only_the_fir
         months=24,
         privacy_notice_url="https://acme.example.test/privacy",
     )
+
+
+def test_the_first_email_to_a_person_carries_the_privacy_notice_and_only_the_first(
+    client, smtp_server, thank_you, alice, privacy_notice
+):
     client.force_login(alice)
     second = FollowUpFactory(contact=thank_you.contact, owner=alice)
     for followup in (thank_you, second):
@@ -190,16 +194,10 @@ def test_the_first_email_to_a_person_carries_the_privacy_notice_and_only_the_fir
 
 
 def test_a_refused_email_leaves_the_privacy_notice_for_the_next_one(
-    client, smtp_server, thank_you, alice, workspace_a
+    client, smtp_server, thank_you, alice, privacy_notice
 ):
-    from privacy.services import contact_privacy_for, retention_policy_update
+    from privacy.services import contact_privacy_for
 
-    retention_policy_update(
-        workspace=workspace_a,
-        enabled=False,
-        months=24,
-        privacy_notice_url="https://acme.example.test/privacy",
-    )
     smtp_server.refuse_with = "451 Try again later"
     client.force_login(alice)
     url = reverse("followups:send", kwargs={"ws": "acme", "pk": thank_you.pk})
