@@ -1,0 +1,7 @@
+"""What interviews tells the apps above it. Sent explicitly by services, never from save()."""
+
+from django.dispatch import Signal
+
+# An interview was marked completed (inside its transaction): followups opens the thank-you.
+# Keyword arguments: interview.
+interview_completed = Signal()
