@@ -23,6 +23,18 @@ def _fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(settings, request):
+    """Each test counts rate limits in a memory cache of its own (tests of the shared Redis
+    cache set CACHES themselves), so tests never see each other's counts."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
 @pytest.fixture
 def workspace_a(db, alice):
     return Workspace.objects.get(slug="acme")

@@ -297,6 +297,41 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Cache: Redis on CACHE_URL (or REDIS_URL), shared by every process and node, so rate limits
+# and cached figures hold across them. Development without it uses each process's memory;
+# production refuses to start without it.
+CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "infoview"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+elif not DEBUG:
+    raise ImproperlyConfigured("CACHE_URL (or REDIS_URL) must be set when DEBUG is false.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The number of reverse proxies in front of the app that append to X-Forwarded-For. Zero (the
+# default) ignores the header: the client's address is then the connection's own.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# Rate limits, "count/period" (s, m, h, d), per client address unless the view says otherwise.
+# An empty value turns one off. See infoview/ratelimit.py and the README's environment table.
+RATE_LIMITS = {
+    "signup": env("RATE_LIMIT_SIGNUP", "10/h"),
+    "login": env("RATE_LIMIT_LOGIN", "30/m"),
+    "password_reset": env("RATE_LIMIT_PASSWORD_RESET", "10/h"),
+    "invitation": env("RATE_LIMIT_INVITATION", "50/h"),
+    "import_upload": env("RATE_LIMIT_IMPORT_UPLOAD", "30/h"),
+    "calendar_feed": env("RATE_LIMIT_CALENDAR_FEED", "60/m"),
+    "api_token": env("RATE_LIMIT_API_TOKEN", "600/m"),
+    "api_user": env("RATE_LIMIT_API_USER", "1200/m"),
+}
+
 # Contacts: the largest file an import accepts (bytes); bigger uploads are refused unread.
 CONTACTS_IMPORT_MAX_BYTES = int(env("CONTACTS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 

@@ -1,0 +1,75 @@
+"""Rate limits, counted in the shared cache so that they hold across processes and nodes.
+
+Each limit has a name and a rate in ``settings.RATE_LIMITS`` (``"5/m"``, ``"100/h"``...). A view
+asks ``limited(request, "signup", key)``; when the caller is over the limit, it answers with
+``too_many(request, usage)``: 429, ``Retry-After`` and a page that says when to try again.
+Counting uses django-ratelimit's fixed windows.
+"""
+
+import math
+from functools import wraps
+
+from django.conf import settings
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+from infoview.clientip import client_ip
+
+
+def usage(request, name: str, key: str | None = None, *, increment: bool = True) -> dict | None:
+    """The count for this caller in the current window, or None when limits are off."""
+    rate = settings.RATE_LIMITS.get(name)
+    if not rate:
+        return None
+    value = key if key is not None else client_ip(request)
+    return get_usage(
+        request,
+        group=f"infoview.{name}",
+        key=lambda _group, _request: value,
+        rate=rate,
+        increment=increment,
+    )
+
+
+def limited(request, name: str, key: str | None = None) -> dict | None:
+    """Count one request; the usage when it is over the limit, else None."""
+    current = usage(request, name, key)
+    if current and current["should_limit"]:
+        return current
+    return None
+
+
+def retry_after(current: dict) -> int:
+    return max(1, math.ceil(current["time_left"]))
+
+
+def too_many(request, current: dict):
+    seconds = retry_after(current)
+    response = render(
+        request,
+        "429.html",
+        {"retry_after": seconds, "minutes": max(1, math.ceil(seconds / 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def ratelimit(name: str, *, key=None, methods=("POST",)):
+    """Decorate a view: over the limit, requests with one of ``methods`` get the 429 page.
+
+    ``key(request)`` picks what is counted (the client's address when not given).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods:
+                current = limited(request, name, key(request) if key else None)
+                if current:
+                    return too_many(request, current)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
