@@ -8,6 +8,8 @@ from reports import views as report_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
+    path("help/", views.help_page, name="help"),
     path("accounts/", include("accounts.urls")),
     path("workspaces/new/", account_views.workspace_create, name="workspace_create"),
     path("w/<slug:ws>/", report_views.dashboard, name="workspace_home"),

@@ -283,7 +283,7 @@ def test_it_shows_progress_then_the_summary(client, workspace_a, alice):
     importing.import_start(job=job)
     url = reverse("contacts:import_progress", kwargs={"ws": "acme", "pk": job.pk})
     polling = client.get(url, headers={"HX-Request": "true"})
-    assert 'hx-trigger="every 1s"' in polling.text and "<html" not in polling.text
+    assert 'data-hx-trigger="every 1s"' in polling.text and "<html" not in polling.text
     run.import_run(job_id=job.pk)
     done = client.get(url, headers={"HX-Request": "true"})
     assert "every 1s" not in done.text

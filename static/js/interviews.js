@@ -4,7 +4,7 @@
 
   function csrfToken() {
     try {
-      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+      return JSON.parse(document.body.getAttribute("data-hx-headers"))["X-CSRFToken"];
     } catch (error) {
       return "";
     }
@@ -39,7 +39,7 @@
       var data = new FormData();
       data.append(box.name, box.value);
       data.append("csrfmiddlewaretoken", csrfToken());
-      if (navigator.sendBeacon(box.getAttribute("hx-post"), data)) {
+      if (navigator.sendBeacon(box.getAttribute("data-hx-post"), data)) {
         box.dataset.savedValue = box.value;
       }
     });
