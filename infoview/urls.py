@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("privacy.account_urls")),
     path("workspaces/new/", account_views.workspace_create, name="workspace_create"),
     path("w/<slug:ws>/", report_views.dashboard, name="workspace_home"),
     path("w/<slug:ws>/", include("accounts.workspace_urls")),
