@@ -195,3 +195,66 @@ class Invitation(models.Model):
     @property
     def is_used(self):
         return self.accepted_at is not None
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("The audit log cannot be changed.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("The audit log cannot be deleted from.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, and when. Ids only; rows are never changed or deleted.
+
+    No foreign keys on purpose: erasing a contact or deleting a user must leave their events in
+    place (a database trigger refuses UPDATE and DELETE on this table too). Written through
+    ``accounts.audit``; every app records into it, so it sits at the bottom of the app graph.
+    """
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        EXPORTED = "exported", _("Exported")
+        CHANGED = "changed", _("Changed")
+        MERGED = "merged", _("Merged")
+        ANONYMISED = "anonymised", _("Anonymised")
+        DELETED = "deleted", _("Deleted")
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=16, choices=Action)
+    object_type = models.CharField(max_length=64)
+    object_id = models.BigIntegerField()
+    at = models.DateTimeField(db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["workspace", "-at"], name="accounts_audit_ws_at_idx"),
+            models.Index(
+                fields=["workspace", "object_type", "object_id"], name="accounts_audit_obj_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("The audit log cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("The audit log cannot be deleted from.")

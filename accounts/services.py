@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, Membership, User, Workspace
+from accounts.signals import workspace_created
 
 
 def _unique_slug(name: str) -> str:
@@ -35,26 +36,10 @@ def workspace_create(*, name: str, kind: str, creator: User, time_zone: str = ""
     workspace.save()
     role = Membership.Role.OWNER if kind == Workspace.Kind.PERSONAL else Membership.Role.ADMIN
     Membership.objects.create(user=creator, workspace=workspace, role=role)
-    _announce_new_workspace(workspace)
+    # The apps above give it their defaults (question bank, email templates), in this
+    # transaction: a workspace never exists without them.
+    workspace_created.send(sender=Workspace, workspace=workspace)
     return workspace
-
-
-def _announce_new_workspace(workspace: Workspace) -> None:
-    """Let the feature apps give a new workspace its defaults (question bank, templates...).
-
-    Each app may define ``workspace_defaults(workspace)`` in its ``services`` module. Called
-    here, explicitly, rather than from a signal, so the order of writes stays visible.
-    """
-    from importlib import import_module
-
-    for app in ("contacts", "interviews", "followups", "reports"):
-        try:
-            module = import_module(f"{app}.services")
-        except ModuleNotFoundError:
-            continue
-        hook = getattr(module, "workspace_defaults", None)
-        if hook is not None:
-            hook(workspace=workspace)
 
 
 @transaction.atomic

@@ -57,6 +57,4 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("export/", views.account_export, name="export"),
-    path("delete/", views.account_delete, name="delete"),
 ]

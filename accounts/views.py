@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -107,8 +108,6 @@ def invitation_accept(request, token):
 
 
 def _login_url():
-    from django.urls import reverse
-
     return reverse("accounts:login")
 
 
@@ -250,42 +249,3 @@ def _bounce(request, message):
     response = team_members.__wrapped__(request)
     response.status_code = 400
     return response
-
-
-# --- the user's own data (GDPR): export it, delete the account ----------------------------
-
-
-@login_required
-def account_export(request):
-    import json
-
-    from django.http import HttpResponse
-
-    from privacy.account import account_export as export
-
-    body = json.dumps(export(user=request.user), indent=2, ensure_ascii=False, default=str)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="infoview-account.json"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_delete(request):
-    from django.contrib.auth import logout
-
-    from privacy import account
-    from privacy.forms import AccountDeleteForm
-
-    form = AccountDeleteForm(request.POST or None, user=request.user)
-    blockers = account.account_delete_blockers(user=request.user)
-    context = {"form": form, "blockers": blockers}
-    if request.method == "POST":
-        if blockers or not form.is_valid():
-            return render(request, "privacy/account_delete.html", context, status=400)
-        account.account_delete(user=request.user)
-        logout(request)
-        messages.success(request, _("Your account and your personal network were deleted."))
-        return redirect("accounts:login")
-    return render(request, "privacy/account_delete.html", context)

@@ -240,3 +240,29 @@ class ImportJob(models.Model):
     @property
     def is_finished(self):
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class Suppression(models.Model):
+    """A person erased on request: an import must not bring them back. Hashes only.
+
+    Written and read through ``contacts.suppression``.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email address")
+        LINKEDIN = "linkedin", _("LinkedIn URL")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=16, choices=Kind)
+    value_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "kind", "value_hash"], name="contacts_suppression_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.value_hash[:12]}…"

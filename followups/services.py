@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 from contacts.models import Contact
+from followups import mail_hooks
 from followups.models import EmailTemplate, FollowUp, Reminder
 
 PENDING = FollowUp.PENDING_STATUSES
@@ -275,12 +276,11 @@ def followup_send_email(
     from django.core.mail import EmailMultiAlternatives
 
     from followups.emails import html_body
-    from privacy.services import privacy_footer_for, privacy_notice_mark_sent
 
-    # The first email a team workspace sends to a person carries its privacy notice link.
-    footer = privacy_footer_for(followup.contact, mark_sent=False)
-    if footer:
-        body = f"{body.rstrip()}\n\n-- \n{footer}"
+    # Footers from the apps above (the privacy notice), marked sent once the email has gone.
+    footers = mail_hooks.footers_for(followup.contact)
+    if footers:
+        body = f"{body.rstrip()}\n\n-- \n" + "\n".join(text for _provider, text in footers)
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "infoview.local"
     message_id = make_msgid(domain=domain)
     message = EmailMultiAlternatives(
@@ -293,8 +293,7 @@ def followup_send_email(
     )
     message.attach_alternative(html_body(body), "text/html")
     message.send()
-    if footer:
-        privacy_notice_mark_sent(contact=followup.contact)
+    mail_hooks.footers_mark_sent(footers, followup.contact)
     return followup_done(
         followup=followup,
         channel=FollowUp.Channel.EMAIL,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path("help/", views.help_page, name="help"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("privacy.account_urls")),
     path("workspaces/new/", account_views.workspace_create, name="workspace_create"),
     path("w/<slug:ws>/", report_views.dashboard, name="workspace_home"),
     path("w/<slug:ws>/", include("accounts.workspace_urls")),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import audit_record
 from accounts.scoping import get_for_workspace, workspace_view
 from infoview.pagination import query_without_page
 from interviews import ics, selectors, services
@@ -42,7 +43,6 @@ from interviews.models import (
     Question,
     QuestionCategory,
 )
-from privacy.services import audit_record
 
 
 def _interview(request, pk):

@@ -1,5 +1,6 @@
 """A user's own account: export everything about them, or delete it (GDPR, for users)."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -8,14 +9,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, Membership, User, Workspace
 from contacts.models import Contact
-from privacy.services import _plain, contact_subject_access_export
+from followups.models import Signature
+from interviews.models import CalendarToken
+from privacy.services.subject_access import contact_subject_access_export, plain
 
 
 def account_export(*, user: User) -> dict:
     """The user's profile, memberships and settings, and their personal network in full."""
-    from followups.models import Signature
-    from interviews.models import CalendarToken
-
     memberships = Membership.objects.filter(user=user).select_related("workspace")
     personal = [m.workspace for m in memberships if m.workspace.kind == Workspace.Kind.PERSONAL]
     signature = Signature.objects.filter(user=user).values_list("text", flat=True).first()
@@ -26,21 +26,21 @@ def account_export(*, user: User) -> dict:
             "name": user.name,
             "time_zone": user.time_zone,
             "reminder_preference": user.reminder_preference,
-            "date_joined": _plain(user.date_joined),
-            "last_login": _plain(user.last_login),
+            "date_joined": plain(user.date_joined),
+            "last_login": plain(user.last_login),
         },
         "memberships": [
             {
                 "workspace": m.workspace.name,
                 "kind": m.workspace.kind,
                 "role": m.role,
-                "since": _plain(m.created_at),
+                "since": plain(m.created_at),
             }
             for m in memberships
         ],
         "email_signature": signature or "",
         "calendar_feeds": [
-            {"created_at": _plain(t.created_at), "revoked_at": _plain(t.revoked_at)}
+            {"created_at": plain(t.created_at), "revoked_at": plain(t.revoked_at)}
             for t in CalendarToken.objects.filter(user=user)
         ],
         "personal_network": [
@@ -78,8 +78,6 @@ def account_delete(*, user: User) -> None:
     Contacts and conversations they own in shared teams stay with the team (their owner becomes
     empty); the audit log keeps their id, which no longer points at anyone.
     """
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     if account_delete_blockers(user=user):
         raise ValidationError(
             _("Make someone else admin of your teams first; they would be left without one.")

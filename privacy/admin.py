@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from privacy.models import AuditEvent, RetentionPolicy
+from accounts.models import AuditEvent
+from privacy.models import RetentionPolicy
 
 
 @admin.register(AuditEvent)

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from contacts.models import Contact
-from privacy.models import AuditEvent, ContactPrivacy, RetentionPolicy
+from privacy.models import ContactPrivacy, RetentionPolicy
 
 NOTICE_URL = "https://example.org/privacy-notice"
 

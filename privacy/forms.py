@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
-from privacy.models import AuditEvent, ContactPrivacy, RetentionPolicy
+from accounts.models import AuditEvent, Membership
+from privacy.models import ContactPrivacy, RetentionPolicy
 
 
 class RetentionPolicyForm(forms.ModelForm):

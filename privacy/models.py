@@ -1,7 +1,7 @@
-"""GDPR records: lawful basis per contact, retention, suppression and the append-only audit log.
+"""GDPR records: lawful basis per contact, retention and its warnings.
 
-None of these rows holds a name or an email address: suppression keeps hashes, the audit log
-keeps ids. That way erasing a person leaves nothing of them here but a hash and numbers.
+None of these rows holds a name or an email address. (The audit log lives in accounts and the
+suppression list in contacts: apps below privacy write to them.)
 """
 
 from django.db import models
@@ -96,88 +96,3 @@ class RetentionWarning(models.Model):
 
     def __str__(self):
         return f"Contact {self.contact_id} due {self.due_on}"
-
-
-class Suppression(models.Model):
-    """A person erased on request: an import must not bring them back. Hashes only."""
-
-    class Kind(models.TextChoices):
-        EMAIL = "email", _("Email address")
-        LINKEDIN = "linkedin", _("LinkedIn URL")
-
-    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
-    kind = models.CharField(max_length=16, choices=Kind)
-    value_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["workspace", "kind", "value_hash"], name="privacy_suppression_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.value_hash[:12]}…"
-
-
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AuditLogIsAppendOnly("The audit log cannot be changed.")
-
-    def delete(self):
-        raise AuditLogIsAppendOnly("The audit log cannot be deleted from.")
-
-
-class AuditLogIsAppendOnly(Exception):
-    pass
-
-
-class AuditEvent(models.Model):
-    """Who did what to which record, and when. Ids only; rows are never changed or deleted.
-
-    No foreign keys on purpose: erasing a contact or deleting a user must leave their events in
-    place (a database trigger refuses UPDATE and DELETE on this table too).
-    """
-
-    class Action(models.TextChoices):
-        VIEWED = "viewed", _("Viewed")
-        EXPORTED = "exported", _("Exported")
-        CHANGED = "changed", _("Changed")
-        MERGED = "merged", _("Merged")
-        ANONYMISED = "anonymised", _("Anonymised")
-        DELETED = "deleted", _("Deleted")
-
-    workspace = models.ForeignKey(
-        "accounts.Workspace",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    actor_id = models.BigIntegerField(null=True, blank=True)
-    action = models.CharField(max_length=16, choices=Action)
-    object_type = models.CharField(max_length=64)
-    object_id = models.BigIntegerField()
-    at = models.DateTimeField(db_index=True)
-
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [
-            models.Index(fields=["workspace", "-at"], name="privacy_audit_ws_at_idx"),
-            models.Index(
-                fields=["workspace", "object_type", "object_id"], name="privacy_audit_obj_idx"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly("The audit log cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly("The audit log cannot be deleted from.")

@@ -5,7 +5,7 @@ import smtplib
 from celery import shared_task
 from django.db import DatabaseError
 
-from privacy import services
+from privacy.services.retention import retention_run
 
 
 @shared_task(
@@ -16,4 +16,4 @@ from privacy import services
 )
 def retention_apply() -> dict:
     """Warn admins of contacts due within 7 days, anonymise those warned a week ago."""
-    return services.retention_run()
+    return retention_run()

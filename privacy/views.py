@@ -1,6 +1,8 @@
 import json
 
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -8,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
 from accounts.scoping import get_for_workspace, workspace_view
 from contacts.models import Contact
 from infoview.pagination import query_without_page
-from privacy import services
-from privacy.forms import AuditFilterForm, LawfulBasisForm, RetentionPolicyForm
-from privacy.models import AuditEvent
+from privacy import account
+from privacy.forms import AccountDeleteForm, AuditFilterForm, LawfulBasisForm, RetentionPolicyForm
+from privacy.services import basis, erasure, retention, subject_access
 
 AUDIT_PAGE_SIZE = 50
 
@@ -21,11 +25,11 @@ AUDIT_PAGE_SIZE = 50
 @require_http_methods(["GET", "POST"])
 @workspace_view(admin=True, team=True)
 def privacy_settings(request):
-    policy = services.retention_policy_for(request.workspace)
+    policy = retention.retention_policy_for(request.workspace)
     form = RetentionPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST":
         if form.is_valid():
-            services.retention_policy_update(workspace=request.workspace, **form.cleaned_data)
+            retention.retention_policy_update(workspace=request.workspace, **form.cleaned_data)
             messages.success(request, _("Privacy settings saved."))
             return redirect("privacy:settings", ws=request.workspace.slug)
         return render(request, "privacy/settings.html", {"form": form}, status=400)
@@ -56,15 +60,15 @@ def _contact(request, pk):
 
 
 def _panel(request, contact, form=None, status=200):
-    privacy = services.contact_privacy_for(contact)
-    policy = services.retention_policy_for(request.workspace)
+    privacy = basis.contact_privacy_for(contact)
+    policy = retention.retention_policy_for(request.workspace)
     context = {
         "contact": contact,
         "privacy": privacy,
         "form": form or LawfulBasisForm(instance=privacy),
         "policy": policy,
         "due_on": (
-            services.retention_due_on(contact, policy.months)
+            retention.retention_due_on(contact, policy.months)
             if policy.enabled and not privacy.anonymised_at
             else None
         ),
@@ -75,9 +79,7 @@ def _panel(request, contact, form=None, status=200):
 @workspace_view(team=True)
 def contact_panel(request, pk):
     contact = _contact(request, pk)
-    services.audit_record(
-        workspace=request.workspace, actor=request.user, action="viewed", obj=contact
-    )
+    audit_record(workspace=request.workspace, actor=request.user, action="viewed", obj=contact)
     return _panel(request, contact)
 
 
@@ -85,20 +87,18 @@ def contact_panel(request, pk):
 @workspace_view(team=True)
 def contact_basis(request, pk):
     contact = _contact(request, pk)
-    form = LawfulBasisForm(request.POST, instance=services.contact_privacy_for(contact))
+    form = LawfulBasisForm(request.POST, instance=basis.contact_privacy_for(contact))
     if not form.is_valid():
         return _panel(request, contact, form=form, status=400)
-    services.contact_lawful_basis_set(contact=contact, actor=request.user, **form.cleaned_data)
+    basis.contact_lawful_basis_set(contact=contact, actor=request.user, **form.cleaned_data)
     messages.success(request, _("Lawful basis saved."))
     return redirect("privacy:contact", ws=request.workspace.slug, pk=contact.pk)
 
 
 def _export(request, pk):
     contact = _contact(request, pk)
-    export = services.contact_subject_access_export(contact=contact)
-    services.audit_record(
-        workspace=request.workspace, actor=request.user, action="exported", obj=contact
-    )
+    export = subject_access.contact_subject_access_export(contact=contact)
+    audit_record(workspace=request.workspace, actor=request.user, action="exported", obj=contact)
     return contact, export
 
 
@@ -122,7 +122,9 @@ def contact_export_json(request, pk):
 @workspace_view(admin=True, team=True)
 def contact_export_csv(request, pk):
     contact, export = _export(request, pk)
-    return _download(services.subject_access_csv(export), "text/csv; charset=utf-8", contact, "csv")
+    return _download(
+        subject_access.subject_access_csv(export), "text/csv; charset=utf-8", contact, "csv"
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,7 +133,7 @@ def contact_anonymise(request, pk):
     contact = _contact(request, pk)
     if request.method == "GET":
         return render(request, "privacy/contact_anonymise.html", {"contact": contact})
-    services.contact_anonymise(contact=contact, actor=request.user)
+    erasure.contact_anonymise(contact=contact, actor=request.user)
     messages.success(request, _("The contact was anonymised."))
     return redirect("privacy:contact", ws=request.workspace.slug, pk=contact.pk)
 
@@ -142,7 +144,38 @@ def contact_erase(request, pk):
     contact = _contact(request, pk)
     if request.method == "GET":
         return render(request, "privacy/contact_erase.html", {"contact": contact})
-    services.contact_erase(contact=contact, actor=request.user)
+    erasure.contact_erase(contact=contact, actor=request.user)
     # No name in the message: it would outlive the person in the session.
     messages.success(request, _("The contact and everything about them were deleted."))
     return redirect("contacts:list", ws=request.workspace.slug)
+
+
+# --- the user's own data (GDPR): export it, delete the account ----------------------------
+# Routed by privacy/account_urls.py under /accounts/, outside any workspace.
+
+
+@login_required
+def account_export(request):
+    body = json.dumps(
+        account.account_export(user=request.user), indent=2, ensure_ascii=False, default=str
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="infoview-account.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    blockers = account.account_delete_blockers(user=request.user)
+    context = {"form": form, "blockers": blockers}
+    if request.method == "POST":
+        if blockers or not form.is_valid():
+            return render(request, "privacy/account_delete.html", context, status=400)
+        account.account_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account and your personal network were deleted."))
+        return redirect("accounts:login")
+    return render(request, "privacy/account_delete.html", context)

@@ -13,10 +13,6 @@ from followups.services import followup_create
 from reports.models import Opening, ShortlistEntry
 
 
-def workspace_defaults(*, workspace: Workspace) -> None:
-    """Nothing to seed: openings are the team's own."""
-
-
 def skills_parse(text: str) -> list[str]:
     """'Python, data  engineering,python' -> ['python', 'data engineering']."""
     seen = []

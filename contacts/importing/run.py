@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from contacts import services
 from contacts.models import Company, Contact, ImportJob, Tag
+from contacts.suppression import suppressed_values
 
 BATCH_SIZE = 500
 FILLABLE = ("phone", "title", "location", "linkedin_url", "summary", "source")
@@ -144,12 +145,6 @@ def clean_record(record: dict) -> dict:
 
 def suppressed_in(workspace, records: list[dict]) -> set[str]:
     """The file's addresses and profiles of people erased on request: never imported again."""
-    try:
-        from privacy.services import suppressed_values
-    except ModuleNotFoundError as error:
-        if error.name not in {"privacy", "privacy.services"}:
-            raise
-        return set()
     return suppressed_values(
         workspace,
         emails=[e for r in records for e in r.get("emails", [])],

@@ -291,7 +291,7 @@ def test_it_shows_progress_then_the_summary(client, workspace_a, alice):
 
 
 def test_it_never_reimports_someone_erased_on_request(workspace_a, alice):
-    privacy = pytest.importorskip("privacy.services")
+    privacy = pytest.importorskip("privacy.services.erasure")
     run_job(upload(workspace_a, alice, LINKEDIN.encode()))
     ada = Contact.objects.get(first_name="Ada")
     privacy.contact_erase(contact=ada, actor=alice)

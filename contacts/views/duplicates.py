@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
 from accounts.scoping import get_for_workspace, workspace_view
 from contacts import selectors, services
 from contacts.models import Contact
-from privacy.services import audit_record
 
 
 @workspace_view

@@ -3,11 +3,11 @@
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from accounts.audit import audit_record_many
 from accounts.scoping import workspace_view
 from contacts import exporting
 from contacts.models import Contact
 from contacts.views.people import filtered_contacts
-from privacy.services import audit_record_many
 
 
 def _audit(request, contacts):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import audit_record, audit_record_many
 from accounts.scoping import get_for_workspace, workspace_view
 from contacts import selectors, services
 from contacts.forms import (
@@ -23,7 +24,6 @@ from contacts.forms import (
 from contacts.models import Contact
 from contacts.timeline import timeline_for
 from infoview.pagination import query_without_page
-from privacy.services import audit_record, audit_record_many
 
 PAGE_SIZE = 50
 

@@ -164,7 +164,7 @@ def test_an_unknown_channel_is_a_400(client, alice, workspace_a):
 
 @pytest.fixture
 def privacy_notice(workspace_a):
-    from privacy.services import retention_policy_update
+    from privacy.services.retention import retention_policy_update
 
     retention_policy_update(
         workspace=workspace_a,
@@ -196,7 +196,7 @@ def test_the_first_email_to_a_person_carries_the_privacy_notice_and_only_the_fir
 def test_a_refused_email_leaves_the_privacy_notice_for_the_next_one(
     client, smtp_server, thank_you, alice, privacy_notice
 ):
-    from privacy.services import contact_privacy_for
+    from privacy.services.basis import contact_privacy_for
 
     smtp_server.refuse_with = "451 Try again later"
     client.force_login(alice)

@@ -4,10 +4,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import AuditEvent
 from contacts.models import Contact
 from contacts.services import contact_create
 from infoview.testing.browser import log_in
-from privacy.models import AuditEvent, ContactPrivacy
+from privacy.models import ContactPrivacy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,11 +5,12 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from accounts.models import Workspace
+from accounts.models import AuditEvent, Workspace
 from contacts.models import Contact
 from contacts.services import contact_create
-from privacy import services, tasks
-from privacy.models import AuditEvent, RetentionWarning
+from privacy import tasks
+from privacy.models import RetentionWarning
+from privacy.services import retention
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,8 @@ def _bodies(inbox):
 
 
 def test_it_warns_the_admins_once_seven_days_ahead(smtp_server, bob, due_in_5_days, due_next_month):
-    assert services.retention_run(now=NOW) == {"warned": 1, "anonymised": 0}
-    assert services.retention_run(now=NOW + timedelta(hours=1)) == {"warned": 0, "anonymised": 0}
+    assert retention.retention_run(now=NOW) == {"warned": 1, "anonymised": 0}
+    assert retention.retention_run(now=NOW + timedelta(hours=1)) == {"warned": 0, "anonymised": 0}
 
     (message,) = smtp_server.messages
     assert message["To"] == "alice@example.test"  # admins only, not Bob the recruiter
@@ -55,23 +56,23 @@ def test_it_warns_the_admins_once_seven_days_ahead(smtp_server, bob, due_in_5_da
 
 
 def test_it_anonymises_a_week_after_the_warning_and_not_before(smtp_server, due_in_5_days):
-    services.retention_run(now=NOW)
-    assert services.retention_run(now=NOW + timedelta(days=5, hours=1))["anonymised"] == 0
-    assert services.retention_run(now=NOW + timedelta(days=7))["anonymised"] == 1
+    retention.retention_run(now=NOW)
+    assert retention.retention_run(now=NOW + timedelta(days=5, hours=1))["anonymised"] == 0
+    assert retention.retention_run(now=NOW + timedelta(days=7))["anonymised"] == 1
     due_in_5_days.refresh_from_db()
     assert due_in_5_days.first_name == "Anonymised" and due_in_5_days.emails == []
     event = AuditEvent.objects.get(action="anonymised")
     assert event.actor_id is None and event.object_id == due_in_5_days.pk
     # Anonymised people are not warned about or anonymised again.
-    assert services.retention_run(now=NOW + timedelta(days=30)) == {"warned": 0, "anonymised": 0}
+    assert retention.retention_run(now=NOW + timedelta(days=30)) == {"warned": 0, "anonymised": 0}
     assert len(smtp_server.messages) == 1
 
 
 def test_a_long_overdue_contact_still_gets_its_week_of_notice(smtp_server, workspace_a, alice):
     old = _contact(workspace_a, alice, last_touch=NOW - relativedelta(months=40))
-    assert services.retention_run(now=NOW) == {"warned": 1, "anonymised": 0}
-    assert services.retention_run(now=NOW + timedelta(days=6))["anonymised"] == 0
-    assert services.retention_run(now=NOW + timedelta(days=7))["anonymised"] == 1
+    assert retention.retention_run(now=NOW) == {"warned": 1, "anonymised": 0}
+    assert retention.retention_run(now=NOW + timedelta(days=6))["anonymised"] == 0
+    assert retention.retention_run(now=NOW + timedelta(days=7))["anonymised"] == 1
     old.refresh_from_db()
     assert old.first_name == "Anonymised"
 
@@ -79,38 +80,38 @@ def test_a_long_overdue_contact_still_gets_its_week_of_notice(smtp_server, works
 def test_a_new_interaction_after_the_warning_saves_the_contact(smtp_server, due_in_5_days):
     from contacts.services import contact_record_interaction
 
-    services.retention_run(now=NOW)
+    retention.retention_run(now=NOW)
     contact_record_interaction(contact=due_in_5_days, at=NOW + timedelta(days=1))
-    assert services.retention_run(now=NOW + timedelta(days=8))["anonymised"] == 0
+    assert retention.retention_run(now=NOW + timedelta(days=8))["anonymised"] == 0
     due_in_5_days.refresh_from_db()
     assert due_in_5_days.first_name == "Ada"
 
 
 def test_it_follows_the_workspace_policy(smtp_server, workspace_a, due_in_5_days):
-    services.retention_policy_update(
+    retention.retention_policy_update(
         workspace=workspace_a, enabled=False, months=24, privacy_notice_url=""
     )
-    assert services.retention_run(now=NOW + timedelta(days=30)) == {"warned": 0, "anonymised": 0}
-    services.retention_policy_update(
+    assert retention.retention_run(now=NOW + timedelta(days=30)) == {"warned": 0, "anonymised": 0}
+    retention.retention_policy_update(
         workspace=workspace_a, enabled=True, months=36, privacy_notice_url=""
     )
-    assert services.retention_run(now=NOW + timedelta(days=30)) == {"warned": 0, "anonymised": 0}
+    assert retention.retention_run(now=NOW + timedelta(days=30)) == {"warned": 0, "anonymised": 0}
     assert smtp_server.messages == []
 
 
 def test_personal_workspaces_are_left_alone(smtp_server, alice):
     personal = Workspace.objects.get(membership__user=alice, kind="personal")
     _contact(personal, alice, last_touch=NOW - relativedelta(months=50))
-    assert services.retention_run(now=NOW + timedelta(days=30)) == {"warned": 0, "anonymised": 0}
+    assert retention.retention_run(now=NOW + timedelta(days=30)) == {"warned": 0, "anonymised": 0}
 
 
 def test_a_refused_email_is_warned_again_next_time(smtp_server, due_in_5_days):
     smtp_server.refuse_with = "554 No thanks"
     with pytest.raises(smtplib.SMTPException):
-        services.retention_run(now=NOW)
+        retention.retention_run(now=NOW)
     assert RetentionWarning.objects.get().sent_at is None
     smtp_server.refuse_with = None
-    assert services.retention_run(now=NOW + timedelta(hours=1))["warned"] == 1
+    assert retention.retention_run(now=NOW + timedelta(hours=1))["warned"] == 1
     assert len(smtp_server.messages) == 1
     # The clock of the week's notice starts when the email went, not when it was first tried.
     assert RetentionWarning.objects.get().sent_at == NOW + timedelta(hours=1)

@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Workspace
+from accounts.models import AuditEvent, Workspace
+from contacts import suppression
 from contacts.models import Contact
 from contacts.services import contact_create
-from privacy import services
-from privacy.models import AuditEvent, ContactPrivacy, RetentionPolicy
+from privacy.models import ContactPrivacy, RetentionPolicy
+from privacy.services import retention
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +150,7 @@ class TestExportAnonymiseErase:
         response = client.post(url("contact_erase", pk=grace.pk), follow=True)
         assert not Contact.objects.filter(pk=grace.pk).exists()
         assert b"Grace" not in response.content
-        assert services.is_suppressed(workspace_a, email="GRACE@example.test")
+        assert suppression.is_suppressed(workspace_a, email="GRACE@example.test")
 
     def test_writes_need_post(self, client, alice, grace):
         client.force_login(alice)
@@ -224,7 +225,7 @@ def test_the_panel_says_when_the_contact_will_be_anonymised(client, alice, grace
     due = (timezone.now() + relativedelta(months=24)).date()
     page = client.get(url("contact", pk=grace.pk)).content.decode()
     assert f"Anonymised automatically on {due.day} {due:%B %Y}" in page
-    services.retention_policy_update(
+    retention.retention_policy_update(
         workspace=workspace_a, enabled=False, months=24, privacy_notice_url=""
     )
     page = client.get(url("contact", pk=grace.pk)).content.decode()

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import User, Workspace
 from contacts import services as contact_services
 from contacts.models import Company, Tag
@@ -20,7 +21,6 @@ from followups.models import FollowUp
 from infoview.testing.browser import log_in
 from interviews import services as interview_services
 from interviews.models import Note
-from privacy.services import audit_record
 from privacy.tests.xss_corpus import PAYLOADS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

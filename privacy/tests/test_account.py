@@ -7,12 +7,11 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from accounts.models import Membership, User, Workspace
+from accounts.audit import audit_record
+from accounts.models import AuditEvent, Membership, User, Workspace
 from contacts.models import Contact
 from contacts.services import contact_create
 from infoview.testing.browser import PASSWORD
-from privacy.models import AuditEvent
-from privacy.services import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +69,8 @@ class TestAccountExport:
     def test_account_settings_link_to_the_export_and_the_deletion(self, client, alice):
         client.force_login(alice)
         page = client.get(reverse("accounts:settings")).content.decode()
-        assert f'href="{reverse("accounts:export")}"' in page
-        assert f'href="{reverse("accounts:delete")}"' in page
+        assert f'href="{reverse("privacy_account:export")}"' in page
+        assert f'href="{reverse("privacy_account:delete")}"' in page
 
     def test_it_downloads_my_profile_memberships_and_personal_network(
         self, client, alice, bob, workspace_a
@@ -80,7 +79,7 @@ class TestAccountExport:
         contact_create(workspace=personal, owner=alice, first_name="Mine", summary="my note")
         contact_create(workspace=workspace_a, owner=bob, first_name="Teams")
         client.force_login(alice)
-        response = client.get(reverse("accounts:export"))
+        response = client.get(reverse("privacy_account:export"))
         assert response["Content-Disposition"].startswith("attachment;")
         data = json.loads(response.content)
         assert data["profile"]["email"] == "alice@example.test"
@@ -90,7 +89,7 @@ class TestAccountExport:
         assert "bob@example.test" not in response.content.decode()
 
     def test_it_needs_a_log_in(self, client):
-        response = client.get(reverse("accounts:export"))
+        response = client.get(reverse("privacy_account:export"))
         assert response.status_code == 302
 
 
@@ -100,9 +99,9 @@ class TestAccountDelete:
         contact_create(workspace=personal, owner=charlie, first_name="Gone")
         audit_record(workspace=workspace_b, actor=charlie, action="viewed", obj=charlie)
         _log_in(client, "charlie@example.test")
-        assert client.get(reverse("accounts:delete")).status_code == 200
+        assert client.get(reverse("privacy_account:delete")).status_code == 200
 
-        response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
+        response = client.post(reverse("privacy_account:delete"), {"password": PASSWORD})
 
         assert response.status_code == 302 and response.url == reverse("accounts:login")
         assert not User.objects.filter(email="charlie@example.test").exists()
@@ -114,7 +113,7 @@ class TestAccountDelete:
     def test_a_shared_team_keeps_its_contacts(self, client, alice, bob, workspace_a):
         kept = contact_create(workspace=workspace_a, owner=bob, first_name="Kept")
         client.force_login(bob)
-        response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
+        response = client.post(reverse("privacy_account:delete"), {"password": PASSWORD})
         assert response.status_code == 302
         kept.refresh_from_db()
         assert kept.owner is None
@@ -122,17 +121,20 @@ class TestAccountDelete:
 
     def test_a_wrong_password_changes_nothing(self, client, charlie):
         client.force_login(charlie)
-        response = client.post(reverse("accounts:delete"), {"password": "not it at all"})
+        response = client.post(reverse("privacy_account:delete"), {"password": "not it at all"})
         assert response.status_code == 400
         assert User.objects.filter(pk=charlie.pk).exists()
 
     def test_the_last_admin_of_a_team_must_hand_it_over_first(self, client, alice, bob):
         client.force_login(alice)
-        page = client.get(reverse("accounts:delete"))
+        page = client.get(reverse("privacy_account:delete"))
         assert b"delete-blockers" in page.content
-        response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
+        response = client.post(reverse("privacy_account:delete"), {"password": PASSWORD})
         assert response.status_code == 400
         assert User.objects.filter(pk=alice.pk).exists()
         Membership.objects.filter(user=bob).update(role=Membership.Role.ADMIN)
-        assert client.post(reverse("accounts:delete"), {"password": PASSWORD}).status_code == 302
+        assert (
+            client.post(reverse("privacy_account:delete"), {"password": PASSWORD}).status_code
+            == 302
+        )
         assert not User.objects.filter(pk=alice.pk).exists()

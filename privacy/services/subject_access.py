@@ -1,0 +1,78 @@
+"""Subject access: everything held about one person, as JSON-ready data or a CSV."""
+
+import csv
+import io
+import json
+from datetime import date, datetime
+
+from django.db import models
+from django.utils import timezone
+
+from contacts.models import Contact
+from privacy.services.records import contact_rows
+
+SKIPPED_EXPORT_FIELDS = {"search_vector", "search_text"}
+
+
+def plain(value):
+    """A value as JSON can hold it (dates as ISO strings)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _serialise(row: models.Model) -> dict:
+    data = {}
+    for field in row._meta.concrete_fields:
+        if field.name in SKIPPED_EXPORT_FIELDS:
+            continue
+        key = field.attname
+        value = getattr(row, key)
+        data[field.name if not field.is_relation else key] = plain(value)
+    return data
+
+
+def contact_subject_access_export(*, contact: Contact) -> dict:
+    """Everything held about one person, as plain JSON-ready data. Nothing of anyone else."""
+    records = {}
+    for label, rows in contact_rows(contact):
+        if label == "contacts.contact":
+            continue
+        records[label] = [_serialise(row) for row in rows.order_by("pk")]
+    person = _serialise(contact)
+    person["company_name"] = contact.company.name if contact.company_id else ""
+    person["tags"] = sorted(contact.tags.values_list("name", flat=True))
+    person["owner_name"] = contact.owner.name if contact.owner_id else ""
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "workspace": contact.workspace.name,
+        "contact": person,
+        "records": records,
+    }
+
+
+def subject_access_csv(export: dict) -> str:
+    """One line per value: record type, record id, field, value."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["record", "id", "field", "value"])
+    person = export["contact"]
+    for name, value in person.items():
+        writer.writerow(["contacts.contact", person["id"], name, _cell(value)])
+    for label, rows in export["records"].items():
+        for row in rows:
+            for name, value in row.items():
+                writer.writerow([label, row.get("id", ""), name, _cell(value)])
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    text = str(value)
+    # Spreadsheets run cells that start with these as formulas.
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
