@@ -82,6 +82,12 @@ class AccountSettingsForm(CrispyMixin, forms.ModelForm):
             "reminder_preference": _("How Infoview emails you about follow-ups that fall due."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's callable default would add a hidden "initial-" input carrying the help
+        # text's aria-describedby, which is invalid HTML; nothing here needs the initial value.
+        self.fields["time_zone"].show_hidden_initial = False
+
 
 class WorkspaceCreateForm(CrispyMixin, forms.ModelForm):
     submit_label = _("Create team workspace")

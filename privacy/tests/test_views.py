@@ -176,9 +176,9 @@ class TestAuditLog:
         response = client.get(url("audit"), {"action": "exported"})
         assert len(response.context["rows"]) == 4
         response = client.get(url("audit"), {"actor": bob.pk})
-        assert {actor for _e, actor in response.context["rows"]} == {"Bob Recruiter"}
+        assert {actor for _e, actor, _r in response.context["rows"]} == {"Bob Recruiter"}
         response = client.get(url("audit"), {"object_id": 101})
-        assert [e.object_id for e, _a in response.context["rows"]] == [101]
+        assert [e.object_id for e, _a, _r in response.context["rows"]] == [101]
         assert client.get(url("audit")).context["page"].paginator.count == 7
 
     def test_it_shows_nothing_of_another_workspace_and_refuses_its_people(
@@ -206,11 +206,23 @@ class TestAuditLog:
         self._events(workspace_a, bob, size)
         client.force_login(alice)
         client.get(url("audit"))  # warm the session and last_workspace
-        # session, user, membership, members for the filter, count, page, context processor
-        with django_assert_num_queries(7):
+        # session, user, membership, members for the filter, count, page, the people's names,
+        # context processor
+        with django_assert_num_queries(8):
             response = client.get(url("audit"), {"page": 2 if size > 50 else 1})
         assert response.status_code == 200
         assert len(response.context["rows"]) == min(2 * size, 50)
+
+    def test_it_names_the_people_still_held_and_only_an_id_for_the_erased(
+        self, client, alice, grace, workspace_a
+    ):
+        self._events(workspace_a, alice, 1, contact_id=grace.pk)
+        self._events(workspace_a, alice, 1, contact_id=grace.pk + 1000)
+        client.force_login(alice)
+        page = client.get(url("audit")).content.decode()
+        assert f'href="{url("contact", pk=grace.pk)}">Grace Hopper</a>' in page
+        assert f"Person #{grace.pk + 1000} (no longer held)" in page
+        assert "contacts.contact #" not in page
 
     def test_a_recruiter_gets_403(self, client, bob):
         client.force_login(bob)
