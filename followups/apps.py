@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from interviews.feed import register_feed_source
+
 
 class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = _("Follow-ups")
+
+    def ready(self):
+        # Imported here, not at the top: these modules import models, loaded only by now.
+        from followups import calendar, receivers  # noqa: F401  (receivers connect on import)
+
+        register_feed_source(calendar.feed_events)

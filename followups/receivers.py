@@ -1,0 +1,22 @@
+"""What followups does when a lower app reports something (connected in FollowupsConfig.ready()).
+
+Signals run synchronously, inside the sender's transaction: a failure here undoes the sender's
+write too.
+"""
+
+from django.dispatch import receiver
+
+from contacts import services as contact_services
+from contacts.signals import interaction_happened
+from followups import services
+from interviews.signals import interview_completed
+
+
+@receiver(interaction_happened, dispatch_uid="followups.record_interaction")
+def record_interaction(sender, *, contact, at, **kwargs) -> None:
+    contact_services.contact_record_interaction(contact=contact, at=at)
+
+
+@receiver(interview_completed, dispatch_uid="followups.open_thank_you")
+def open_thank_you(sender, *, interview, **kwargs) -> None:
+    services.followup_open_thank_you(interview=interview)
