@@ -1,15 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from interviews.feed import register_feed_source
+
 
 class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = _("Follow-ups")
 
     def ready(self):
-        from accounts.signals import workspace_created
-        from followups import receivers
+        # Imported here, not at the top: these modules import models, loaded only by now.
+        from followups import calendar, receivers  # noqa: F401  (receivers connect on import)
 
-        workspace_created.connect(
-            receivers.on_workspace_created, dispatch_uid="followups.workspace_defaults"
-        )
+        register_feed_source(calendar.feed_events)

@@ -1,8 +1,28 @@
-"""What follow-ups does when the apps below it report something (connected in apps.py)."""
+"""What followups does when a lower app reports something (imported by FollowupsConfig.ready()).
 
-from accounts.models import Workspace
+Signals run synchronously, inside the sender's transaction: a failure here undoes the sender's
+write too.
+"""
+
+from django.dispatch import receiver
+
+from accounts.signals import workspace_created
+from contacts import services as contact_services
+from contacts.signals import interaction_happened
 from followups import services
+from interviews.signals import interview_completed
 
 
-def on_workspace_created(*, workspace: Workspace, **kwargs) -> None:
+@receiver(workspace_created, dispatch_uid="followups.workspace_defaults")
+def on_workspace_created(sender, *, workspace, **kwargs) -> None:
     services.workspace_defaults(workspace=workspace)
+
+
+@receiver(interaction_happened, dispatch_uid="followups.record_interaction")
+def record_interaction(sender, *, contact, at, **kwargs) -> None:
+    contact_services.contact_record_interaction(contact=contact, at=at)
+
+
+@receiver(interview_completed, dispatch_uid="followups.open_thank_you")
+def open_thank_you(sender, *, interview, **kwargs) -> None:
+    services.followup_open_thank_you(interview=interview)

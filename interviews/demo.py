@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from contacts.models import Contact
+from contacts.services import contact_create
 from interviews import services
 from interviews.models import Interview, Question
 
@@ -71,8 +72,6 @@ TEAM = [
 
 
 def _contact(workspace, owner, first, last, title):
-    from contacts.services import contact_create
-
     contact = Contact.objects.filter(workspace=workspace, first_name=first, last_name=last).first()
     if contact is None:
         email = f"{first}.{last}@example.org".lower()

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from interviews import views
+from interviews.views import calendar
 
 app_name = "calendar"
 
 urlpatterns = [
-    path("<str:token>.ics", views.calendar_feed, name="feed"),
+    path("<str:token>.ics", calendar.calendar_feed, name="feed"),
 ]

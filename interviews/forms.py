@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import TIME_ZONE_CHOICES
 from contacts.models import Contact
 from interviews.models import (
+    TEAM_ONLY_CATEGORIES,
     Assessment,
     Interview,
     Note,
@@ -221,8 +222,6 @@ class BankQuestionForm(forms.ModelForm):
         self.workspace = workspace
         self.instance.workspace = workspace
         if not workspace.is_team:
-            from interviews.models import TEAM_ONLY_CATEGORIES
-
             self.fields["category"].choices = [
                 c for c in QuestionCategory.choices if c[0] not in TEAM_ONLY_CATEGORIES
             ]

@@ -21,13 +21,13 @@ STATUS = {
 }
 
 
-def _domain() -> str:
+def uid_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "infoview.local"
 
 
 def interview_uid(interview: Interview) -> str:
     # Derived from the primary key only, so every export of one interview is the same event.
-    return f"interview-{interview.pk}@{_domain()}"
+    return f"interview-{interview.pk}@{uid_domain()}"
 
 
 def _calendar(method: str = "") -> icalendar.Calendar:
@@ -115,28 +115,14 @@ def interview_cancellation(interview: Interview) -> bytes:
     return _with_people(interview, "CANCEL")
 
 
-def feed(*, user, interviews, followups=()) -> bytes:
+def feed(*, user, interviews, events=()) -> bytes:
+    """The private feed: the user's interviews, then the other apps' events (interviews.feed)."""
     calendar = _calendar(method="PUBLISH")
     calendar.add("x-wr-calname", _("Infoview: %(name)s") % {"name": user})
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"value": "DURATION"})
     for interview in interviews:
         calendar.add_component(_event(interview))
-    domain, now, kinds = _domain(), timezone.now(), {}
-    for followup in followups:
-        if followup.kind not in kinds:  # translated once per kind, not once per row
-            kinds[followup.kind] = str(followup.get_kind_display())
-        starts = followup.effective_due_at
-        event = icalendar.Event()
-        event.add("uid", f"followup-{followup.pk}@{domain}")
-        event.add("dtstamp", now)
-        event.add("dtstart", starts)
-        event.add("dtend", starts + timedelta(minutes=15))
-        event.add(
-            "summary",
-            _("%(kind)s: %(name)s")
-            % {"kind": kinds[followup.kind], "name": followup.contact.full_name},
-        )
-        event.add("transp", "TRANSPARENT")
+    for event in events:
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from interviews.markup import render_markdown
+
 
 class Interview(models.Model):
     class Mode(models.TextChoices):
@@ -247,8 +249,6 @@ class Note(models.Model):
 
     @property
     def html(self):
-        from interviews.markup import render_markdown
-
         return render_markdown(self.body)
 
 

@@ -1,8 +1,11 @@
-"""What interviews does when the apps below it report something (connected in apps.py)."""
+"""What interviews does when the apps below it report something (imported by its ready())."""
 
-from accounts.models import Workspace
+from django.dispatch import receiver
+
+from accounts.signals import workspace_created
 from interviews import services
 
 
-def on_workspace_created(*, workspace: Workspace, **kwargs) -> None:
+@receiver(workspace_created, dispatch_uid="interviews.workspace_defaults")
+def on_workspace_created(sender, *, workspace, **kwargs) -> None:
     services.workspace_defaults(workspace=workspace)

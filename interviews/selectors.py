@@ -5,7 +5,13 @@ from datetime import datetime, timedelta
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.utils import timezone
 
-from interviews.models import Interview
+from interviews.models import (
+    TEAM_ONLY_CATEGORIES,
+    Assessment,
+    CalendarToken,
+    Interview,
+    Question,
+)
 
 OPEN = [Interview.Status.PLANNED, Interview.Status.SCHEDULED]
 
@@ -107,3 +113,31 @@ def interviews_for_feed(*, user, since: datetime | None = None) -> QuerySet:
         .select_related("contact", "workspace", "owner")
         .order_by("starts_at", "pk")
     )
+
+
+def questions_to_pick(*, interview: Interview) -> QuerySet:
+    """The workspace's bank questions this interview does not hold yet."""
+    bank = Question.objects.filter(workspace_id=interview.workspace_id).exclude(
+        uses__interview=interview
+    )
+    if not interview.workspace.is_team:
+        bank = bank.exclude(category__in=TEAM_ONLY_CATEGORIES)
+    return bank
+
+
+def interview_assessment(*, interview: Interview) -> Assessment | None:
+    return Assessment.objects.filter(interview=interview).first()
+
+
+def calendar_token_active(*, user) -> CalendarToken | None:
+    """The user's live feed address, if they made one."""
+    return CalendarToken.objects.filter(user=user, revoked_at=None).first()
+
+
+def calendar_feed_user(*, token: str):
+    """Whose feed this secret opens: an active user, or None (revoked, unknown, deactivated)."""
+    row = CalendarToken.objects.select_related("user").filter(token=token, revoked_at=None)
+    row = row.first()
+    if row is None or not row.user.is_active:
+        return None
+    return row.user

@@ -4,13 +4,18 @@ import secrets
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Workspace
-from interviews import defaults
+from contacts import services as contact_services
+from contacts.models import Contact
+from contacts.signals import interaction_happened
+from interviews import defaults, ics
 from interviews.models import (
     Assessment,
     CalendarToken,
@@ -23,6 +28,7 @@ from interviews.models import (
     PrepTemplateItem,
     Question,
 )
+from interviews.signals import interview_completed
 
 SCHEDULE_FIELDS = ("starts_at", "time_zone", "duration_minutes")
 # Changes a calendar that already holds the event must notice (RFC 5545 SEQUENCE).
@@ -85,6 +91,24 @@ def interview_create(
 
 
 @transaction.atomic
+def interview_create_with_new_contact(
+    *,
+    workspace: Workspace,
+    owner,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    **fields,
+) -> Interview:
+    """An interview with someone not yet in the contacts: both rows, or neither."""
+    extra = {"emails": [email]} if email else {}
+    contact = contact_services.contact_create(
+        workspace=workspace, owner=owner, first_name=first_name, last_name=last_name, **extra
+    )
+    return interview_create(workspace=workspace, owner=owner, contact=contact, **fields)
+
+
+@transaction.atomic
 def interview_update(*, interview: Interview, **fields) -> Interview:
     """Change the details; a closed interview's schedule stays as it happened."""
     contact = fields.get("contact")
@@ -122,17 +146,17 @@ def _require_open(interview: Interview) -> None:
 
 @transaction.atomic
 def interview_complete(*, interview: Interview, completed_at: datetime) -> Interview:
-    """Mark done, log the interaction on the contact and open the thank-you follow-up."""
-    from contacts.services import contact_record_interaction
-    from followups.services import followup_open_thank_you
+    """Mark done, log the interaction on the contact and open the thank-you follow-up.
 
+    The receivers (followups) run inside this transaction: if one fails, nothing is kept.
+    """
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
     _require_open(interview)
     interview.status = Interview.Status.COMPLETED
     interview.completed_at = completed_at
     interview.save(update_fields=["status", "completed_at", "updated_at"])
-    contact_record_interaction(contact=interview.contact, at=completed_at)
-    followup_open_thank_you(interview=interview)
+    interaction_happened.send(sender=Interview, contact=interview.contact, at=completed_at)
+    interview_completed.send(sender=Interview, interview=interview)
     return interview
 
 
@@ -265,6 +289,10 @@ def question_add_one_off(*, interview: Interview, text: str) -> InterviewQuestio
     return question
 
 
+def question_delete(*, question: InterviewQuestion) -> None:
+    question.delete()
+
+
 def question_answer(*, question: InterviewQuestion, answer: str) -> InterviewQuestion:
     question.answer = answer
     question.save(update_fields=["answer"])
@@ -276,6 +304,11 @@ def bank_question_add(*, workspace: Workspace, category: str, text: str) -> Ques
     question.full_clean()
     question.save()
     return question
+
+
+def bank_question_delete(*, question: Question) -> None:
+    """Out of the bank; interviews that already picked it keep their copy."""
+    question.delete()
 
 
 # --- Prep checklist -----------------------------------------------------------------------
@@ -313,6 +346,10 @@ def prep_template_item_add(*, workspace: Workspace, text: str) -> PrepTemplateIt
     return item
 
 
+def prep_template_item_delete(*, item: PrepTemplateItem) -> None:
+    item.delete()
+
+
 # --- Notes, people to meet next, assessment -----------------------------------------------
 
 
@@ -320,8 +357,6 @@ def prep_template_item_add(*, workspace: Workspace, text: str) -> PrepTemplateIt
 def note_add(
     *, interview: Interview, author, kind: str, body: str, objective: Objective | None = None
 ) -> Note:
-    from contacts.services import contact_record_interaction
-
     if objective is not None and objective.interview_id != interview.pk:
         raise ValidationError(_("That objective belongs to another interview."))
     note = Note(
@@ -334,7 +369,7 @@ def note_add(
     )
     note.full_clean()
     note.save()
-    contact_record_interaction(contact=interview.contact, at=note.created_at)
+    interaction_happened.send(sender=Note, contact=interview.contact, at=note.created_at)
     return note
 
 
@@ -347,11 +382,8 @@ def person_to_meet_add(
     *, interview: Interview, owner, first_name: str, last_name: str = "", **fields
 ):
     """A contact the interviewee suggested meeting, introduced by them."""
-    from contacts.models import Contact
-    from contacts.services import contact_create
-
     fields.setdefault("source", Contact.Source.REFERRAL)
-    return contact_create(
+    return contact_services.contact_create(
         workspace=interview.workspace,
         owner=owner,
         first_name=first_name,
@@ -391,11 +423,6 @@ def calendar_token_revoke(*, user) -> None:
 
 
 def _email_contact(*, interview: Interview, subject: str, template: str, method: str) -> None:
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-
-    from interviews import ics
-
     context = {"interview": interview, "contact": interview.contact}
     message = EmailMessage(
         subject=subject,

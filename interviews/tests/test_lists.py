@@ -135,7 +135,7 @@ def test_the_interview_pages_cost_the_same_however_full(client, alice, interview
 
 
 def test_a_long_list_pages_by_fifty_and_keeps_its_filters(client, alice, bob, workspace_a, url):
-    from interviews.views import PAGE_SIZE
+    from interviews.views.interviews import PAGE_SIZE
 
     contact = ContactFactory(workspace=workspace_a)
     for index in range(PAGE_SIZE + 5):

@@ -1,0 +1,1 @@
+"""Interview pages, one module per area."""

@@ -1,0 +1,50 @@
+"""What several interview pages share: the scoped lookup and the detail page's context."""
+
+from accounts.audit import audit_record
+from accounts.scoping import get_for_workspace
+from interviews import selectors, services
+from interviews.forms import (
+    NoteForm,
+    ObjectiveForm,
+    OneOffQuestionForm,
+    PersonToMeetForm,
+    StatusReasonForm,
+)
+from interviews.models import Interview, QuestionCategory
+
+
+def interview_for(request, pk) -> Interview:
+    """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'."""
+    queryset = Interview.objects.select_related("contact", "owner", "workspace")
+    return get_for_workspace(queryset, request.workspace, pk=pk)
+
+
+def detail_context(request, interview) -> dict:
+    prep_items = list(interview.prep_items.all())
+    return {
+        "interview": interview,
+        "text": services.interview_text(interview=interview),
+        "objectives": list(interview.objectives.all()),
+        "questions": list(interview.questions.all()),
+        "prep_items": prep_items,
+        "prep_done": sum(1 for item in prep_items if item.is_done),
+        "notes": list(interview.notes.select_related("author", "objective")),
+        "bank": selectors.questions_to_pick(interview=interview),
+        "categories": dict(QuestionCategory.choices),
+        "assessment": selectors.interview_assessment(interview=interview)
+        if request.workspace.is_team
+        else None,
+        "objective_form": ObjectiveForm(),
+        "one_off_form": OneOffQuestionForm(),
+        "note_form": NoteForm(interview=interview),
+        "person_form": PersonToMeetForm(),
+        "reason_form": StatusReasonForm(),
+        "introduced": interview.contact.introduced.filter(workspace=request.workspace),
+    }
+
+
+def audit_viewed(request, interview) -> None:
+    """A conversation shows the person's data (notes, answers): a view of their record."""
+    audit_record(
+        workspace=request.workspace, actor=request.user, action="viewed", obj=interview.contact
+    )

@@ -1,0 +1,77 @@
+"""An interview's status: completed, cancelled (telling an invited contact), no-show."""
+
+from smtplib import SMTPException
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import workspace_view
+from interviews import services
+from interviews.forms import StatusReasonForm
+from interviews.models import Interview
+from interviews.views.common import interview_for
+
+
+def _status_change(request, interview, service, done_message):
+    form = StatusReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The reason is too long."))
+        return redirect(interview)
+    try:
+        service(interview=interview, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, done_message)
+    return redirect(interview)
+
+
+@require_POST
+@workspace_view
+def interview_complete(request, pk):
+    interview = interview_for(request, pk)
+    try:
+        services.interview_complete(interview=interview, completed_at=timezone.now())
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Marked as completed. A thank-you follow-up is open."))
+    return redirect(interview)
+
+
+@require_POST
+@workspace_view
+def interview_cancel(request, pk):
+    interview = interview_for(request, pk)
+    was_open = interview.is_open
+    response = _status_change(
+        request, interview, services.interview_cancel, _("The interview is cancelled.")
+    )
+    interview = interview_for(request, pk)
+    if was_open and interview.status == Interview.Status.CANCELLED:
+        try:
+            if services.interview_send_cancellation(interview=interview):
+                messages.info(
+                    request,
+                    _("%(email)s was told by email.") % {"email": interview.contact.primary_email},
+                )
+        except (SMTPException, OSError):
+            messages.warning(
+                request, _("The cancellation email could not be sent; tell them yourself.")
+            )
+    return response
+
+
+@require_POST
+@workspace_view
+def interview_no_show(request, pk):
+    return _status_change(
+        request,
+        interview_for(request, pk),
+        services.interview_no_show,
+        _("The interview is marked as a no-show."),
+    )
