@@ -258,3 +258,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("The audit log cannot be deleted from.")
+
+    @property
+    def record_key(self) -> tuple[str, int]:
+        return (self.object_type, self.object_id)

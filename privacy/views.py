@@ -36,7 +36,6 @@ def privacy_settings(request):
     return render(request, "privacy/settings.html", {"form": form})
 
 
-@workspace_view(admin=True, team=True)
 def _record_labels(workspace, events) -> dict[tuple[str, int], str]:
     """Names for the people on one page of the log (one query); erased people keep only an id."""
     contact_ids = {e.object_id for e in events if e.object_type == "contacts.contact"}
@@ -46,6 +45,7 @@ def _record_labels(workspace, events) -> dict[tuple[str, int], str]:
     return {("contacts.contact", person.pk): person.full_name for person in people}
 
 
+@workspace_view(admin=True, team=True)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None, workspace=request.workspace)
     events = AuditEvent.objects.filter(workspace=request.workspace).order_by("-at", "-pk")
@@ -59,7 +59,7 @@ def audit_log(request):
         "form": form,
         "page": page,
         "rows": [
-            (event, form.names.get(event.actor_id), records.get((event.object_type, event.object_id)))
+            (event, form.names.get(event.actor_id), records.get(event.record_key))
             for event in page.object_list
         ],
         "query": query_without_page(request),

@@ -36,7 +36,8 @@ DOM_CHECK = """() => {
       const name = attr.name.toLowerCase();
       const value = attr.value.replace(/[\\s\\u0000-\\u001f]/g, "").toLowerCase();
       if (name.startsWith("on")) bad.push(`${el.tagName} ${name}`);
-      if ((name.startsWith("hx-") || name.startsWith("data-hx-")) && value.includes("__xss")) bad.push(`${el.tagName} ${name}`);
+      const htmx = name.startsWith("hx-") || name.startsWith("data-hx-");
+      if (htmx && value.includes("__xss")) bad.push(`${el.tagName} ${name}`);
       if (risky.has(name) && (value.includes("__xss") || value.startsWith("javascript:")
           || value.startsWith("vbscript:") || (value.startsWith("data:") && el.tagName !== "IMG")))
         bad.push(`${el.tagName} ${name}=${value.slice(0, 40)}`);
