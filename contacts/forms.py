@@ -164,7 +164,7 @@ class ContactFilterForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[
-            ("", _("Best match, then name")),
+            ("", _("Best match")),
             ("name", _("Name")),
             ("company", _("Company")),
             ("-last_interaction", _("Recently in touch")),

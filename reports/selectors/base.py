@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Aggregate, FloatField, Func
+from django.utils.formats import date_format
 
 # What a cell shows when a figure has no meaning (a share of nothing, a median of no delay).
 NONE = "\u2014"
@@ -47,7 +48,8 @@ class Period:
 
 
 def bucket_label(day: date, kind: str) -> str:
-    return day.strftime("%Y-%m") if kind == "month" else day.isoformat()
+    """A month or a week (by its Monday) as people read it, in the page's language."""
+    return date_format(day, "M Y" if kind == "month" else "j M Y")
 
 
 @dataclass

@@ -49,8 +49,8 @@ def test_it_counts_conversations_per_recruiter_per_local_week(client, alice, tea
     assert response.status_code == 200
     assert page_tables(response)["conversations"] == [
         ["Week starting", "Alice Admin", "Bob Recruiter", "All"],
-        ["2026-03-02", "2", "0", "2"],
-        ["2026-03-09", "2", "1", "3"],
+        ["2 Mar 2026", "2", "0", "2"],
+        ["9 Mar 2026", "2", "1", "3"],
         ["Total", "4", "1", "5"],
     ]
 
@@ -61,9 +61,9 @@ def test_it_shows_empty_months_as_zero(client, alice, team, conversations):
     )
     assert page_tables(response)["conversations"] == [
         ["Month", "Alice Admin", "Bob Recruiter", "All"],
-        ["2026-01", "0", "0", "0"],
-        ["2026-02", "0", "0", "0"],
-        ["2026-03", "6", "1", "7"],
+        ["Jan 2026", "0", "0", "0"],
+        ["Feb 2026", "0", "0", "0"],
+        ["Mar 2026", "6", "1", "7"],
         ["Total", "6", "1", "7"],
     ]
 
@@ -72,7 +72,7 @@ def test_it_shows_an_empty_period(client, alice, team, conversations):
     response = _get(client, alice, team, "conversations", start="2025-01-06", end="2025-01-12")
     assert page_tables(response)["conversations"] == [
         ["Week starting", "All"],
-        ["2025-01-06", "0"],
+        ["6 Jan 2025", "0"],
         ["Total", "0"],
     ]
 
@@ -81,8 +81,8 @@ def test_it_shows_a_recruiter_only_their_own_conversations(client, bob, team, co
     response = _get(client, bob, team, "conversations", start="2026-03-02", end="2026-03-15")
     assert page_tables(response)["conversations"] == [
         ["Week starting", "Bob Recruiter", "All"],
-        ["2026-03-02", "0", "0"],
-        ["2026-03-09", "1", "1"],
+        ["2 Mar 2026", "0", "0"],
+        ["9 Mar 2026", "1", "1"],
         ["Total", "1", "1"],
     ]
 
@@ -288,9 +288,9 @@ def test_it_reports_a_candidates_network(client, alice, personal):
             "Kept on time",
             "On-time rate",
         ],
-        ["2026-01", "2", "3", "2", "2", "1", "50.0%"],
-        ["2026-02", "0", "0", "0", "0", "0", "\u2014"],
-        ["2026-03", "1", "1", "0", "0", "0", "\u2014"],
+        ["Jan 2026", "2", "3", "2", "2", "1", "50.0%"],
+        ["Feb 2026", "0", "0", "0", "0", "0", "\u2014"],
+        ["Mar 2026", "1", "1", "0", "0", "0", "\u2014"],
     ]
     assert tables["industries"] == [
         ["Industry", "People met", "Companies"],
