@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User, Workspace
 from contacts.models import Contact, ImportJob
+from infoview.spreadsheets import escape_formula
 from privacy.models import (
     RETENTION_WARNING_DAYS,
     AuditEvent,
@@ -495,9 +496,7 @@ def _cell(value) -> str:
         import json
 
         return json.dumps(value, sort_keys=True)
-    text = str(value)
-    # Spreadsheets run cells that start with these as formulas.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    return escape_formula(str(value))
 
 
 # --- retention ------------------------------------------------------------------------------
