@@ -3,18 +3,24 @@
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
+import psutil
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from infoview import localdb
 from infoview.celery import app as celery_app
+from infoview.demo_logins import DEMO_PASSWORD
 from infoview.net import free_port
 from infoview.testing.services import RedisServer
 
@@ -46,10 +52,6 @@ def broker(private_redis, monkeypatch):
 @pytest.fixture
 def private_postgres():
     """A PostgreSQL server of the test's own, from the wheel, that the test may stop."""
-    import uuid
-
-    from django.conf import settings
-
     # Under var/, not /tmp: pytest's temporary folders are closed to the unprivileged user the
     # server runs as when the tests run as root.
     root = Path(settings.VAR_DIR) / "tests" / f"pg-{uuid.uuid4().hex[:8]}"
@@ -171,8 +173,6 @@ def test_the_private_postgresql_is_the_one_under_infoview_var_dir(monkeypatch, t
 
 
 def test_the_demo_data_loads_twice_without_duplicating_anything(db):
-    from django.apps import apps
-
     call_command("seed_demo")
     models = [
         m
@@ -187,8 +187,6 @@ def test_the_demo_data_loads_twice_without_duplicating_anything(db):
 
 
 def test_the_demo_logins_work(client, db):
-    from infoview.demo_logins import DEMO_PASSWORD
-
     call_command("seed_demo")
     response = client.post(
         reverse("accounts:login"),
@@ -221,10 +219,6 @@ def test_error_pages_use_the_sites_style(client, db):
 
 
 def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(db, tmp_path):
-    import signal
-
-    import psutil
-
     port = free_port()
     db = connection.settings_dict
     # An explicit DATABASE_URL: with none, Ctrl-C would also stop the private PostgreSQL that
