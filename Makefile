@@ -44,7 +44,7 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 clean:
-	-$(PY) -m infoview.localdb stop
+	-$(PY) bin/localdb stop
 	rm -rf var staticfiles
 
 # Benchmarks and drills (not part of `make test`): figures go to bench/results.md.

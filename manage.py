@@ -2,11 +2,16 @@
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
+from infoview import local
+
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
-    from django.core.management import execute_from_command_line
-
+    # Before Django reads the settings: the private PostgreSQL and the file broker's folders,
+    # when DEBUG is on and no DATABASE_URL / CELERY_BROKER_URL names a server.
+    local.prepare()
     execute_from_command_line(sys.argv)
 
 

@@ -1,11 +1,21 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Invitation, Membership, User, Workspace
+from accounts.models import TIME_ZONE_CHOICES, Invitation, Membership, User, Workspace
+
+
+class TimeZoneMenu:
+    """The time zone as a menu, as in the app's own forms (the model field has no choices)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            kwargs["widget"] = forms.Select(choices=TIME_ZONE_CHOICES)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(TimeZoneMenu, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "is_staff", "is_active"]
     search_fields = ["email", "name"]
@@ -26,7 +36,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(TimeZoneMenu, admin.ModelAdmin):
     list_display = ["name", "slug", "kind", "time_zone"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]

@@ -77,6 +77,7 @@ class AccountSettingsForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "time_zone", "reminder_preference"]
+        widgets = {"time_zone": forms.Select(choices=TIME_ZONE_CHOICES)}
         help_texts = {
             "time_zone": _("Every date and time in Infoview is shown in this time zone."),
             "reminder_preference": _("How Infoview emails you about follow-ups that fall due."),
@@ -95,6 +96,7 @@ class WorkspaceCreateForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Workspace
         fields = ["name", "time_zone"]
+        widgets = {"time_zone": forms.Select(choices=TIME_ZONE_CHOICES)}
         labels = {"name": _("Team name")}
 
 
@@ -102,6 +104,7 @@ class WorkspaceSettingsForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Workspace
         fields = ["name", "time_zone", "default_cadence_days", "thank_you_delay_hours"]
+        widgets = {"time_zone": forms.Select(choices=TIME_ZONE_CHOICES)}
 
     def clean_default_cadence_days(self):
         days = self.cleaned_data["default_cadence_days"]

@@ -4,12 +4,15 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# For the forms' menus. The model fields check names with validate_time_zone instead of
+# choices=, so no migration freezes this machine's tz database.
 TIME_ZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
 ]
@@ -17,6 +20,13 @@ TIME_ZONE_CHOICES = [
 
 def default_time_zone():
     return "Europe/London"
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone."), code="invalid_time_zone", params={"value": value}
+        )
 
 
 class UserManager(BaseUserManager):
@@ -53,7 +63,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=150)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=default_time_zone
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
     )
     reminder_preference = models.CharField(
         _("reminder emails"),
@@ -104,7 +117,10 @@ class Workspace(models.Model):
     slug = models.SlugField(_("address"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=default_time_zone
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
     )
     # Defaults the feature apps read; admins change them in the workspace settings.
     default_cadence_days = models.PositiveSmallIntegerField(

@@ -15,19 +15,30 @@ at the end that every due reminder reached the SMTP server exactly once (by Mess
 It prints the timeline and a verdict, and exits 1 when a check fails.
 """
 
+import http.cookiejar
+import logging
 import os
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import django
+from aiosmtpd.controller import Controller
+
+from infoview import localdb
+from infoview.net import free_port
+from infoview.testing.services import RedisServer
+from infoview.testing.smtp import Inbox
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ROOT = BASE_DIR / "var" / "drills"
@@ -36,12 +47,6 @@ REMINDERS = 40
 RECOVERY_SECONDS = 60
 DRILL_EMAIL = "drills@example.test"
 DRILL_PASSWORD = "a long drill passphrase"  # noqa: S105 - a throw-away local user
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Timeline:
@@ -89,46 +94,15 @@ class HealthWatcher(threading.Thread):
         return self.history[0][0] if self.history else None
 
 
-def start_redis(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return process
-        time.sleep(0.05)
-    raise SystemExit("redis-server did not start")
-
-
 def main() -> int:
-    import logging
-
-    from aiosmtpd.controller import Controller
-
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-
-    from infoview import localdb
-    from infoview.testing.smtp import Inbox
-
     timeline = Timeline()
     shutil.rmtree(ROOT, ignore_errors=True)
     ROOT.mkdir(parents=True)
     pg_root = ROOT / "postgres"
     pg_port = localdb.ensure_running(pg_root, database="drills")
-    redis_port = free_port()
-    redis = start_redis(redis_port)
+    redis = RedisServer().start()
+    redis_port = redis.port
     inbox = Inbox()
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
@@ -199,12 +173,11 @@ def main() -> int:
         time.sleep(20)
 
         timeline.note("DRILL 2: Redis goes down")
-        redis.kill()
-        redis.wait()
+        redis.stop()
         time.sleep(3)
         check_outage(watcher, "broker", failures, timeline, web_port, opener)
         time.sleep(5)
-        redis = start_redis(redis_port)
+        redis.start()
         timeline.note("Redis started again (empty: it keeps nothing on disk)")
         if not wait_recovered(watcher, timeline):
             failures.append("healthz did not recover within 60 s of Redis coming back")
@@ -252,7 +225,7 @@ def main() -> int:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-        redis.kill()
+        redis.stop()
         smtp.stop()
         localdb.stop(pg_root, mode="immediate")
 
@@ -285,10 +258,6 @@ def wait_recovered(watcher, timeline) -> bool:
 
 def signed_in(web_port: int):
     """A browser-like opener with the drill user's session, for pages that need the database."""
-    import http.cookiejar
-    import re
-    import urllib.parse
-
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
@@ -328,8 +297,6 @@ def check_outage(watcher, component, failures, timeline, web_port, opener) -> No
 
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
-    import django
-
     django.setup()
 
 

@@ -19,14 +19,19 @@ import argparse
 import json
 import os
 import platform
+import random
 import secrets
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+import django
+
+from infoview import local
+from infoview.net import free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench"
@@ -35,12 +40,6 @@ PYTHON = sys.executable
 
 def say(message: str) -> None:
     print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def manage(*args: str, env: dict | None = None) -> str:
@@ -59,8 +58,7 @@ def manage(*args: str, env: dict | None = None) -> str:
 
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
-    import django
-
+    local.prepare()
     django.setup()
 
 
@@ -136,8 +134,6 @@ def plan_pages() -> tuple[dict, dict]:
 
 def load_mix(pages: dict, writes: dict, rng_seed: int = 3) -> list[dict]:
     """60% reads, 20% writes of notes and follow-ups, 10% searches, 5% reports, 5% log-ins."""
-    import random
-
     from django.urls import reverse
 
     rng = random.Random(rng_seed)
@@ -288,6 +284,8 @@ def main() -> None:
         "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
         "LOG_LEVEL": "WARNING",
         "DATABASE_URL": _database_url(),
+        # Production settings want a broker named; without one, the file broker of the runs above.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or local.FILE_BROKER_URL,
     }
     manage("collectstatic", "--noinput", "-v0", env=env)  # the manifest production needs
     say(f"starting gunicorn on 127.0.0.1:{port} (3 workers, DEBUG=false)")

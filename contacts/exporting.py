@@ -5,6 +5,7 @@ import csv
 from django.utils.translation import gettext_lazy as _
 
 from contacts.importing.vcard import contact_vcard
+from infoview.spreadsheets import escape_formula
 
 CSV_COLUMNS = [
     ("first_name", _("First name")),
@@ -20,13 +21,6 @@ CSV_COLUMNS = [
     ("stage", _("Stage")),
     ("summary", _("Summary")),
 ]
-
-
-def safe_cell(value: str) -> str:
-    """Spreadsheets run cells that begin with = + - @ (or tab/CR) as formulas: quote them."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 class _Echo:
@@ -62,7 +56,7 @@ def csv_lines(contacts):
     yield writer.writerow([str(label) for _name, label in CSV_COLUMNS])
     for contact in _rows(contacts):
         values = _values(contact)
-        yield writer.writerow([safe_cell(values[name]) for name, _label in CSV_COLUMNS])
+        yield writer.writerow([escape_formula(values[name]) for name, _label in CSV_COLUMNS])
 
 
 def vcard_cards(contacts):

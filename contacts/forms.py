@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from contacts import selectors, services
+from accounts.selectors import workspace_members
+from contacts import services
 from contacts.models import CADENCE_PRESETS, Company, Contact, Tag
 
 
@@ -104,7 +105,7 @@ class ContactForm(forms.ModelForm):
             picker_url=reverse("contacts:picker", kwargs={"ws": workspace.slug})
         )
         self.fields["introduced_by"].widget.queryset = others
-        self.fields["owner"].queryset = selectors.workspace_people(workspace)
+        self.fields["owner"].queryset = workspace_members(workspace)
         if workspace.is_team:
             self.fields["stage"].required = True
         else:
@@ -178,7 +179,7 @@ class ContactFilterForm(forms.Form):
         self.workspace = workspace
         self.fields["tag"].queryset = Tag.objects.filter(workspace=workspace)
         self.fields["company"].queryset = Company.objects.filter(workspace=workspace)
-        self.fields["owner"].queryset = selectors.workspace_people(workspace)
+        self.fields["owner"].queryset = workspace_members(workspace)
         self.fields["stage"].choices = [("", _("Any stage")), *Contact.Stage.choices]
         self.fields["source"].choices = [("", _("Any source")), *Contact.Source.choices]
         if not workspace.is_team:
@@ -261,7 +262,7 @@ class BulkOwnerForm(BulkSelectionForm):
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, workspace=workspace, **kwargs)
-        self.fields["owner"].queryset = selectors.workspace_people(workspace)
+        self.fields["owner"].queryset = workspace_members(workspace)
 
 
 class CompanyForm(forms.ModelForm):

@@ -9,7 +9,7 @@ from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, Quer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User, Workspace
+from accounts.models import Workspace
 from contacts.models import Company, Contact
 
 SORTS = {
@@ -126,11 +126,6 @@ def contact_list(
 def contact_list_page_rows(contacts: QuerySet) -> QuerySet:
     """What one row of the list shows, in a fixed number of queries whatever the page size."""
     return contacts.select_related("company", "owner").prefetch_related("tags")
-
-
-def workspace_people(workspace: Workspace) -> QuerySet:
-    """The users who can own a contact of this workspace."""
-    return User.objects.filter(membership__workspace=workspace).order_by("name")
 
 
 def company_list(*, workspace: Workspace, q: str = "") -> QuerySet:

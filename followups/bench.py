@@ -119,7 +119,7 @@ def main():
 
     from followups import reminders, selectors
     from followups.models import Reminder
-    from infoview.testing.smtp import free_port
+    from infoview.net import free_port
 
     old_name = connection.settings_dict["NAME"]
     # A database of its own, so the bench never touches the test suite's.

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Membership, User
 from followups.models import FollowUp, Reminder
+from infoview.mail import sender_domain
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def _digest_followups(reminder: Reminder) -> list[FollowUp]:
 
 def _message(reminder: Reminder, cache: dict) -> EmailMultiAlternatives:
     user = reminder.user
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "infoview.local"
+    domain = sender_domain()
     if reminder.kind == Reminder.Kind.THANK_YOU:
         followup = _check_thank_you(reminder, cache)
         slug = followup.workspace.slug

@@ -15,6 +15,7 @@ from accounts.models import User, Workspace
 from contacts.models import Contact
 from followups import mail_hooks
 from followups.models import EmailTemplate, FollowUp, Reminder
+from infoview.mail import sender_domain
 
 PENDING = FollowUp.PENDING_STATUSES
 
@@ -270,9 +271,8 @@ def followup_send_email(
     The email goes first: if the SMTP server refuses, nothing is recorded and the user can
     try again; the Message-ID goes on the follow-up so the timeline points at that email.
     """
-    from email.utils import make_msgid, parseaddr
+    from email.utils import make_msgid
 
-    from django.conf import settings
     from django.core.mail import EmailMultiAlternatives
 
     from followups.emails import html_body
@@ -281,8 +281,7 @@ def followup_send_email(
     footers = mail_hooks.footers_for(followup.contact)
     if footers:
         body = f"{body.rstrip()}\n\n-- \n" + "\n".join(text for _provider, text in footers)
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "infoview.local"
-    message_id = make_msgid(domain=domain)
+    message_id = make_msgid(domain=sender_domain())
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,

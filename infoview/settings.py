@@ -5,9 +5,7 @@ machine; production sets DEBUG=false and the variables the README names, and the
 `python manage.py check --deploy` reports nothing.
 """
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
@@ -15,30 +13,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("INFOVIEW_VAR_DIR", BASE_DIR / "var"))
+from infoview import localdb
+from infoview.env import BASE_DIR, env, env_bool, env_list, var_dir
+from infoview.local import FILE_BROKER_URL, broker_folders, uses_file_broker
 
-
-def env(name, default=""):
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
-
-
-def env_list(name, default):
-    value = os.environ.get(name)
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
+# Importing this module only reads: it starts no server and makes no folder. The entry points do
+# that first, through infoview.local.prepare().
+VAR_DIR = var_dir()
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -115,12 +96,13 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL when set; otherwise a private PostgreSQL under var/ (infoview/localdb.py).
+# Database: DATABASE_URL when set; otherwise, while debugging, the private PostgreSQL under var/
+# (infoview/localdb.py), which the entry points have started.
 DATABASE_URL = env("DATABASE_URL")
 if not DATABASE_URL:
-    from infoview import localdb
-
-    DATABASE_URL = localdb.database_url(VAR_DIR / "postgres")
+    if not DEBUG:
+        raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is false.")
+    DATABASE_URL = localdb.database_url(localdb.default_root(), start=False)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True
@@ -242,22 +224,22 @@ del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Infoview <infoview@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# Celery: Redis when CELERY_BROKER_URL is set, otherwise kombu's filesystem transport under var/.
+# Celery: Redis when CELERY_BROKER_URL is set; otherwise, while debugging, kombu's filesystem
+# transport under var/ (its folders made by infoview.local.prepare()).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-if not CELERY_BROKER_URL:
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _processed_dir = VAR_DIR / "celery" / "processed"
-    _control_dir = VAR_DIR / "celery" / "control"
-    for _folder in (_queue_dir, _processed_dir, _control_dir):
-        _folder.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+if not CELERY_BROKER_URL and not DEBUG:
+    raise ImproperlyConfigured("CELERY_BROKER_URL must be set when DEBUG is false.")
+if uses_file_broker():
+    _folders = broker_folders(VAR_DIR)
+    CELERY_BROKER_URL = FILE_BROKER_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(_processed_dir),
-        "control_folder": str(_control_dir),
+        "data_folder_in": str(_folders["queue"]),
+        "data_folder_out": str(_folders["queue"]),
+        "processed_folder": str(_folders["processed"]),
+        "control_folder": str(_folders["control"]),
         "store_processed": False,
     }
+    del _folders
 else:
     # Far-future work waits in the database, so nothing on the broker needs to wait longer
     # than this before a lost message is delivered again.
@@ -273,10 +255,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # Follow-up reminders: the first retry after an SMTP error waits this long, then doubles.
 FOLLOWUPS_RETRY_BACKOFF_SECONDS = int(env("FOLLOWUPS_RETRY_BACKOFF_SECONDS", "5"))
-# Beat keeps its last-run times here; the folder is made now because a clean clone that uses
-# Redis never creates the filesystem broker's folders, and beat would not start without it.
-(VAR_DIR / "celery").mkdir(parents=True, exist_ok=True)
+# Beat keeps its last-run times here; its scheduler makes the folder when it starts (a clean
+# clone that uses Redis has no var/celery/ at all).
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+CELERY_BEAT_SCHEDULER = "infoview.celery:BeatScheduler"
 # The one beat schedule. Each entry names a task that decides from the database what is due.
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-invitations": {

@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TIME_ZONE_CHOICES
+from accounts.selectors import workspace_members
 from contacts.models import Contact
 from interviews.models import (
     TEAM_ONLY_CATEGORIES,
@@ -320,9 +321,7 @@ class InterviewFilterForm(forms.Form):
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = get_user_model().objects.filter(
-            membership__workspace=workspace
-        )
+        self.fields["owner"].queryset = workspace_members(workspace)
         self.fields["owner"].empty_label = _("Anyone")
         self.fields["contact"].queryset = Contact.objects.filter(workspace=workspace)
         self.fields["contact"].empty_label = _("Anyone")

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEvent, Membership
+from accounts.models import AuditEvent
+from accounts.selectors import workspace_members
 from privacy.models import ContactPrivacy, RetentionPolicy
 
 
@@ -66,8 +67,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        members = Membership.objects.filter(workspace=workspace).select_related("user")
-        self.names = {m.user_id: m.user.name or m.user.email for m in members}
+        self.names = {user.pk: user.name or user.email for user in workspace_members(workspace)}
         self.fields["actor"].choices = [
             ("", _("Anyone")),
             *sorted(self.names.items(), key=lambda item: item[1].lower()),

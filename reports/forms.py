@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.selectors import workspace_members
 from reports.selectors.base import Period
 
 DEFAULT_DAYS = 90
@@ -42,7 +43,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(data)
         self.workspace, self.membership = workspace, membership
         self.tz = ZoneInfo(workspace.time_zone)
-        people = User.objects.filter(membership__workspace=workspace).order_by("name", "pk")
+        people = workspace_members(workspace)
         if not membership.is_admin:
             # Recruiters see their own figures only: the only recruiter they may pick is themselves.
             people = people.filter(pk=membership.user_id)

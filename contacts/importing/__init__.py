@@ -23,6 +23,7 @@ from contacts.importing.files import (
     read_table,
 )
 from contacts.models import ImportJob
+from infoview.spreadsheets import escape_formula
 
 __all__ = [
     "ImportRefused",
@@ -123,12 +124,10 @@ def import_error_report(job: ImportJob) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Row"), _("Problem"), _("First name"), _("Last name"), _("Emails")])
-    from contacts.exporting import safe_cell
-
     for error in job.errors:
         values = error.get("values", {})
         writer.writerow(
-            safe_cell(str(cell))
+            escape_formula(str(cell))
             for cell in (
                 error["row"],
                 error["message"],

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact, ImportJob
+from infoview.spreadsheets import unescape_formula
 
 MAX_ROWS = 20_000
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -187,13 +188,6 @@ def mapping_problem(mapping: dict[str, str]) -> str:
     return ""
 
 
-def _unescape_formula(value: str) -> str:
-    """Undo our export's guard against formula injection ('=SUM → =SUM)."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
-
-
 def _source(value: str) -> str:
     value = value.strip().lower()
     for choice, label in Contact.Source.choices:
@@ -208,7 +202,7 @@ def record_from_row(row: list[str], header: list[str], mapping: dict[str, str]) 
         target = mapping.get(name, "")
         if not target or index >= len(row):
             continue
-        value = _unescape_formula(row[index].strip())
+        value = unescape_formula(row[index].strip())
         if not value:
             continue
         if target == "emails":

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import audit_record, audit_record_many
 from accounts.scoping import get_for_workspace, workspace_view
+from accounts.selectors import workspace_members
 from contacts import selectors, services
 from contacts.forms import (
     BulkOwnerForm,
@@ -45,7 +46,7 @@ def contact_list(request):
         "page": page,
         "query": query_without_page(request),
         "stages": Contact.Stage.choices,
-        "people": selectors.workspace_people(request.workspace),
+        "people": workspace_members(request.workspace),
     }
     if request.htmx and request.htmx.target == "contact-results":
         return render(request, "contacts/contact_list.html#results", context)

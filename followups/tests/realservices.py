@@ -3,7 +3,6 @@
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,8 @@ from celery import Celery
 from django.conf import settings
 
 from followups import reminders
-from infoview.testing.smtp import Inbox, free_port
+from infoview.net import free_port
+from infoview.testing.smtp import Inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,39 +27,6 @@ def wait_for(condition, timeout=30.0, interval=0.1, message="condition"):
             return
         time.sleep(interval)
     raise AssertionError(f"Timed out after {timeout}s waiting for {message}")
-
-
-class RedisServer:
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"]
-            + ["--daemonize", "no", "--bind", "127.0.0.1"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self._answers, timeout=10, message="redis-server")
-        return self
-
-    def _answers(self):
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
 
 
 class SlowInbox(Inbox):

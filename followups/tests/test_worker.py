@@ -14,7 +14,8 @@ from django.utils import timezone
 from followups import services
 from followups.models import FollowUp, Reminder
 from followups.tests.factories import ContactFactory
-from followups.tests.realservices import Beat, RedisServer, SMTPServer, Worker, wait_for
+from followups.tests.realservices import Beat, SMTPServer, Worker, wait_for
+from infoview.testing.services import RedisServer
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -3,20 +3,26 @@
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
-import time
+import uuid
 from pathlib import Path
 
+import psutil
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from infoview import localdb
 from infoview.celery import app as celery_app
-from infoview.testing.smtp import free_port
+from infoview.demo_logins import DEMO_PASSWORD
+from infoview.net import free_port
+from infoview.testing.services import RedisServer
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,51 +32,26 @@ def private_redis():
     """A Redis server of the test's own, on a free port, that the test may kill."""
     if not shutil.which("redis-server"):
         pytest.skip("redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
-    yield process, f"redis://127.0.0.1:{port}/0"
-    process.kill()
-    process.wait()
+    server = RedisServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
 def broker(private_redis, monkeypatch):
-    process, url = private_redis
+    url = private_redis.url
     saved = celery_app.conf.broker_url, celery_app.conf.broker_transport_options
     # Celery prefers the CELERY_BROKER_URL environment variable over its configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", url)
     celery_app.conf.broker_url = url
     celery_app.conf.broker_transport_options = {}
-    yield process
+    yield private_redis
     celery_app.conf.broker_url, celery_app.conf.broker_transport_options = saved
 
 
 @pytest.fixture
 def private_postgres():
     """A PostgreSQL server of the test's own, from the wheel, that the test may stop."""
-    import uuid
-
-    from django.conf import settings
-
     # Under var/, not /tmp: pytest's temporary folders are closed to the unprivileged user the
     # server runs as when the tests run as root.
     root = Path(settings.VAR_DIR) / "tests" / f"pg-{uuid.uuid4().hex[:8]}"
@@ -87,8 +68,7 @@ def test_healthz_is_200_when_database_and_broker_answer(client, db, broker):
 
 
 def test_healthz_is_503_when_the_broker_is_down(client, db, broker):
-    broker.kill()
-    broker.wait()
+    broker.stop()
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
@@ -127,33 +107,72 @@ def _manage(*args, env_overrides):
     )
 
 
+def _production_env(**overrides):
+    db = connection.settings_dict
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+        "ALLOWED_HOSTS": "infoview.example.org",
+        "CSRF_TRUSTED_ORIGINS": "https://infoview.example.org",
+        "EMAIL_HOST": "smtp.example.org",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        **overrides,
+    }
+
+
 def test_the_production_settings_pass_the_deploy_check(db):
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env_overrides={
-            "DEBUG": "false",
-            "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
-            "ALLOWED_HOSTS": "infoview.example.org",
-            "CSRF_TRUSTED_ORIGINS": "https://infoview.example.org",
-            "EMAIL_HOST": "smtp.example.org",
-        },
-    )
+    check = ["check", "--deploy", "--fail-level", "WARNING"]
+    result = _manage(*check, env_overrides=_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(db):
-    result = _manage("check", env_overrides={"DEBUG": "false", "SECRET_KEY": ""})
+    result = _manage("check", env_overrides=_production_env(SECRET_KEY=""))
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_the_demo_data_loads_twice_without_duplicating_anything(db):
-    from django.apps import apps
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "CELERY_BROKER_URL"])
+def test_production_refuses_to_start_without_its_servers(db, tmp_path, variable):
+    env = _production_env(**{variable: "", "INFOVIEW_VAR_DIR": str(tmp_path / "var")})
+    result = _manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert f"{variable} must be set when DEBUG is false" in result.stderr
+    assert not (tmp_path / "var").exists()  # no private server or file broker was started
 
+
+def test_importing_the_settings_starts_nothing_and_makes_no_folder(tmp_path):
+    var = tmp_path / "var"
+    env = {**os.environ, "INFOVIEW_VAR_DIR": str(var), "DEBUG": "true"}
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import infoview.settings as s; print(s.DATABASES['default'])"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(var / "postgres" / "sockets") in result.stdout  # never started: no port yet
+    assert not var.exists()
+
+
+def test_the_private_postgresql_is_the_one_under_infoview_var_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("INFOVIEW_VAR_DIR", str(tmp_path))
+    assert localdb.default_root() == tmp_path / "postgres"
+    assert localdb.stop() is False  # `make clean` and Ctrl-C stop that one, not var/'s
+    (tmp_path / "postgres").mkdir()
+    (tmp_path / "postgres" / "port").write_text("54321")
+    url = localdb.database_url(start=False)
+    assert url == "postgres://postgres@127.0.0.1:54321/infoview"
+
+
+def test_the_demo_data_loads_twice_without_duplicating_anything(db):
     call_command("seed_demo")
     models = [
         m
@@ -168,8 +187,6 @@ def test_the_demo_data_loads_twice_without_duplicating_anything(db):
 
 
 def test_the_demo_logins_work(client, db):
-    from infoview.demo_logins import DEMO_PASSWORD
-
     call_command("seed_demo")
     response = client.post(
         reverse("accounts:login"),
@@ -202,10 +219,6 @@ def test_error_pages_use_the_sites_style(client, db):
 
 
 def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(db, tmp_path):
-    import signal
-
-    import psutil
-
     port = free_port()
     db = connection.settings_dict
     # An explicit DATABASE_URL: with none, Ctrl-C would also stop the private PostgreSQL that

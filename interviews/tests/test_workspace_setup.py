@@ -1,4 +1,4 @@
-from accounts.management.commands.seed_demo import Demo
+from accounts.demo import Demo
 from accounts.models import Workspace
 from contacts.timeline import timeline_for
 from interviews import demo, services

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from contacts.models import Contact
+from infoview.spreadsheets import escape_formula
 from privacy.services.records import contact_rows
 
 SKIPPED_EXPORT_FIELDS = {"search_vector", "search_text"}
@@ -73,6 +74,4 @@ def _cell(value) -> str:
         return "; ".join(str(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, sort_keys=True)
-    text = str(value)
-    # Spreadsheets run cells that start with these as formulas.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    return escape_formula(str(value))

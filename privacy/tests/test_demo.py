@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from accounts.management.commands.seed_demo import TEAM_SLUG, Demo
+from accounts.demo import TEAM_SLUG, Demo
 from accounts.models import AuditEvent, Membership, Workspace
 from privacy import demo as privacy_demo
 from privacy.models import ContactPrivacy, RetentionPolicy

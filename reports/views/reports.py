@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 
 from accounts.scoping import workspace_view
+from infoview.spreadsheets import escape_formula
 from reports.charts import chart_svg
 from reports.forms import ReportFilterForm
 from reports.selectors import REPORTS, ReportSpec, reports_for
 
 # An SVG image cannot run scripts; it only needs its own inline <style>.
 CHART_CSP = {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _spec(request, slug: str) -> ReportSpec:
@@ -81,11 +81,6 @@ def _bad_filters(form) -> HttpResponse:
     return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
 
 
-def csv_cell(value: str) -> str:
-    """Cells that a spreadsheet would run as a formula are quoted with a leading apostrophe."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
-
-
 @workspace_view
 def report_csv(request, slug):
     _spec, form, report = _build(request, slug)
@@ -99,8 +94,8 @@ def report_csv(request, slug):
     name = f"{request.workspace.slug}-{table.key}-{period.start}-{period.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
-    writer.writerow([csv_cell(c) for c in table.columns])
-    writer.writerows([csv_cell(c) for c in row] for row in table.rows)
+    writer.writerow([escape_formula(c) for c in table.columns])
+    writer.writerows([escape_formula(c) for c in row] for row in table.rows)
     return response
 
 
