@@ -1,7 +1,8 @@
 """Writes about people, companies and tags.
 
-Other apps use two entry points: ``contact_create`` (e.g. an interview's "people to meet next")
-and ``contact_record_interaction`` (any logged interaction with a person).
+Other apps create people through ``contact_create`` (e.g. an interview's "people to meet next")
+and ``contacts_create_many`` (the import). An interaction with a person is announced with the
+``contacts.signals.interaction_happened`` signal; followups records it.
 """
 
 from collections.abc import Iterable
@@ -10,7 +11,6 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -306,24 +306,6 @@ def contact_update(
         contact.tags.set(tags)
     _record_stage(contact, old_stage, by)
     contacts_refresh_search(contact_ids=[contact.pk])
-    return contact
-
-
-def contact_record_interaction(*, contact: Contact, at: datetime) -> Contact:
-    """An interaction with this person happened at ``at``: the one entry point for it.
-
-    The conditional UPDATE keeps the latest time even when two interactions are logged at once
-    or out of order; then the keep-in-touch follow-up moves to the new due date.
-    """
-    Contact.objects.filter(pk=contact.pk).filter(
-        Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=at)
-    ).update(last_interaction_at=at)
-    contact.last_interaction_at = (
-        Contact.objects.filter(pk=contact.pk).values_list("last_interaction_at", flat=True).get()
-    )
-    from followups import services as followup_services
-
-    followup_services.keep_in_touch_reschedule(contact=contact)
     return contact
 
 

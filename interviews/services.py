@@ -123,8 +123,7 @@ def _require_open(interview: Interview) -> None:
 @transaction.atomic
 def interview_complete(*, interview: Interview, completed_at: datetime) -> Interview:
     """Mark done, log the interaction on the contact and open the thank-you follow-up."""
-    from contacts.services import contact_record_interaction
-    from followups.services import followup_open_thank_you
+    from followups.services import contact_record_interaction, followup_open_thank_you
 
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
     _require_open(interview)
@@ -320,7 +319,7 @@ def prep_template_item_add(*, workspace: Workspace, text: str) -> PrepTemplateIt
 def note_add(
     *, interview: Interview, author, kind: str, body: str, objective: Objective | None = None
 ) -> Note:
-    from contacts.services import contact_record_interaction
+    from followups.services import contact_record_interaction
 
     if objective is not None and objective.interview_id != interview.pk:
         raise ValidationError(_("That objective belongs to another interview."))
