@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Membership, User
 from followups.models import FollowUp, Reminder
+from followups.selectors import followups_for_feed
 
 logger = logging.getLogger(__name__)
 
@@ -138,8 +139,6 @@ def _check_thank_you(reminder: Reminder, members: dict) -> FollowUp:
 
 
 def _digest_followups(reminder: Reminder) -> list[FollowUp]:
-    from followups.selectors import followups_for_feed
-
     user = reminder.user
     if user.reminder_preference == User.ReminderPreference.OFF:
         raise Undeliverable("preference off")

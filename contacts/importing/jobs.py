@@ -1,7 +1,5 @@
-"""Importing contacts: upload, preview (with the column mapping), confirm, then a Celery task.
-
-``files`` reads and recognises the file, ``vcard`` reads vCards, ``run`` plans and applies rows.
-"""
+"""An import job's life: upload (the whole file checked first), mapping, start, resume, and
+the report of the rows that were not imported."""
 
 import csv
 import io
@@ -9,6 +7,8 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contacts import tasks
+from contacts.exporting import safe_cell
 from contacts.importing.files import (
     LINKEDIN_MAPPING,
     MAX_ROWS,
@@ -83,8 +83,6 @@ def import_set_mapping(*, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
 
 def import_start(*, job: ImportJob) -> ImportJob:
     """Confirmed: queue the task once the job's row is committed."""
-    from contacts import tasks
-
     if job.kind == ImportJob.Kind.CSV and mapping_problem(job.mapping):
         raise ImportRefused(mapping_problem(job.mapping))
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
@@ -108,8 +106,6 @@ def import_can_resume(job: ImportJob) -> bool:
 
 def import_resume(*, job: ImportJob) -> ImportJob:
     """Run a job again from its committed offset (after a worker died)."""
-    from contacts import tasks
-
     ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
         status=ImportJob.Status.QUEUED, updated_at=timezone.now(), failure=""
     )
@@ -123,8 +119,6 @@ def import_error_report(job: ImportJob) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Row"), _("Problem"), _("First name"), _("Last name"), _("Emails")])
-    from contacts.exporting import safe_cell
-
     for error in job.errors:
         values = error.get("values", {})
         writer.writerow(
