@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from contacts import services
 from contacts.models import Contact
+from contacts.signals import interaction_happened
 
 # (first, last, email, title, company, industry, source, tags, introduced by (email), days ago)
 CANDIDATE_NETWORK = [
@@ -182,8 +183,8 @@ def _person(workspace, owner, row, stage=""):
         **fields,
     )
     if days is not None:
-        services.contact_record_interaction(
-            contact=contact, at=timezone.now() - timedelta(days=days)
+        interaction_happened.send(
+            sender=Contact, contact=contact, at=timezone.now() - timedelta(days=days)
         )
     return contact
 

@@ -1,16 +1,17 @@
 """Writes about people, companies and tags.
 
-Other apps use two entry points: ``contact_create`` (e.g. an interview's "people to meet next")
-and ``contact_record_interaction`` (any logged interaction with a person).
+Other apps create people through ``contact_create`` (e.g. an interview's "people to meet next")
+and ``contacts_create_many`` (the import). An interaction with a person is announced with the
+``contacts.signals.interaction_happened`` signal; followups records it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Func, Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,57 +36,119 @@ EDITABLE_FIELDS = (
     "stage",
 )
 
+# The model's limits, for the bulk writes that skip full_clean (the import checks each row
+# against them while planning, so one bad row is reported instead of failing its batch).
+MAX_LENGTHS = {
+    name: Contact._meta.get_field(name).max_length
+    for name in ("first_name", "last_name", "phone", "title", "location", "linkedin_url")
+}
+EMAIL_MAX_LENGTH = Contact._meta.get_field("emails").base_field.max_length
+COMPANY_NAME_MAX_LENGTH = Company._meta.get_field("name").max_length
+TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
 
 # --- search document ------------------------------------------------------------------------
+
+
+def search_document(
+    *,
+    first_name: str,
+    last_name: str,
+    emails: Iterable[str],
+    title: str,
+    company: str | None,
+    location: str,
+    tags: Iterable[str],
+    summary: str,
+) -> str:
+    """The text a contact is found by: the one definition, for single and bulk writes alike.
+
+    Tags come in the order of their ids. A missing company or no tags leave no gap, as
+    ``concat_ws`` did when SQL built it.
+    """
+    tags = " ".join(tags) or None
+    parts = (first_name, last_name, " ".join(emails), title, company, location, tags, summary)
+    return " ".join(part for part in parts if part is not None).lower()
+
+
+def _search_vector(text: str) -> Func:
+    return Func(Value("simple"), Value(text), function="to_tsvector")
+
 
 _REFRESH_SQL = """
 UPDATE contacts_contact AS c
 SET search_text = doc.text, search_vector = to_tsvector('simple', doc.text)
-FROM (
-    SELECT c2.id, lower(concat_ws(' ',
-        c2.first_name, c2.last_name, array_to_string(c2.emails, ' '), c2.title, co.name,
-        c2.location, (
-            SELECT string_agg(t.name, ' ')
-            FROM contacts_contact_tags ct JOIN contacts_tag t ON t.id = ct.tag_id
-            WHERE ct.contact_id = c2.id
-        ), c2.summary
-    )) AS text
-    FROM contacts_contact c2 LEFT JOIN contacts_company co ON co.id = c2.company_id
-    WHERE {where}
-) AS doc
+FROM unnest(%s::bigint[], %s::text[]) AS doc(id, text)
 WHERE c.id = doc.id
 """
-
 
 _WORDS_SQL = """
 INSERT INTO contacts_searchword (workspace_id, word)
 SELECT DISTINCT c.workspace_id, left(word, 100)
 FROM contacts_contact c, unnest(tsvector_to_array(c.search_vector)) AS word
-WHERE {where} AND length(word) >= 3 AND word !~ '[@0-9/]'
+WHERE c.id = ANY(%s) AND length(word) >= 3 AND word !~ '[@0-9/]'
 ON CONFLICT DO NOTHING
 """
 
 
-def search_words_add(*, contact_ids: list[int]) -> None:
-    """Add the words of contacts whose search columns were written directly (bulk import)."""
-    if contact_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(_WORDS_SQL.format(where="c.id = ANY(%s)"), [contact_ids])
+def _search_words_add(contact_ids: list[int]) -> None:
+    """New words join the workspace's word list, which the typo search matches against."""
+    with connection.cursor() as cursor:
+        cursor.execute(_WORDS_SQL, [contact_ids])
 
 
 def contacts_refresh_search(*, contact_ids: Iterable[int] = (), company_id: int | None = None):
     """Rebuild the search columns of some contacts (or of all the people of a company).
 
-    New words also join the workspace's word list, which the typo search matches against.
+    Every write that changes a source of the document (the contact, its company's name, its
+    tags) ends here, or writes ``search_document`` with the row (``contacts_create_many``).
     """
+    ids = list(contact_ids)
+    if company_id is not None:
+        contacts = Contact.objects.filter(Q(pk__in=ids) | Q(company_id=company_id))
+    elif ids:
+        contacts = Contact.objects.filter(pk__in=ids)
+    else:
+        return
+    rows = list(
+        contacts.order_by().values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "emails",
+            "title",
+            "company__name",
+            "location",
+            "summary",
+        )
+    )
+    if not rows:
+        return
+    tags: dict[int, list[str]] = {}
+    through = Contact.tags.through
+    for contact_id, name in (
+        through.objects.filter(contact_id__in=[row[0] for row in rows])
+        .order_by("tag_id")
+        .values_list("contact_id", "tag__name")
+    ):
+        tags.setdefault(contact_id, []).append(name)
+    texts = [
+        search_document(
+            first_name=first,
+            last_name=last,
+            emails=emails,
+            title=title,
+            company=company,
+            location=location,
+            tags=tags.get(pk, ()),
+            summary=summary,
+        )
+        for pk, first, last, emails, title, company, location, summary in rows
+    ]
+    found = [row[0] for row in rows]
     with connection.cursor() as cursor:
-        if company_id is not None:
-            cursor.execute(_REFRESH_SQL.format(where="c2.company_id = %s"), [company_id])
-            cursor.execute(_WORDS_SQL.format(where="c.company_id = %s"), [company_id])
-        ids = list(contact_ids)
-        if ids:
-            cursor.execute(_REFRESH_SQL.format(where="c2.id = ANY(%s)"), [ids])
-            cursor.execute(_WORDS_SQL.format(where="c.id = ANY(%s)"), [ids])
+        cursor.execute(_REFRESH_SQL, [found, texts])
+    _search_words_add(found)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -122,13 +185,21 @@ def normalise_linkedin(url: str) -> str:
     return f"https://{host}/{path}" if path else f"https://{host}"
 
 
+def too_long(values: dict) -> str | None:
+    """The first field of ``values`` longer than the model allows, if any."""
+    for name, limit in MAX_LENGTHS.items():
+        if len(values.get(name, "")) > limit:
+            return name
+    return None
+
+
 def company_for_name(*, workspace: Workspace, name: str) -> Company | None:
     name = (name or "").strip()
     if not name:
         return None
     company = Company.objects.filter(workspace=workspace, name__iexact=name).first()
     if company is None:
-        company = Company(workspace=workspace, name=name[:200])
+        company = Company(workspace=workspace, name=name[:COMPANY_NAME_MAX_LENGTH])
         company.full_clean(validate_constraints=False)
         company.save()
     return company
@@ -139,7 +210,7 @@ def tags_for_names(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
     wanted: dict[str, str] = {}
     for raw in names:
         # Commas separate tags in forms, files and exports, so a name never holds one.
-        name = " ".join(raw.replace(",", " ").split())[:60]
+        name = " ".join(raw.replace(",", " ").split())[:TAG_NAME_MAX_LENGTH]
         if name:
             wanted.setdefault(name.lower(), name)
     existing = {
@@ -155,6 +226,32 @@ def tags_for_names(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
             tag = Tag.objects.create(workspace=workspace, name=name)
         tags.append(tag)
     return tags
+
+
+def companies_for_names(*, workspace: Workspace, names: Iterable[str]) -> dict[str, Company]:
+    """The workspace's companies of these names (any case), made when missing; by lower name.
+
+    In three statements whatever the count, for the import; two runs at once make no
+    duplicate (the unique rule on the lower name refuses the second, which reads it back).
+    """
+    wanted = {name.lower(): name for name in names if name}
+    if not wanted:
+        return {}
+
+    def existing():
+        return {
+            c.lname: c
+            for c in Company.objects.annotate(lname=Lower("name")).filter(
+                workspace=workspace, lname__in=list(wanted)
+            )
+        }
+
+    found = existing()
+    missing = [Company(workspace=workspace, name=wanted[k]) for k in wanted if k not in found]
+    if missing:
+        Company.objects.bulk_create(missing, ignore_conflicts=True)
+        found = existing()
+    return found
 
 
 def split_tags(value: str) -> list[str]:
@@ -221,6 +318,20 @@ def _record_stage(contact: Contact, old: str, by: User | None, at: datetime | No
 # --- contacts -------------------------------------------------------------------------------
 
 
+def _with_defaults(
+    workspace: Workspace, fields: dict, introduced_by: Contact | None = None
+) -> dict:
+    """A new contact's field values with the workspace's defaults filled in."""
+    fields.setdefault("cadence_days", workspace.default_cadence_days)
+    if introduced_by is not None and not fields.get("source"):
+        fields["source"] = Contact.Source.REFERRAL
+    if workspace.is_team:
+        fields.setdefault("stage", Contact.Stage.NEW)
+    else:
+        fields["stage"] = ""
+    return fields
+
+
 def contact_build(
     *,
     workspace: Workspace,
@@ -230,14 +341,8 @@ def contact_build(
     introduced_by: Contact | None = None,
     **fields,
 ) -> Contact:
-    """A validated, unsaved contact (``contact_create`` and the import share it)."""
-    fields.setdefault("cadence_days", workspace.default_cadence_days)
-    if introduced_by is not None and not fields.get("source"):
-        fields["source"] = Contact.Source.REFERRAL
-    if workspace.is_team:
-        fields.setdefault("stage", Contact.Stage.NEW)
-    else:
-        fields["stage"] = ""
+    """A validated, unsaved contact, with the workspace's defaults."""
+    fields = _with_defaults(workspace, fields, introduced_by)
     if "emails" in fields:
         fields["emails"] = normalise_emails(fields["emails"])
     if "linkedin_url" in fields:
@@ -285,6 +390,63 @@ def contact_create(
 
 
 @transaction.atomic
+def contacts_create_many(
+    *, workspace: Workspace, owner: User | None, people: Sequence[dict]
+) -> list[Contact]:
+    """Create many people at once (the import), in a few statements whatever their number.
+
+    Each item holds a new contact's field values, plus ``tags`` (Tag objects) if any; the
+    workspace's defaults, the tags, the pipeline's first stage and the search document are
+    those ``contact_create`` gives one person. The values are trusted, not ``full_clean``-ed
+    row by row (that would cost more than the writes): the caller has normalised them and
+    checked them with ``too_long``. Returned in the order given, with their ids.
+    """
+    contacts, tags = [], []
+    for values in people:
+        fields = dict(values)
+        contact_tags = sorted(set(fields.pop("tags", ())), key=lambda tag: tag.pk)
+        contact = Contact(workspace=workspace, owner=owner, **_with_defaults(workspace, fields))
+        # The document goes in with the row: a second pass over the rows would double the writes.
+        contact.search_text = search_document(
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            emails=contact.emails,
+            title=contact.title,
+            company=contact.company.name if contact.company else None,
+            location=contact.location,
+            tags=[tag.name for tag in contact_tags],
+            summary=contact.summary,
+        )
+        contact.search_vector = _search_vector(contact.search_text)
+        contacts.append(contact)
+        tags.append(contact_tags)
+    Contact.objects.bulk_create(contacts)
+    through = Contact.tags.through
+    through.objects.bulk_create(
+        [
+            through(contact_id=contact.pk, tag_id=tag.pk)
+            for contact, contact_tags in zip(contacts, tags, strict=True)
+            for tag in contact_tags
+        ]
+    )
+    StageChange.objects.bulk_create(
+        StageChange(
+            workspace_id=workspace.pk,
+            contact_id=contact.pk,
+            from_stage="",
+            to_stage=contact.stage,
+            changed_by_id=owner.pk if owner else None,
+            changed_at=contact.created_at,
+        )
+        for contact in contacts
+        if contact.stage
+    )
+    if contacts:
+        _search_words_add([contact.pk for contact in contacts])
+    return contacts
+
+
+@transaction.atomic
 def contact_update(
     *, contact: Contact, by: User | None, tags: Iterable[Tag] | None = None, **fields
 ) -> Contact:
@@ -306,24 +468,6 @@ def contact_update(
         contact.tags.set(tags)
     _record_stage(contact, old_stage, by)
     contacts_refresh_search(contact_ids=[contact.pk])
-    return contact
-
-
-def contact_record_interaction(*, contact: Contact, at: datetime) -> Contact:
-    """An interaction with this person happened at ``at``: the one entry point for it.
-
-    The conditional UPDATE keeps the latest time even when two interactions are logged at once
-    or out of order; then the keep-in-touch follow-up moves to the new due date.
-    """
-    Contact.objects.filter(pk=contact.pk).filter(
-        Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=at)
-    ).update(last_interaction_at=at)
-    contact.last_interaction_at = (
-        Contact.objects.filter(pk=contact.pk).values_list("last_interaction_at", flat=True).get()
-    )
-    from followups import services as followup_services
-
-    followup_services.keep_in_touch_reschedule(contact=contact)
     return contact
 
 

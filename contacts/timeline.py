@@ -1,26 +1,16 @@
 """Everything that happened with a person, newest first.
 
-Contacts gives its own events (created, stage changes, referrals made and received); other apps
-add theirs with ``register_provider(entries_for)`` in their ``AppConfig.ready()``, where
-``entries_for(contact) -> list[Entry]`` runs in a bounded number of queries.
+Contacts gives its own events (created, stage changes, referrals made and received); the apps
+above it add theirs by registering a provider, ``fn(contact) -> list[Entry]`` answering in a
+bounded number of queries, from their ``AppConfig.ready()``. Providers run in registration
+order, i.e. INSTALLED_APPS order, which also orders entries of the same moment.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import import_module
 
 from django.utils.translation import gettext as _
-
-# Apps not yet registering, found by name (to be replaced by register_provider).
-PROVIDERS = ("followups",)
-
-_providers: list = []
-
-
-def register_provider(provider) -> None:
-    """Add ``provider(contact) -> list[Entry]`` to every timeline; twice is harmless."""
-    if provider not in _providers:
-        _providers.append(provider)
 
 
 @dataclass
@@ -30,6 +20,10 @@ class Entry:
     title: str
     body: str = ""
     url: str = ""
+
+
+# The other apps' entries, filled by register_provider from their AppConfig.ready().
+_providers: list[Callable[..., list[Entry]]] = []
 
 
 def _own_entries(contact) -> list[Entry]:
@@ -66,22 +60,14 @@ def _own_entries(contact) -> list[Entry]:
     return entries
 
 
-def _provider(app: str):
-    try:
-        module = import_module(f"{app}.timeline")
-    except ModuleNotFoundError as error:
-        if error.name in {app, f"{app}.timeline"}:
-            return None
-        raise
-    return getattr(module, "entries_for", None)
+def register_provider(fn: Callable[..., list[Entry]]) -> None:
+    """Add ``fn(contact) -> list[Entry]`` to every timeline (registering twice adds it once)."""
+    if fn not in _providers:
+        _providers.append(fn)
 
 
 def timeline_for(contact) -> list[Entry]:
     entries = _own_entries(contact)
     for provider in _providers:
         entries.extend(provider(contact))
-    for app in PROVIDERS:
-        provider = _provider(app)
-        if provider is not None:
-            entries.extend(provider(contact))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

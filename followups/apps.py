@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from contacts.timeline import register_provider
 from interviews.feed import register_feed_source
 
 
@@ -8,8 +9,9 @@ class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = _("Follow-ups")
 
-    def ready(self):
+    def ready(self) -> None:
         # Imported here, not at the top: these modules import models, loaded only by now.
-        from followups import calendar, receivers  # noqa: F401  (receivers connect on import)
+        from followups import calendar, receivers, timeline  # noqa: F401  (receivers connect)
 
         register_feed_source(calendar.feed_events)
+        register_provider(timeline.entries_for)

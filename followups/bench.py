@@ -6,17 +6,37 @@ to a local aiosmtpd through the real delivery path (claim, lock, render, send, m
 beside plain smtplib sending the same 5,000 messages over one connection.
 """
 
+# Django is set up before the project's modules are imported, hence E402 here.
+# ruff: noqa: E402
+
+import cProfile
 import email
 import email.policy
 import logging
 import multiprocessing
 import os
+import pstats
 import smtplib
 import sys
 import time
 from datetime import timedelta
 
 import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
+django.setup()
+
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection, connections
+from django.utils import timezone
+
+from accounts import services as accounts
+from accounts.models import Workspace
+from contacts.models import Contact
+from followups import reminders, selectors
+from followups.models import FollowUp, Reminder
+from infoview.net import free_port
 
 OPEN_FOLLOWUPS = int(os.environ.get("BENCH_OPEN_FOLLOWUPS", "100000"))
 DUE = int(os.environ.get("BENCH_DUE", "5000"))
@@ -25,27 +45,16 @@ PROCESSES = int(os.environ.get("BENCH_PROCESSES", "2"))
 
 
 def _deliver_batch(batch):
-    from followups import reminders
-
     return reminders.reminders_deliver(reminder_ids=batch)
 
 
 def _explain(sql, params):
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN ANALYZE " + sql, params)
         return "\n".join("    " + row[0] for row in cursor.fetchall())
 
 
 def _populate():
-    from django.utils import timezone
-
-    from accounts import services as accounts
-    from accounts.models import Workspace
-    from contacts.models import Contact
-    from followups.models import FollowUp, Reminder
-
     user = accounts.user_signup(email="bench@example.test", name="Bench User", password="x" * 12)
     workspace = accounts.workspace_create(name="Bench", kind=Workspace.Kind.TEAM, creator=user)
     contacts = Contact.objects.bulk_create(
@@ -80,8 +89,6 @@ def _populate():
         ),
         batch_size=5000,
     )
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE contacts_contact")
         cursor.execute("ANALYZE followups_followup")
@@ -109,18 +116,7 @@ def _plain_smtplib(port, messages):
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
-    django.setup()
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    from aiosmtpd.controller import Controller
-    from django.conf import settings
-    from django.db import connection, connections
-    from django.utils import timezone
-
-    from followups import reminders, selectors
-    from followups.models import Reminder
-    from infoview.net import free_port
-
     old_name = connection.settings_dict["NAME"]
     # A database of its own, so the bench never touches the test suite's.
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{old_name}"
@@ -158,8 +154,6 @@ def main():
         print(f"\ndelivering {DUE:,} due reminders...", flush=True)
         profile = None
         if os.environ.get("BENCH_PROFILE"):
-            import cProfile
-
             profile = cProfile.Profile()
             profile.enable()
         started = time.perf_counter()
@@ -175,8 +169,6 @@ def main():
             sent = sum(_deliver_batch(batch) for batch in batches)
         infoview_seconds = time.perf_counter() - started
         if profile is not None:
-            import pstats
-
             profile.disable()
             pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
         assert sent == DUE == len(inbox.contents), (sent, len(inbox.contents))

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
 
-from followups.models import FollowUp
+from followups.models import FollowUp, Signature
 
 # The documented variables, shown beside the editor (docs/followups.md lists them too).
 VARIABLES = [
@@ -125,8 +125,6 @@ def html_body(text: str) -> str:
 
 def variables_for(*, followup: FollowUp, sender) -> dict[str, str]:
     """The template variables of one follow-up, all plain strings."""
-    from followups.models import Signature
-
     contact = followup.contact
     interview = followup.interview
     objectives, insights = _interview_texts(interview)

@@ -7,7 +7,6 @@ write too.
 from django.dispatch import receiver
 
 from accounts.signals import workspace_created
-from contacts import services as contact_services
 from contacts.signals import interaction_happened
 from followups import services
 from interviews.signals import interview_completed
@@ -18,9 +17,10 @@ def on_workspace_created(sender, *, workspace, **kwargs) -> None:
     services.workspace_defaults(workspace=workspace)
 
 
-@receiver(interaction_happened, dispatch_uid="followups.record_interaction")
-def record_interaction(sender, *, contact, at, **kwargs) -> None:
-    contact_services.contact_record_interaction(contact=contact, at=at)
+@receiver(interaction_happened, dispatch_uid="followups.contact_record_interaction")
+def on_interaction_happened(sender, *, contact, at, **kwargs) -> None:
+    """A conversation, a note, an email: the keep-in-touch moves on from it."""
+    services.contact_record_interaction(contact=contact, at=at)
 
 
 @receiver(interview_completed, dispatch_uid="followups.open_thank_you")

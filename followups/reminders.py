@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Membership, User
 from followups.models import FollowUp, Reminder
+from followups.selectors import followups_for_feed
 from infoview.mail import sender_domain
 
 logger = logging.getLogger(__name__)
@@ -139,8 +140,6 @@ def _check_thank_you(reminder: Reminder, members: dict) -> FollowUp:
 
 
 def _digest_followups(reminder: Reminder) -> list[FollowUp]:
-    from followups.selectors import followups_for_feed
-
     user = reminder.user
     if user.reminder_preference == User.ReminderPreference.OFF:
         raise Undeliverable("preference off")

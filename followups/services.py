@@ -6,14 +6,20 @@ queued for a change that rolled back.
 """
 
 from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.utils import make_msgid, parseaddr
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 from contacts.models import Contact
 from followups import mail_hooks
+from followups.emails import DEFAULT_TEMPLATES, html_body
 from followups.models import EmailTemplate, FollowUp, Reminder
 from infoview.mail import sender_domain
 
@@ -22,8 +28,6 @@ PENDING = FollowUp.PENDING_STATUSES
 
 def workspace_defaults(*, workspace: Workspace) -> None:
     """Give a new workspace the default email templates (idempotent)."""
-    from followups.emails import DEFAULT_TEMPLATES
-
     for kind, name, subject, body in DEFAULT_TEMPLATES:
         EmailTemplate.objects.get_or_create(
             workspace=workspace,
@@ -105,12 +109,30 @@ def _keep_in_touch_open(*, contact: Contact, due_at: datetime) -> FollowUp | Non
 
 @transaction.atomic
 def keep_in_touch_reschedule(*, contact: Contact) -> FollowUp | None:
-    """The contact's next keep-in-touch: last interaction + cadence (contacts calls this).
+    """The contact's next keep-in-touch: last interaction + cadence.
 
     Creates it when none is pending; archived contacts and a cadence of 0 get none.
     """
     base = contact.last_interaction_at or timezone.now()
     return _keep_in_touch_open(contact=contact, due_at=base + timedelta(days=contact.cadence_days))
+
+
+def contact_record_interaction(*, contact: Contact, at: datetime) -> Contact:
+    """An interaction with this person happened at ``at``: the one entry point for it.
+
+    Apps below followups announce an interaction with ``contacts.signals.interaction_happened``,
+    whose receiver calls this. The conditional UPDATE keeps the latest time even when two
+    interactions are logged at once or out of order; then the keep-in-touch follow-up moves to
+    the new due date.
+    """
+    Contact.objects.filter(pk=contact.pk).filter(
+        Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=at)
+    ).update(last_interaction_at=at)
+    contact.last_interaction_at = (
+        Contact.objects.filter(pk=contact.pk).values_list("last_interaction_at", flat=True).get()
+    )
+    keep_in_touch_reschedule(contact=contact)
+    return contact
 
 
 @transaction.atomic
@@ -179,8 +201,6 @@ def followup_done(
     message_id: str = "",
 ) -> FollowUp:
     """Close it as done; it counts as an interaction, so the keep-in-touch moves on."""
-    from contacts.services import contact_record_interaction
-
     followup = _lock(followup)
     if not followup.is_pending:
         return followup
@@ -253,11 +273,6 @@ def followup_reopen(*, followup: FollowUp) -> FollowUp:
 
 
 def _sender_address(sender: User) -> str:
-    from email.headerregistry import Address
-    from email.utils import parseaddr
-
-    from django.conf import settings
-
     _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     display = _("%(name)s via Infoview") % {"name": sender.name or sender.email}
     return str(Address(display_name=display, addr_spec=address))
@@ -271,11 +286,6 @@ def followup_send_email(
     The email goes first: if the SMTP server refuses, nothing is recorded and the user can
     try again; the Message-ID goes on the follow-up so the timeline points at that email.
     """
-    from email.utils import make_msgid
-
-    from django.core.mail import EmailMultiAlternatives
-
-    from followups.emails import html_body
 
     # Footers from the apps above (the privacy notice), marked sent once the email has gone.
     footers = mail_hooks.footers_for(followup.contact)

@@ -1,14 +1,13 @@
-"""The follow-ups on a contact's timeline (contacts.timeline collects them)."""
+"""The follow-ups on a contact's timeline (registered with contacts.timeline in apps.py)."""
 
 from django.utils.translation import gettext as _
 
+from contacts.timeline import Entry
 from followups.models import FollowUp
 
 
-def entries_for(contact) -> list:
+def entries_for(contact) -> list[Entry]:
     """Closed follow-ups (what happened), and the pending ones (what is next); one query."""
-    from contacts.timeline import Entry
-
     entries = []
     rows = FollowUp.objects.filter(workspace_id=contact.workspace_id, contact=contact)
     for followup in rows.select_related("workspace").order_by("-due_at", "-pk"):

@@ -12,6 +12,8 @@ import re
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from contacts.importing.errors import ImportRefused
+from contacts.importing.vcard import count_cards, parse_vcards
 from contacts.models import Contact, ImportJob
 from infoview.spreadsheets import unescape_formula
 
@@ -72,10 +74,6 @@ _SYNONYMS = {
     "source": ["source", "howwemet", "howmet"],
 }
 _GUESS = {alias: target for target, aliases in _SYNONYMS.items() for alias in aliases}
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported at all; the message says why, for the user."""
 
 
 def max_bytes() -> int:
@@ -223,8 +221,6 @@ def record_from_row(row: list[str], header: list[str], mapping: dict[str, str]) 
 def read_records(job: ImportJob) -> list[dict]:
     """Every row of the job's file as a record, in file order."""
     if job.kind == ImportJob.Kind.VCARD:
-        from contacts.importing.vcard import parse_vcards
-
         return parse_vcards(job.text)
     header, rows = read_table(job.text, job.kind)
     mapping = job.mapping or (
@@ -239,8 +235,6 @@ def read_records(job: ImportJob) -> list[dict]:
 
 def count_rows(text: str, kind: str) -> int:
     if kind == ImportJob.Kind.VCARD:
-        from contacts.importing.vcard import count_cards
-
         cards = count_cards(text)
         if not cards:
             raise ImportRefused(_("This file is neither CSV nor vCard."))

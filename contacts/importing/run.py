@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, transaction
-from django.db.models import Func, Value
-from django.db.models.functions import Lower
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts import services
-from contacts.models import Company, Contact, ImportJob, Tag
+from contacts.importing.files import read_records
+from contacts.models import Contact, ImportJob, Tag
 from contacts.suppression import suppressed_values
 
 BATCH_SIZE = 500
@@ -118,7 +117,7 @@ def clean_record(record: dict) -> dict:
         record["emails"] = services.normalise_emails(record.get("emails", []))
     except ValidationError as error:
         raise ValidationError(_("Bad email address.")) from error
-    if any(len(email) > 254 for email in record["emails"]):
+    if any(len(email) > services.EMAIL_MAX_LENGTH for email in record["emails"]):
         raise ValidationError(_("Bad email address."))
     if record.get("linkedin_url"):
         record["linkedin_url"] = services.normalise_linkedin(record["linkedin_url"])
@@ -126,20 +125,12 @@ def clean_record(record: dict) -> dict:
             _url(record["linkedin_url"])
         except ValidationError as error:
             raise ValidationError(_("Bad LinkedIn URL.")) from error
-    # The model's limits, checked here because rows are written with bulk_create (no
-    # full_clean per row: clean_record is the validation, and it is what the tests pin).
-    limits = {
-        "first_name": 100,
-        "last_name": 100,
-        "phone": 40,
-        "title": 200,
-        "location": 200,
-        "linkedin_url": 200,
-    }
-    for name, limit in limits.items():
-        if len(record.get(name, "")) > limit:
-            raise ValidationError(_("%(field)s is too long.") % {"field": name})
-    record["company"] = record.get("company", "")[:200]
+    # The model's limits, checked here because contacts_create_many does not full_clean each
+    # row: clean_record is the validation, and it is what the tests pin.
+    name = services.too_long(record)
+    if name is not None:
+        raise ValidationError(_("%(field)s is too long.") % {"field": name})
+    record["company"] = record.get("company", "")[: services.COMPANY_NAME_MAX_LENGTH]
     return record
 
 
@@ -221,27 +212,6 @@ def preview(job: ImportJob, records: list[dict], sample: int = 10) -> dict:
 # --- the real run ---------------------------------------------------------------------------
 
 
-def _companies(workspace, names: set[str]) -> dict[str, Company]:
-    if not names:
-        return {}
-    wanted = {name.lower(): name for name in names}
-
-    def existing():
-        return {
-            c.lname: c
-            for c in Company.objects.annotate(lname=Lower("name")).filter(
-                workspace=workspace, lname__in=list(wanted)
-            )
-        }
-
-    found = existing()
-    missing = [Company(workspace=workspace, name=wanted[k]) for k in wanted if k not in found]
-    if missing:
-        Company.objects.bulk_create(missing, ignore_conflicts=True)
-        found = existing()
-    return found
-
-
 def _tags(workspace, names: set[str]) -> dict[str, Tag]:
     if not names:
         return {}
@@ -251,9 +221,9 @@ def _tags(workspace, names: set[str]) -> dict[str, Tag]:
 def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher) -> None:
     """Write one batch's contacts; the caller holds the transaction and the job's lock."""
     workspace = job.workspace
-    companies = _companies(
-        workspace,
-        {p.record["company"] for _n, p in plans if p.action == "create" and p.record["company"]}
+    companies = services.companies_for_names(
+        workspace=workspace,
+        names={p.record["company"] for _n, p in plans if p.action == "create"}
         | {p.changes["company"] for _n, p in plans if "company" in p.changes},
     )
     tags = _tags(
@@ -261,7 +231,7 @@ def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher)
         {t for _n, p in plans if p.action == "create" for t in p.record.get("tags", [])}
         | {t for _n, p in plans for t in p.new_tags},
     )
-    created: list[tuple[Contact, Plan]] = []
+    to_create: list[Plan] = []
     for number, plan in plans:
         if plan.action == "error":
             job.error_count += 1
@@ -269,36 +239,23 @@ def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher)
         elif plan.action == "skip":
             job.skipped_count += 1
         elif plan.action == "create":
-            record = plan.record
-            contact = Contact(
-                workspace=workspace,
-                owner=job.created_by,
-                first_name=record["first_name"],
-                last_name=record.get("last_name", ""),
-                emails=record["emails"],
-                company=companies.get(record["company"].lower()),
-                cadence_days=workspace.default_cadence_days,
-                stage=Contact.Stage.NEW if workspace.is_team else "",
-                **{name: record.get(name, "") for name in FILLABLE},
-            )
-            # The same document contacts_refresh_search builds, written with the row.
-            contact.search_text = " ".join(
-                [
-                    contact.first_name,
-                    contact.last_name,
-                    " ".join(contact.emails),
-                    contact.title,
-                    record["company"],
-                    contact.location,
-                    " ".join(record.get("tags", [])),
-                    contact.summary,
-                ]
-            ).lower()
-            contact.search_vector = Func(
-                Value("simple"), Value(contact.search_text), function="to_tsvector"
-            )
-            created.append((contact, plan))
-    Contact.objects.bulk_create([contact for contact, _plan in created])
+            to_create.append(plan)
+    new_contacts = services.contacts_create_many(
+        workspace=workspace,
+        owner=job.created_by,
+        people=[
+            {
+                "first_name": plan.record["first_name"],
+                "last_name": plan.record.get("last_name", ""),
+                "emails": plan.record["emails"],
+                "company": companies.get(plan.record["company"].lower()),
+                "tags": [tags[name.lower()] for name in plan.record.get("tags", [])],
+                **{name: plan.record.get(name, "") for name in FILLABLE},
+            }
+            for plan in to_create
+        ],
+    )
+    created = list(zip(new_contacts, to_create, strict=True))
     job.created_count += len(created)
 
     updated = [plan for _n, plan in plans if plan.action == "update"]
@@ -324,29 +281,14 @@ def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher)
     job.updated_count += len(changed)
 
     through = Contact.tags.through
-    links = [
-        through(contact_id=contact.pk, tag_id=tags[name.lower()].pk)
-        for contact, plan in created
-        for name in plan.record.get("tags", [])
-    ] + [
-        through(contact_id=contact.pk, tag_id=tags[name.lower()].pk)
-        for contact, plan in changed
-        for name in plan.new_tags
-    ]
-    through.objects.bulk_create(links, ignore_conflicts=True)
-    if workspace.is_team and created:
-        # The pipeline's first step, written by the database in one statement.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                INSERT INTO contacts_stagechange
-                    (workspace_id, contact_id, from_stage, to_stage, changed_by_id, changed_at)
-                SELECT workspace_id, id, '', stage, %s, created_at
-                FROM contacts_contact WHERE id = ANY(%s)
-                """,
-                [job.created_by_id, [c.pk for c, _p in created]],
-            )
-    services.search_words_add(contact_ids=[c.pk for c, _p in created])
+    through.objects.bulk_create(
+        [
+            through(contact_id=contact.pk, tag_id=tags[name.lower()].pk)
+            for contact, plan in changed
+            for name in plan.new_tags
+        ],
+        ignore_conflicts=True,
+    )
     services.contacts_refresh_search(contact_ids=[c.pk for c, _p in changed])
     for contact, plan in created:
         for known in [matcher.find(plan.record)]:
@@ -363,8 +305,6 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
     job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
     if job.is_finished:
         return job
-    from contacts.importing.files import read_records
-
     records = read_records(job)
     matcher = Matcher(job.workspace)
     suppressed = suppressed_in(job.workspace, records)

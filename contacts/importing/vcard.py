@@ -4,7 +4,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from contacts.importing.files import ImportRefused
+from contacts.importing.errors import ImportRefused
 
 _CARD = re.compile(r"(?ims)^BEGIN:VCARD\s*$(.*?)^END:VCARD\s*$")
 

@@ -38,7 +38,7 @@ register("contacts:company_edit", kwargs=ws_kwargs(pk=_company))
 
 
 def _job(world):
-    from contacts.importing import import_upload
+    from contacts.importing.jobs import import_upload
 
     def make(w):
         return import_upload(

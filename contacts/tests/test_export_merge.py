@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import importing, selectors, services
-from contacts.importing import run
+from contacts import selectors, services
+from contacts.importing import jobs, run
 from contacts.models import Contact, StageChange
 from contacts.tests.factories import CompanyFactory, ContactFactory
 from followups.models import FollowUp
@@ -84,10 +84,8 @@ def test_it_round_trips_csv_and_vcard_exports(client, alice, workspace_a, worksp
     for name, filename in (("export_csv", "export.csv"), ("export_vcard", "export.vcf")):
         data = export(client, name)
         Contact.objects.filter(workspace=workspace_b).delete()
-        job = importing.import_upload(
-            workspace=workspace_b, user=charlie, filename=filename, data=data
-        )
-        importing.import_start(job=job)
+        job = jobs.import_upload(workspace=workspace_b, user=charlie, filename=filename, data=data)
+        jobs.import_start(job=job)
         job = run.import_run(job_id=job.pk)
         assert (job.created_count, job.error_count) == (2, 0), job.errors
         assert _people(workspace_b) == _people(workspace_a), name

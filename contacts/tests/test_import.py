@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from contacts import importing, selectors
-from contacts.importing import run
+from contacts import selectors
+from contacts.importing import files, jobs, run
 from contacts.models import Contact, ImportJob
 from contacts.tests.factories import ContactFactory
 
@@ -37,11 +37,11 @@ VCARDS = (
 
 
 def upload(workspace, user, data, filename="file.csv"):
-    return importing.import_upload(workspace=workspace, user=user, filename=filename, data=data)
+    return jobs.import_upload(workspace=workspace, user=user, filename=filename, data=data)
 
 
 def run_job(job, **kwargs):
-    importing.import_start(job=job)
+    jobs.import_start(job=job)
     return run.import_run(job_id=job.pk, **kwargs)
 
 
@@ -77,7 +77,7 @@ def test_it_imports_linkedin_connections_after_its_notes(workspace_a, alice):
 def test_it_creates_nothing_new_when_the_same_file_comes_twice(workspace_a, alice):
     run_job(upload(workspace_a, alice, LINKEDIN.encode()))
     again = upload(workspace_a, alice, LINKEDIN.encode())
-    preview = run.preview(again, importing.files.read_records(again))
+    preview = run.preview(again, files.read_records(again))
     assert preview["counts"] == {"create": 0, "update": 0, "skip": 3, "error": 0}
     again = run_job(again)
     assert (again.created_count, again.skipped_count) == (0, 3)
@@ -197,15 +197,15 @@ def test_it_reads_every_common_encoding_without_mojibake(workspace_a, alice, dat
     ],
 )
 def test_it_refuses_files_it_cannot_read(workspace_a, alice, data, filename, message):
-    with pytest.raises(importing.ImportRefused, match=message):
+    with pytest.raises(jobs.ImportRefused, match=message):
         upload(workspace_a, alice, data, filename)
     assert not ImportJob.objects.exists()
 
 
 def test_it_refuses_a_csv_without_a_name_column(workspace_a, alice):
     job = upload(workspace_a, alice, b"Email,Phone\na@b.test,1\n")
-    with pytest.raises(importing.ImportRefused, match="every contact needs a name"):
-        importing.import_start(job=job)
+    with pytest.raises(jobs.ImportRefused, match="every contact needs a name"):
+        jobs.import_start(job=job)
     assert job.status == "preview"
 
 
@@ -224,7 +224,7 @@ def test_it_refuses_a_file_over_the_size_limit(client, alice, settings):
 
 def test_it_refuses_more_than_20000_rows(workspace_a, alice):
     data = b"First name,Last name\n" + b"A,B\n" * 20_001
-    with pytest.raises(importing.ImportRefused, match="at most 20000"):
+    with pytest.raises(jobs.ImportRefused, match="at most 20000"):
         upload(workspace_a, alice, data)
 
 
@@ -255,7 +255,7 @@ def test_it_survives_a_worker_killed_mid_import_and_finishes_when_run_again(
         f"P{i},Person,p{i}@example.test\n".encode() for i in range(25)
     )
     job = upload(workspace_a, alice, data)
-    importing.import_start(job=job)
+    jobs.import_start(job=job)
     real_apply = run.apply_batch
     calls = []
 
@@ -280,7 +280,7 @@ def test_it_survives_a_worker_killed_mid_import_and_finishes_when_run_again(
 def test_it_shows_progress_then_the_summary(client, workspace_a, alice):
     client.force_login(alice)
     job = upload(workspace_a, alice, LINKEDIN.encode())
-    importing.import_start(job=job)
+    jobs.import_start(job=job)
     url = reverse("contacts:import_progress", kwargs={"ws": "acme", "pk": job.pk})
     polling = client.get(url, headers={"HX-Request": "true"})
     assert 'data-hx-trigger="every 1s"' in polling.text and "<html" not in polling.text
@@ -296,7 +296,7 @@ def test_it_never_reimports_someone_erased_on_request(workspace_a, alice):
     ada = Contact.objects.get(first_name="Ada")
     privacy.contact_erase(contact=ada, actor=alice)
     again = upload(workspace_a, alice, LINKEDIN.encode())
-    preview = run.preview(again, importing.files.read_records(again))
+    preview = run.preview(again, files.read_records(again))
     assert preview["counts"]["create"] == 0
     again = run_job(again)
     assert (again.created_count, again.skipped_count, again.errors) == (0, 3, [])

@@ -9,6 +9,7 @@ from contacts.models import Contact, StageChange
 from contacts.tests.factories import ContactFactory
 from contacts.timeline import timeline_for
 from followups.models import FollowUp
+from followups.services import contact_record_interaction
 
 
 def test_it_creates_a_contact_with_workspace_defaults(workspace_a, alice):
@@ -90,15 +91,15 @@ def test_it_walks_the_referral_chain_back_to_its_root(workspace_a, alice, contac
 def test_it_records_the_latest_interaction_only(contact):
     later = timezone.now() - timedelta(days=1)
     earlier = later - timedelta(days=10)
-    services.contact_record_interaction(contact=contact, at=later)
-    services.contact_record_interaction(contact=contact, at=earlier)
+    contact_record_interaction(contact=contact, at=later)
+    contact_record_interaction(contact=contact, at=earlier)
     contact.refresh_from_db()
     assert contact.last_interaction_at == later
 
 
 def test_it_reschedules_keep_in_touch_after_an_interaction(contact):
     at = timezone.now() - timedelta(days=1)
-    services.contact_record_interaction(contact=contact, at=at)
+    contact_record_interaction(contact=contact, at=at)
     followup = FollowUp.objects.get(contact=contact, kind=FollowUp.Kind.KEEP_IN_TOUCH)
     assert followup.due_at == at + timedelta(days=contact.cadence_days)
 

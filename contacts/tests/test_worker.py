@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from kombu import Connection
 
-from contacts import importing
+from contacts.importing import jobs
 from contacts.models import Contact, ImportJob
 from infoview.celery import app
 
@@ -86,7 +86,7 @@ def test_it_imports_on_a_worker_killed_midway_and_run_again(transactional_db, al
     data = b"First name,Last name,Email\n" + b"".join(
         f"P{i},Person,p{i}@example.test\n".encode() for i in range(rows)
     )
-    job = importing.import_upload(workspace=workspace, user=alice, filename="p.csv", data=data)
+    job = jobs.import_upload(workspace=workspace, user=alice, filename="p.csv", data=data)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
     queue = f"contacts-test-{secrets.token_hex(4)}"
     log_path = tmp_path / "worker.log"

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scoping import get_for_workspace, workspace_view
-from contacts import importing
 from contacts.importing import files
+from contacts.importing import jobs as importing
+from contacts.importing.files import mapping_problem, read_records, read_table
 from contacts.importing.run import preview
 from contacts.models import ImportJob
 
@@ -90,8 +91,6 @@ def import_detail(request, pk):
 
 
 def _preview_context(job, mapping_form=None):
-    from contacts.importing.files import mapping_problem, read_records, read_table
-
     context = {"problem": ""}
     if job.kind != ImportJob.Kind.VCARD:
         header = read_table(job.text, job.kind)[0]

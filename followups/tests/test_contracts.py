@@ -3,6 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from contacts.models import Contact
+from contacts.signals import interaction_happened
+from contacts.timeline import timeline_for
 from followups import selectors, services
 from followups.models import FollowUp, Reminder
 from followups.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
@@ -43,6 +46,20 @@ def test_it_moves_the_keep_in_touch_to_last_interaction_plus_cadence(alice, work
     assert created.pk == moved.pk
     assert moved.due_at == at + timedelta(days=31)
     assert FollowUp.objects.filter(contact=contact, kind="keep_in_touch").count() == 1
+
+
+def test_an_interaction_announced_by_contacts_moves_the_keep_in_touch(alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, cadence_days=30)
+    at = timezone.now() - timedelta(days=3)
+
+    interaction_happened.send(sender=Contact, contact=contact, at=at)
+    interaction_happened.send(sender=Contact, contact=contact, at=at - timedelta(days=5))
+
+    contact.refresh_from_db()
+    assert contact.last_interaction_at == at
+    keep = FollowUp.objects.get(contact=contact, kind="keep_in_touch")
+    assert keep.due_at == at + timedelta(days=30)
+    assert "followup_due" in [entry.kind for entry in timeline_for(contact)]
 
 
 def test_it_opens_no_keep_in_touch_for_an_archived_contact(alice, workspace_a):

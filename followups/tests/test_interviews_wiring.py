@@ -19,6 +19,6 @@ def test_it_connects_its_receivers_and_sources_once_even_when_ready_runs_again()
     apps.get_app_config("interviews").ready()
 
     assert _uids(interview_completed).count("followups.open_thank_you") == 1
-    assert _uids(interaction_happened).count("followups.record_interaction") == 1
+    assert _uids(interaction_happened).count("followups.contact_record_interaction") == 1
     assert feed._sources.count(calendar.feed_events) == 1
     assert timeline._providers.count(interview_timeline.entries_for) == 1

@@ -78,7 +78,7 @@ def test_a_long_overdue_contact_still_gets_its_week_of_notice(smtp_server, works
 
 
 def test_a_new_interaction_after_the_warning_saves_the_contact(smtp_server, due_in_5_days):
-    from contacts.services import contact_record_interaction
+    from followups.services import contact_record_interaction
 
     retention.retention_run(now=NOW)
     contact_record_interaction(contact=due_in_5_days, at=NOW + timedelta(days=1))
