@@ -9,6 +9,7 @@ from ninja.openapi.docs import DocsBase
 
 from api import idempotency, problems
 from api.access import SessionAuth, TokenAuth
+from api.schemas import has_nul
 
 
 class LocalSwagger(DocsBase):
@@ -33,7 +34,7 @@ class InfoviewAPI(NinjaAPI):
 
 
 def limit_body(run):
-    """Bodies over API_MAX_BODY_BYTES are refused unread with 413."""
+    """Bodies over API_MAX_BODY_BYTES are refused unread (413); NUL in the URL is refused."""
 
     @functools.wraps(run)
     def wrapped(request, *args, **kwargs):
@@ -45,6 +46,8 @@ def limit_body(run):
             return problems.problem_response(
                 413, f"The body is over {settings.API_MAX_BODY_BYTES} bytes."
             )
+        if has_nul(request.path) or any(has_nul(v) for v in request.GET.lists()):
+            return problems.problem_response(422, "Text may not contain NUL characters.")
         return run(request, *args, **kwargs)
 
     return wrapped

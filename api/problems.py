@@ -4,6 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -129,6 +130,11 @@ def install(api) -> None:
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
         return problem_response(403, str(exc) or "You may not do that.")
+
+    @api.exception_handler(DataError)
+    def _out_of_range(request, exc):
+        # A number too big for its column, say: the input is wrong, not the server.
+        return problem_response(422, "A value is out of range.")
 
     @api.exception_handler(Exception)
     def _server_error(request, exc):

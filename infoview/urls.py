@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from api.main import api
 from infoview import views
 from reports import views as report_views
 
@@ -22,7 +21,7 @@ urlpatterns = [
     # The private calendar feed is reached by its secret token, outside any workspace.
     path("calendar/", include("interviews.feed_urls")),
     # The REST API and the pages where people make their personal access tokens.
-    path("api/v1/", api.urls),
+    path("api/", include("api.api_urls")),
     path("accounts/api-tokens/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -298,7 +298,7 @@ def contact_create(request, ws: Ws, payload: ContactIn):
     return Status(201, _contact(request, contact.pk))
 
 
-@router.get("/contacts/{int:contact_id}", response={200: ContactOut, **ERRORS})
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
 def contact_detail(request, ws: Ws, contact_id: int):
     membership(request, ws)
     contact = _contact(request, contact_id)
@@ -306,7 +306,7 @@ def contact_detail(request, ws: Ws, contact_id: int):
     return contact
 
 
-@router.patch("/contacts/{int:contact_id}", response={200: ContactOut, **ERRORS})
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
 def contact_update(request, ws: Ws, contact_id: int, payload: ContactPatch):
     """Change some fields; the ones not sent stay as they are."""
     membership(request, ws, write=True)
@@ -323,7 +323,7 @@ def contact_update(request, ws: Ws, contact_id: int, payload: ContactPatch):
     return _contact(request, contact_id)
 
 
-@router.post("/contacts/{int:contact_id}/archive", response={200: ContactOut, **ERRORS})
+@router.post("/contacts/{contact_id}/archive", response={200: ContactOut, **ERRORS})
 def contact_archive(request, ws: Ws, contact_id: int):
     membership(request, ws, write=True)
     contact = services.contact_archive(contact=_contact(request, contact_id))
@@ -333,7 +333,7 @@ def contact_archive(request, ws: Ws, contact_id: int):
     return contact
 
 
-@router.post("/contacts/{int:contact_id}/restore", response={200: ContactOut, **ERRORS})
+@router.post("/contacts/{contact_id}/restore", response={200: ContactOut, **ERRORS})
 def contact_restore(request, ws: Ws, contact_id: int):
     membership(request, ws, write=True)
     contact = services.contact_restore(contact=_contact(request, contact_id))
@@ -343,7 +343,7 @@ def contact_restore(request, ws: Ws, contact_id: int):
     return contact
 
 
-@router.delete("/contacts/{int:contact_id}", response={204: None, **ERRORS})
+@router.delete("/contacts/{contact_id}", response={204: None, **ERRORS})
 def contact_delete(request, ws: Ws, contact_id: int):
     """Delete for good: the person's interviews and follow-ups go too."""
     membership(request, ws, write=True)
@@ -356,7 +356,7 @@ def contact_delete(request, ws: Ws, contact_id: int):
     return Status(204, None)
 
 
-@router.get("/contacts/{int:contact_id}/timeline", response={200: list[TimelineEntryOut], **ERRORS})
+@router.get("/contacts/{contact_id}/timeline", response={200: list[TimelineEntryOut], **ERRORS})
 def contact_timeline(request, ws: Ws, contact_id: int):
     """Everything that happened with the person, newest first."""
     membership(request, ws)
@@ -365,7 +365,7 @@ def contact_timeline(request, ws: Ws, contact_id: int):
     return timeline_for(contact)
 
 
-@router.get("/contacts/{int:contact_id}/referrals", response={200: ReferralsOut, **ERRORS})
+@router.get("/contacts/{contact_id}/referrals", response={200: ReferralsOut, **ERRORS})
 def contact_referrals(request, ws: Ws, contact_id: int):
     """The referral chain up to the first introducer, and the people this person introduced."""
     membership(request, ws)
@@ -413,15 +413,13 @@ def company_create(request, ws: Ws, payload: CompanyIn):
     return Status(201, company)
 
 
-@router.get("/companies/{int:company_id}", response={200: CompanyOut, **ERRORS}, tags=["companies"])
+@router.get("/companies/{company_id}", response={200: CompanyOut, **ERRORS}, tags=["companies"])
 def company_detail(request, ws: Ws, company_id: int):
     membership(request, ws)
     return _company(request, company_id)
 
 
-@router.patch(
-    "/companies/{int:company_id}", response={200: CompanyOut, **ERRORS}, tags=["companies"]
-)
+@router.patch("/companies/{company_id}", response={200: CompanyOut, **ERRORS}, tags=["companies"])
 def company_update(request, ws: Ws, company_id: int, payload: CompanyPatch):
     membership(request, ws, write=True)
     company = _company(request, company_id)

@@ -140,13 +140,13 @@ def followup_create(request, ws: Ws, payload: FollowUpIn):
     return Status(201, _followup(request, followup.pk))
 
 
-@router.get("/follow-ups/{int:followup_id}", response={200: FollowUpOut, **ERRORS})
+@router.get("/follow-ups/{followup_id}", response={200: FollowUpOut, **ERRORS})
 def followup_detail(request, ws: Ws, followup_id: int):
     membership(request, ws)
     return _followup(request, followup_id)
 
 
-@router.post("/follow-ups/{int:followup_id}/done", response={200: FollowUpOut, **ERRORS})
+@router.post("/follow-ups/{followup_id}/done", response={200: FollowUpOut, **ERRORS})
 def followup_done(request, ws: Ws, followup_id: int, payload: DoneIn):
     """Done: it counts as an interaction, so the person's keep-in-touch moves on."""
     membership(request, ws, write=True)
@@ -156,14 +156,14 @@ def followup_done(request, ws: Ws, followup_id: int, payload: DoneIn):
     return _followup(request, followup_id)
 
 
-@router.post("/follow-ups/{int:followup_id}/skip", response={200: FollowUpOut, **ERRORS})
+@router.post("/follow-ups/{followup_id}/skip", response={200: FollowUpOut, **ERRORS})
 def followup_skip(request, ws: Ws, followup_id: int):
     membership(request, ws, write=True)
     services.followup_skip(followup=_followup(request, followup_id))
     return _followup(request, followup_id)
 
 
-@router.post("/follow-ups/{int:followup_id}/snooze", response={200: FollowUpOut, **ERRORS})
+@router.post("/follow-ups/{followup_id}/snooze", response={200: FollowUpOut, **ERRORS})
 def followup_snooze(request, ws: Ws, followup_id: int, payload: SnoozeIn):
     membership(request, ws, write=True)
     until = timezone.now() + timedelta(days=payload.days)

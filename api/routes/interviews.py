@@ -381,7 +381,7 @@ def interview_create(request, ws: Ws, payload: InterviewIn):
     return Status(201, _detail(request, interview.pk))
 
 
-@router.get("/interviews/{int:interview_id}", response={200: InterviewDetail, **ERRORS})
+@router.get("/interviews/{interview_id}", response={200: InterviewDetail, **ERRORS})
 def interview_detail(request, ws: Ws, interview_id: int):
     """One interview with its objectives, questions and answers, checklist, notes, assessment."""
     membership(request, ws)
@@ -392,7 +392,7 @@ def interview_detail(request, ws: Ws, interview_id: int):
     return interview
 
 
-@router.patch("/interviews/{int:interview_id}", response={200: InterviewDetail, **ERRORS})
+@router.patch("/interviews/{interview_id}", response={200: InterviewDetail, **ERRORS})
 def interview_update(request, ws: Ws, interview_id: int, payload: Schedule):
     """Reschedule or change the details; a closed interview's time stays as it happened."""
     membership(request, ws, write=True)
@@ -405,7 +405,7 @@ def interview_update(request, ws: Ws, interview_id: int, payload: Schedule):
     return _detail(request, interview_id)
 
 
-@router.post("/interviews/{int:interview_id}/complete", response={200: InterviewDetail, **ERRORS})
+@router.post("/interviews/{interview_id}/complete", response={200: InterviewDetail, **ERRORS})
 def interview_complete(request, ws: Ws, interview_id: int):
     """Mark it held: the contact's interaction is logged and the thank-you follow-up opens."""
     membership(request, ws, write=True)
@@ -417,7 +417,7 @@ def interview_complete(request, ws: Ws, interview_id: int):
     return _detail(request, interview_id)
 
 
-@router.post("/interviews/{int:interview_id}/cancel", response={200: InterviewDetail, **ERRORS})
+@router.post("/interviews/{interview_id}/cancel", response={200: InterviewDetail, **ERRORS})
 def interview_cancel(request, ws: Ws, interview_id: int, payload: ReasonIn):
     """Call it off; an invited contact is told by email, as from the page."""
     membership(request, ws, write=True)
@@ -432,7 +432,7 @@ def interview_cancel(request, ws: Ws, interview_id: int, payload: ReasonIn):
     return _detail(request, interview_id)
 
 
-@router.post("/interviews/{int:interview_id}/no-show", response={200: InterviewDetail, **ERRORS})
+@router.post("/interviews/{interview_id}/no-show", response={200: InterviewDetail, **ERRORS})
 def interview_no_show(request, ws: Ws, interview_id: int, payload: ReasonIn):
     membership(request, ws, write=True)
     interview = _interview(request, interview_id)
@@ -443,7 +443,7 @@ def interview_no_show(request, ws: Ws, interview_id: int, payload: ReasonIn):
     return _detail(request, interview_id)
 
 
-@router.patch("/interviews/{int:interview_id}/text", response={200: InterviewDetail, **ERRORS})
+@router.patch("/interviews/{interview_id}/text", response={200: InterviewDetail, **ERRORS})
 def interview_text_update(request, ws: Ws, interview_id: int, payload: TextPatch):
     """The research done beforehand and the running notes of the talk."""
     membership(request, ws, write=True)
@@ -461,7 +461,7 @@ def _objective(request, interview, pk) -> Objective:
     return get_for_workspace(Objective, request.workspace, pk=pk, interview=interview)
 
 
-@router.post("/interviews/{int:interview_id}/objectives", response={201: ObjectiveOut, **ERRORS})
+@router.post("/interviews/{interview_id}/objectives", response={201: ObjectiveOut, **ERRORS})
 def objective_add(request, ws: Ws, interview_id: int, payload: ObjectiveIn):
     membership(request, ws, write=True)
     interview = _interview(request, interview_id)
@@ -470,7 +470,7 @@ def objective_add(request, ws: Ws, interview_id: int, payload: ObjectiveIn):
 
 
 @router.patch(
-    "/interviews/{int:interview_id}/objectives/{int:objective_id}",
+    "/interviews/{interview_id}/objectives/{objective_id}",
     response={200: ObjectiveOut, **ERRORS},
 )
 def objective_update(
@@ -490,7 +490,7 @@ def objective_update(
 
 
 @router.delete(
-    "/interviews/{int:interview_id}/objectives/{int:objective_id}",
+    "/interviews/{interview_id}/objectives/{objective_id}",
     response={204: None, **ERRORS},
 )
 def objective_delete(request, ws: Ws, interview_id: int, objective_id: int):
@@ -513,9 +513,7 @@ def bank_question_list(
     return questions.filter(category=category) if category else questions
 
 
-@router.post(
-    "/interviews/{int:interview_id}/questions", response={201: list[QuestionOut], **ERRORS}
-)
+@router.post("/interviews/{interview_id}/questions", response={201: list[QuestionOut], **ERRORS})
 def question_add(request, ws: Ws, interview_id: int, payload: QuestionIn):
     """A one-off question (``text``), or questions of the bank copied in (``bank_question_ids``)."""
     membership(request, ws, write=True)
@@ -534,7 +532,7 @@ def question_add(request, ws: Ws, interview_id: int, payload: QuestionIn):
 
 
 @router.patch(
-    "/interviews/{int:interview_id}/questions/{int:question_id}",
+    "/interviews/{interview_id}/questions/{question_id}",
     response={200: QuestionOut, **ERRORS},
 )
 def question_answer(request, ws: Ws, interview_id: int, question_id: int, payload: AnswerIn):
@@ -549,7 +547,7 @@ def question_answer(request, ws: Ws, interview_id: int, question_id: int, payloa
 # --- prep checklist -------------------------------------------------------------------------
 
 
-@router.post("/interviews/{int:interview_id}/prep-items", response={201: PrepItemOut, **ERRORS})
+@router.post("/interviews/{interview_id}/prep-items", response={201: PrepItemOut, **ERRORS})
 def prep_item_add(request, ws: Ws, interview_id: int, payload: PrepItemIn):
     membership(request, ws, write=True)
     interview = _interview(request, interview_id)
@@ -558,7 +556,7 @@ def prep_item_add(request, ws: Ws, interview_id: int, payload: PrepItemIn):
 
 
 @router.patch(
-    "/interviews/{int:interview_id}/prep-items/{int:item_id}",
+    "/interviews/{interview_id}/prep-items/{item_id}",
     response={200: PrepItemOut, **ERRORS},
 )
 def prep_item_update(request, ws: Ws, interview_id: int, item_id: int, payload: PrepItemPatch):
@@ -574,7 +572,7 @@ def prep_item_update(request, ws: Ws, interview_id: int, item_id: int, payload: 
 # --- notes and assessment -------------------------------------------------------------------
 
 
-@router.post("/interviews/{int:interview_id}/notes", response={201: NoteOut, **ERRORS})
+@router.post("/interviews/{interview_id}/notes", response={201: NoteOut, **ERRORS})
 def note_add(request, ws: Ws, interview_id: int, payload: NoteIn):
     """A Markdown note; it counts as an interaction with the person."""
     membership(request, ws, write=True)
@@ -597,7 +595,7 @@ def note_add(request, ws: Ws, interview_id: int, payload: NoteIn):
     return Status(201, note)
 
 
-@router.delete("/interviews/{int:interview_id}/notes/{int:note_id}", response={204: None, **ERRORS})
+@router.delete("/interviews/{interview_id}/notes/{note_id}", response={204: None, **ERRORS})
 def note_delete(request, ws: Ws, interview_id: int, note_id: int):
     membership(request, ws, write=True)
     interview = _interview(request, interview_id)
@@ -606,7 +604,7 @@ def note_delete(request, ws: Ws, interview_id: int, note_id: int):
     return Status(204, None)
 
 
-@router.put("/interviews/{int:interview_id}/assessment", response={200: AssessmentOut, **ERRORS})
+@router.put("/interviews/{interview_id}/assessment", response={200: AssessmentOut, **ERRORS})
 def assessment_save(request, ws: Ws, interview_id: int, payload: AssessmentIn):
     """A recruiter's light assessment (team workspaces only)."""
     membership(request, ws, write=True, team=True)
