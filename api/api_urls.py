@@ -4,12 +4,12 @@ from api.main import api
 from api.problems import problem_response
 
 
-def not_found(request, rest=""):
+def not_found(request):
     """Any other address under /api/ answers in the API's own terms, not with the HTML page."""
     return problem_response(404, "No such API address.")
 
 
 urlpatterns = [
     path("v1/", api.urls),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    re_path(r"^", not_found),
 ]
