@@ -103,6 +103,11 @@ def plan_pages() -> tuple[dict, dict]:
         "contact list, search 'patel'": reverse("contacts:list", kwargs=ws) + "?q=patel",
         "contact list, search with a typo 'kowalsky'": reverse("contacts:list", kwargs=ws)
         + "?q=kowalsky",
+        # The REST API's contact list (issue 15's target: median within 2x the floor page),
+        # reached with the signed-in session like the pages.
+        "API contact list, 50 a page, search 'patel'": (
+            f"/api/v1/w/{SLUG}/contacts?q=patel&limit=50"
+        ),
         "contact page": contact.get_absolute_url(),
         "interview page": interview.get_absolute_url(),
         "conversation view": reverse("interviews:conversation", kwargs={**ws, "pk": interview.pk}),

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "followups",
     "reports",
     "privacy",
+    # django-ninja, for its Swagger UI files (served from static, never a CDN).
+    "ninja",
+    "api",
     # The project package itself, for its management commands (seed_scale).
     "infoview",
 ]
@@ -313,6 +316,11 @@ RATE_LIMITS = {
     "api_token": env("RATE_LIMIT_API_TOKEN", "600/m"),
     "api_user": env("RATE_LIMIT_API_USER", "1200/m"),
 }
+
+# REST API (/api/v1/): request bodies over this many bytes are refused with 413.
+API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(1024 * 1024)))
+# A personal access token lives at most this many days.
+API_TOKEN_MAX_DAYS = int(env("API_TOKEN_MAX_DAYS", "365"))
 
 # Contacts: the largest file an import accepts (bytes); bigger uploads are refused unread.
 CONTACTS_IMPORT_MAX_BYTES = int(env("CONTACTS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

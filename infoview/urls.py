@@ -23,6 +23,9 @@ urlpatterns = [
     path("w/<slug:ws>/privacy/", include("privacy.urls")),
     # The private calendar feed is reached by its secret token, outside any workspace.
     path("calendar/", include("interviews.feed_urls")),
+    # The REST API and the pages where people make their personal access tokens.
+    path("api/", include("api.api_urls")),
+    path("accounts/api-tokens/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,459 @@
+"""People, companies and tags: the same reads and services as the contact pages."""
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from django.contrib.postgres.search import SearchRank  # noqa: F401  (relevance comes from it)
+from django.db import transaction
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When
+from django.db.models.functions import Cast, Coalesce
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from accounts.audit import audit_record
+from accounts.models import User
+from accounts.scoping import get_for_workspace
+from api import idempotency
+from api.access import membership
+from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Key, paginate
+from api.problems import ERRORS, ApiProblem
+from api.schemas import CompanyRef, In, UserRef, Ws
+from contacts import selectors, services
+from contacts.models import CADENCE_PRESETS, Company, Contact, Tag
+from contacts.timeline import timeline_for
+
+router = Router(tags=["contacts"])
+
+Stage = Literal[tuple(Contact.Stage.values)]
+Source = Literal[tuple(Contact.Source.values)]
+Cadence = Literal[tuple(days for days, _label in CADENCE_PRESETS)]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+
+class ContactOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    emails: list[str]
+    phone: str
+    title: str
+    company: CompanyRef | None
+    location: str
+    linkedin_url: str
+    summary: str
+    source: str
+    stage: str
+    cadence_days: int
+    owner: UserRef | None
+    introduced_by_id: int | None
+    tags: list[str]
+    last_interaction_at: datetime | None
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_tags(obj) -> list[str]:
+        return sorted(tag.name for tag in obj.tags.all())
+
+
+class ContactPage(Schema):
+    items: list[ContactOut]
+    next_cursor: str | None
+
+
+class ContactWrite(In):
+    last_name: str = Field("", max_length=100)
+    emails: list[str] = Field(default_factory=list, max_length=20)
+    phone: str = Field("", max_length=40)
+    title: str = Field("", max_length=200)
+    company_id: int | None = None
+    company_name: str | None = Field(None, max_length=200)
+    location: str = Field("", max_length=200)
+    linkedin_url: str = Field("", max_length=200)
+    summary: str = Field("", max_length=20_000)
+    source: Source | Literal[""] = ""
+    introduced_by_id: int | None = None
+    owner_id: int | None = None
+    cadence_days: Cadence | None = None
+    stage: Stage | Literal[""] | None = None
+    tags: list[str] = Field(default_factory=list, max_length=50)
+
+
+class ContactIn(ContactWrite):
+    first_name: str = Field(..., min_length=1, max_length=100)
+
+
+class ContactPatch(ContactWrite):
+    first_name: str = Field(None, min_length=1, max_length=100)
+
+
+class TimelineEntryOut(Schema):
+    at: datetime
+    kind: str
+    title: str
+    body: str
+
+
+class ReferralsOut(Schema):
+    chain: list[ContactOut]  # from the first introducer down to this person
+    introduced: list[ContactOut]  # the people this person introduced
+
+
+class CompanyOut(Schema):
+    id: int
+    name: str
+    website: str
+    industry: str
+    notes: str
+    people_count: int | None = None
+    created_at: datetime
+
+
+class CompanyPage(Schema):
+    items: list[CompanyOut]
+    next_cursor: str | None
+
+
+class CompanyIn(In):
+    name: str = Field(..., min_length=1, max_length=200)
+    website: str = Field("", max_length=200)
+    industry: str = Field("", max_length=120)
+    notes: str = Field("", max_length=20_000)
+
+
+class CompanyPatch(In):
+    name: str = Field(None, min_length=1, max_length=200)
+    website: str = Field(None, max_length=200)
+    industry: str = Field(None, max_length=120)
+    notes: str = Field(None, max_length=20_000)
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+    contact_count: int
+
+
+class TagIn(In):
+    name: str = Field(..., min_length=1, max_length=60)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+SORTS = {
+    "name": [Key("last_name"), Key("first_name"), Key("id", kind="int")],
+    "-created": [Key("created_at", True, "datetime"), Key("id", True, "int")],
+    "created": [Key("created_at", kind="datetime"), Key("id", kind="int")],
+    "last_interaction": [Key("li", kind="datetime"), Key("id", kind="int")],
+    "-last_interaction": [Key("li", True, "datetime"), Key("id", kind="int")],
+    "company": [
+        Key("no_company", kind="int"),
+        Key("company_sort"),
+        Key("last_name"),
+        Key("first_name"),
+        Key("id", kind="int"),
+    ],
+    "relevance": [
+        Key("rank", True, "float"),
+        Key("last_name"),
+        Key("first_name"),
+        Key("id", kind="int"),
+    ],
+}
+
+
+def _sortable(contacts, sort: str):
+    """The annotations the sort keys read; each is non-null so the keyset is well defined."""
+    if sort in {"last_interaction", "-last_interaction"}:
+        contacts = contacts.annotate(li=Coalesce("last_interaction_at", Value(EPOCH)))
+    elif sort == "company":
+        contacts = contacts.annotate(
+            no_company=Case(
+                When(company__isnull=True, then=1), default=0, output_field=IntegerField()
+            ),
+            company_sort=Coalesce("company__name", Value("")),
+        )
+    elif sort == "relevance":
+        # double precision, so the rank survives the trip through the cursor exactly
+        contacts = contacts.annotate(rank=Cast(F("relevance"), FloatField()))
+    return contacts
+
+
+def _contact(request, pk: int) -> Contact:
+    queryset = Contact.objects.select_related("company", "owner").prefetch_related("tags")
+    return get_for_workspace(queryset, request.workspace, pk=pk)
+
+
+def _in_body_error(field: str, message: str) -> ApiProblem:
+    return ApiProblem(
+        422, message, errors=[{"location": field, "message": message, "type": "invalid"}]
+    )
+
+
+def _service_fields(request, data: dict) -> dict:
+    """Body fields to the service's arguments: every id looked up in this workspace only."""
+    workspace = request.workspace
+    fields = {}
+    for name in ("first_name", "last_name", "emails", "phone", "title", "location"):
+        if name in data:
+            fields[name] = data[name]
+    for name in ("linkedin_url", "summary", "source", "cadence_days", "stage"):
+        if name in data and data[name] is not None:
+            fields[name] = data[name]
+    if data.get("company_id") is not None and data.get("company_name"):
+        raise _in_body_error("company_id", "Give company_id or company_name, not both.")
+    if "company_id" in data:
+        company_id = data["company_id"]
+        fields["company"] = None
+        if company_id is not None:
+            fields["company"] = Company.objects.filter(workspace=workspace, pk=company_id).first()
+            if fields["company"] is None:
+                raise _in_body_error("company_id", "No such company in this workspace.")
+    if data.get("company_name"):
+        fields["company"] = services.company_for_name(
+            workspace=workspace, name=data["company_name"]
+        )
+    if "introduced_by_id" in data:
+        introducer_id = data["introduced_by_id"]
+        fields["introduced_by"] = None
+        if introducer_id is not None:
+            fields["introduced_by"] = Contact.objects.filter(
+                workspace=workspace, pk=introducer_id
+            ).first()
+            if fields["introduced_by"] is None:
+                raise _in_body_error("introduced_by_id", "No such contact in this workspace.")
+    if "owner_id" in data:
+        owner_id = data["owner_id"]
+        fields["owner"] = None
+        if owner_id is not None:
+            fields["owner"] = User.objects.filter(
+                membership__workspace=workspace, pk=owner_id
+            ).first()
+            if fields["owner"] is None:
+                raise _in_body_error("owner_id", "The owner must be a member of this workspace.")
+    if "tags" in data:
+        fields["tags"] = services.tags_for_names(workspace=workspace, names=data["tags"])
+    return fields
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+
+@router.get("/contacts", response={200: ContactPage, **ERRORS})
+def contact_list(
+    request,
+    ws: Ws,
+    q: str = Query("", max_length=200, description="Full-text search, tolerant of typos."),
+    tag: str = Query("", max_length=60),
+    stage: Stage | None = None,
+    company_id: int | None = None,
+    owner_id: int | None = None,
+    source: Source | None = None,
+    overdue: bool = False,
+    archived: bool = False,
+    sort: Literal[tuple(SORTS)] | None = Query(
+        None, description="Default: relevance when searching, else name."
+    ),
+    cursor: str | None = Query(None, max_length=2000),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+):
+    """The contact list, with the list page's search, filters and sorts; newest pages by cursor."""
+    membership(request, ws)
+    contacts = selectors.contact_list(
+        workspace=request.workspace,
+        q=q,
+        stage=stage or "",
+        source=source or "",
+        overdue=overdue,
+        archived=archived,
+    )
+    if tag:
+        contacts = contacts.filter(tags__name__iexact=tag)
+    if company_id is not None:
+        contacts = contacts.filter(company_id=company_id)
+    if owner_id is not None:
+        contacts = contacts.filter(owner_id=owner_id)
+    searching = "relevance" in contacts.query.annotations
+    sort = sort or ("relevance" if searching else "name")
+    if sort == "relevance" and not searching:
+        sort = "name"
+    contacts = _sortable(selectors.contact_list_page_rows(contacts), sort)
+    return paginate(contacts, SORTS[sort], cursor=cursor, limit=limit)
+
+
+@router.post("/contacts", response={201: ContactOut, **ERRORS})
+def contact_create(request, ws: Ws, payload: ContactIn):
+    """Add a person. ``Idempotency-Key`` makes a retried request create one contact."""
+    membership(request, ws, write=True)
+    idempotency.claim(request, request.membership)
+    data = payload.model_dump(exclude_unset=True)
+    with transaction.atomic():
+        fields = _service_fields(request, data)
+        fields.setdefault("owner", request.auth.user)
+        contact = services.contact_create(workspace=request.workspace, **fields)
+    return Status(201, _contact(request, contact.pk))
+
+
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def contact_detail(request, ws: Ws, contact_id: int):
+    membership(request, ws)
+    contact = _contact(request, contact_id)
+    audit_record(workspace=request.workspace, actor=request.auth.user, action="viewed", obj=contact)
+    return contact
+
+
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def contact_update(request, ws: Ws, contact_id: int, payload: ContactPatch):
+    """Change some fields; the ones not sent stay as they are."""
+    membership(request, ws, write=True)
+    contact = _contact(request, contact_id)
+    data = payload.model_dump(exclude_unset=True)
+    if data.get("first_name", "") is None:
+        raise _in_body_error("first_name", "A contact needs a first name.")
+    with transaction.atomic():
+        fields = _service_fields(request, data)
+        services.contact_update(contact=contact, by=request.auth.user, **fields)
+        audit_record(
+            workspace=request.workspace, actor=request.auth.user, action="changed", obj=contact
+        )
+    return _contact(request, contact_id)
+
+
+@router.post("/contacts/{contact_id}/archive", response={200: ContactOut, **ERRORS})
+def contact_archive(request, ws: Ws, contact_id: int):
+    membership(request, ws, write=True)
+    contact = services.contact_archive(contact=_contact(request, contact_id))
+    audit_record(
+        workspace=request.workspace, actor=request.auth.user, action="changed", obj=contact
+    )
+    return contact
+
+
+@router.post("/contacts/{contact_id}/restore", response={200: ContactOut, **ERRORS})
+def contact_restore(request, ws: Ws, contact_id: int):
+    membership(request, ws, write=True)
+    contact = services.contact_restore(contact=_contact(request, contact_id))
+    audit_record(
+        workspace=request.workspace, actor=request.auth.user, action="changed", obj=contact
+    )
+    return contact
+
+
+@router.delete("/contacts/{contact_id}", response={204: None, **ERRORS})
+def contact_delete(request, ws: Ws, contact_id: int):
+    """Delete for good: the person's interviews and follow-ups go too."""
+    membership(request, ws, write=True)
+    contact = _contact(request, contact_id)
+    with transaction.atomic():
+        audit_record(
+            workspace=request.workspace, actor=request.auth.user, action="deleted", obj=contact
+        )
+        services.contact_delete(contact=contact)
+    return Status(204, None)
+
+
+@router.get("/contacts/{contact_id}/timeline", response={200: list[TimelineEntryOut], **ERRORS})
+def contact_timeline(request, ws: Ws, contact_id: int):
+    """Everything that happened with the person, newest first."""
+    membership(request, ws)
+    contact = _contact(request, contact_id)
+    audit_record(workspace=request.workspace, actor=request.auth.user, action="viewed", obj=contact)
+    return timeline_for(contact)
+
+
+@router.get("/contacts/{contact_id}/referrals", response={200: ReferralsOut, **ERRORS})
+def contact_referrals(request, ws: Ws, contact_id: int):
+    """The referral chain up to the first introducer, and the people this person introduced."""
+    membership(request, ws)
+    contact = _contact(request, contact_id)
+    chain_ids = [c.pk for c in reversed(services.referral_chain(contact))]
+    rows = Contact.objects.filter(workspace=request.workspace)
+    rows = selectors.contact_list_page_rows(rows)
+    by_id = rows.in_bulk(chain_ids)
+    return {
+        "chain": [by_id[pk] for pk in chain_ids if pk in by_id],
+        "introduced": list(rows.filter(introduced_by=contact).order_by("created_at", "pk")),
+    }
+
+
+# --- companies ------------------------------------------------------------------------------
+
+COMPANY_KEYS = [Key("name"), Key("id", kind="int")]
+
+
+def _company(request, pk: int) -> Company:
+    return get_for_workspace(Company, request.workspace, pk=pk)
+
+
+@router.get("/companies", response={200: CompanyPage, **ERRORS}, tags=["companies"])
+def company_list(
+    request,
+    ws: Ws,
+    q: str = Query("", max_length=200),
+    cursor: str | None = Query(None, max_length=2000),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+):
+    membership(request, ws)
+    companies = selectors.company_list(workspace=request.workspace, q=q)
+    return paginate(companies, COMPANY_KEYS, cursor=cursor, limit=limit)
+
+
+@router.post("/companies", response={201: CompanyOut, **ERRORS}, tags=["companies"])
+def company_create(request, ws: Ws, payload: CompanyIn):
+    membership(request, ws, write=True)
+    idempotency.claim(request, request.membership)
+    data = payload.model_dump()
+    if Company.objects.filter(workspace=request.workspace, name__iexact=data["name"].strip()):
+        raise ApiProblem(409, "A company of that name exists already.")
+    company = services.company_create(workspace=request.workspace, **data)
+    return Status(201, company)
+
+
+@router.get("/companies/{company_id}", response={200: CompanyOut, **ERRORS}, tags=["companies"])
+def company_detail(request, ws: Ws, company_id: int):
+    membership(request, ws)
+    return _company(request, company_id)
+
+
+@router.patch("/companies/{company_id}", response={200: CompanyOut, **ERRORS}, tags=["companies"])
+def company_update(request, ws: Ws, company_id: int, payload: CompanyPatch):
+    membership(request, ws, write=True)
+    company = _company(request, company_id)
+    data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    if (
+        "name" in data
+        and Company.objects.filter(workspace=request.workspace, name__iexact=data["name"].strip())
+        .exclude(pk=company.pk)
+        .exists()
+    ):
+        raise ApiProblem(409, "A company of that name exists already.")
+    return services.company_update(company=company, **data)
+
+
+# --- tags -----------------------------------------------------------------------------------
+
+
+@router.get("/tags", response={200: list[TagOut], **ERRORS}, tags=["tags"])
+def tag_list(request, ws: Ws):
+    """Every tag of the workspace with how many active contacts carry it."""
+    membership(request, ws)
+    return Tag.objects.filter(workspace=request.workspace).annotate(
+        contact_count=Count("contacts", filter=Q(contacts__archived_at__isnull=True))
+    )
+
+
+@router.post("/tags", response={201: TagOut, **ERRORS}, tags=["tags"])
+def tag_create(request, ws: Ws, payload: TagIn):
+    """The tag of that name (any case), made when missing."""
+    membership(request, ws, write=True)
+    tags = services.tags_for_names(workspace=request.workspace, names=[payload.name])
+    if not tags:
+        raise _in_body_error("name", "A tag needs a name.")
+    tag = Tag.objects.annotate(
+        contact_count=Count("contacts", filter=Q(contacts__archived_at__isnull=True))
+    ).get(pk=tags[0].pk)
+    return Status(201, tag)
