@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User, Workspace
+from contacts import signals
 from contacts.models import Company, Contact, StageChange, Tag
 
 EDITABLE_FIELDS = (
@@ -281,6 +282,7 @@ def contact_create(
     if contact.stage:
         _record_stage(contact, "", owner, contact.created_at)
     contacts_refresh_search(contact_ids=[contact.pk])
+    signals.contact_created.send(sender=Contact, contact=contact)
     return contact
 
 
@@ -306,6 +308,7 @@ def contact_update(
         contact.tags.set(tags)
     _record_stage(contact, old_stage, by)
     contacts_refresh_search(contact_ids=[contact.pk])
+    signals.contact_updated.send(sender=Contact, contact=contact)
     return contact
 
 
@@ -327,10 +330,12 @@ def contact_record_interaction(*, contact: Contact, at: datetime) -> Contact:
     return contact
 
 
+@transaction.atomic
 def contact_archive(*, contact: Contact) -> Contact:
     if contact.archived_at is None:
         contact.archived_at = timezone.now()
         contact.save(update_fields=["archived_at", "updated_at"])
+        signals.contact_archived.send(sender=Contact, contact=contact)
     return contact
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 from contacts.models import Contact
+from followups import signals
 from followups.models import EmailTemplate, FollowUp, Reminder
 
 PENDING = FollowUp.PENDING_STATUSES
@@ -196,6 +197,7 @@ def followup_done(
     )
     _reminders_sync(followup)
     contact_record_interaction(contact=followup.contact, at=at)
+    signals.followup_done.send(sender=FollowUp, followup=followup)
     return followup
 
 

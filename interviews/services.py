@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Workspace
-from interviews import defaults
+from interviews import defaults, signals
 from interviews.models import (
     Assessment,
     CalendarToken,
@@ -81,6 +81,8 @@ def interview_create(
             for index, item in enumerate(PrepTemplateItem.objects.filter(workspace=workspace))
         ]
     )
+    if interview.status == Interview.Status.SCHEDULED:
+        signals.interview_scheduled.send(sender=Interview, interview=interview)
     return interview
 
 
@@ -109,6 +111,8 @@ def interview_update(*, interview: Interview, **fields) -> Interview:
     interview.full_clean()
     if update:
         interview.save(update_fields=[*update, "updated_at"])
+    if "starts_at" in update and interview.status == Interview.Status.SCHEDULED:
+        signals.interview_scheduled.send(sender=Interview, interview=interview)
     return interview
 
 
@@ -133,6 +137,7 @@ def interview_complete(*, interview: Interview, completed_at: datetime) -> Inter
     interview.save(update_fields=["status", "completed_at", "updated_at"])
     contact_record_interaction(contact=interview.contact, at=completed_at)
     followup_open_thank_you(interview=interview)
+    signals.interview_completed.send(sender=Interview, interview=interview)
     return interview
 
 
@@ -148,6 +153,7 @@ def interview_cancel(*, interview: Interview, reason: str = "") -> Interview:
     interview.save(
         update_fields=["status", "cancelled_at", "status_reason", "sequence", "updated_at"]
     )
+    signals.interview_cancelled.send(sender=Interview, interview=interview)
     return interview
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User, Workspace
+from contacts import signals as contact_signals
 from contacts.models import Contact, ImportJob
 from privacy.models import (
     RETENTION_WARNING_DAYS,
@@ -415,6 +416,9 @@ def contact_anonymise(*, contact: Contact, actor: User | None = None) -> Contact
     privacy = contact_privacy_for(contact)
     ContactPrivacy.objects.filter(pk=privacy.pk).update(anonymised_at=now)
     audit_record(workspace=contact.workspace, actor=actor, action="anonymised", obj=contact)
+    contact_signals.contact_erased.send(
+        sender=Contact, workspace_id=contact.workspace_id, contact_id=contact.pk, how="anonymised"
+    )
     contact.refresh_from_db()
     return contact
 
@@ -427,7 +431,11 @@ def contact_erase(*, contact: Contact, actor: User | None) -> None:
     _suppress(contact)
     _scrub_imports(contact)
     _scrub_admin_log(contact, delete=True)
+    workspace_id, contact_id = contact.workspace_id, contact.pk
     contact.delete()
+    contact_signals.contact_erased.send(
+        sender=Contact, workspace_id=workspace_id, contact_id=contact_id, how="erased"
+    )
 
 
 # --- subject-access export ----------------------------------------------------------------

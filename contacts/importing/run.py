@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts import services
+from contacts import services, signals
 from contacts.models import Company, Contact, ImportJob, Tag
 
 BATCH_SIZE = 500
@@ -406,10 +406,15 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
                     "updated_at",
                 ]
             )
-    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
-        status=ImportJob.Status.DONE, finished_at=timezone.now()
-    )
-    job.refresh_from_db()
+    with transaction.atomic():
+        finished = (
+            ImportJob.objects.filter(pk=job_id)
+            .exclude(status=ImportJob.Status.DONE)
+            .update(status=ImportJob.Status.DONE, finished_at=timezone.now())
+        )
+        job.refresh_from_db()
+        if finished:  # once, even when two runs of the job race to the end
+            signals.import_finished.send(sender=ImportJob, job=job)
     return job
 
 
