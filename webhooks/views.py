@@ -19,13 +19,17 @@ LOG_PAGE_SIZE = 50
 
 
 def _endpoint(request, pk) -> Endpoint:
-    return get_for_workspace(Endpoint, request.workspace, pk=pk)
+    return get_for_workspace(Endpoint.objects.select_related("workspace"), request.workspace, pk=pk)
 
 
 @workspace_view(admin=True, team=True)
 def endpoint_list(request):
     pending = Count("deliveries", filter=Q(deliveries__state=Delivery.State.PENDING))
-    endpoints = for_workspace(Endpoint, request.workspace).annotate(pending=pending)
+    endpoints = (
+        for_workspace(Endpoint, request.workspace)
+        .select_related("workspace")
+        .annotate(pending=pending)
+    )
     return render(request, "webhooks/endpoint_list.html", {"endpoints": endpoints})
 
 
