@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User, Workspace
+from contacts import signals
 from contacts.models import Company, Contact, StageChange, Tag
 
 EDITABLE_FIELDS = (
@@ -386,6 +387,7 @@ def contact_create(
     if contact.stage:
         _record_stage(contact, "", owner, contact.created_at)
     contacts_refresh_search(contact_ids=[contact.pk])
+    signals.contact_created.send(sender=Contact, contact=contact)
     return contact
 
 
@@ -468,13 +470,16 @@ def contact_update(
         contact.tags.set(tags)
     _record_stage(contact, old_stage, by)
     contacts_refresh_search(contact_ids=[contact.pk])
+    signals.contact_updated.send(sender=Contact, contact=contact)
     return contact
 
 
+@transaction.atomic
 def contact_archive(*, contact: Contact) -> Contact:
     if contact.archived_at is None:
         contact.archived_at = timezone.now()
         contact.save(update_fields=["archived_at", "updated_at"])
+        signals.contact_archived.send(sender=Contact, contact=contact)
     return contact
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 from contacts.models import Contact
-from followups import mail_hooks
+from followups import mail_hooks, signals
 from followups.emails import DEFAULT_TEMPLATES, html_body
 from followups.models import EmailTemplate, FollowUp, Reminder
 from infoview.mail import sender_domain
@@ -218,6 +218,7 @@ def followup_done(
     )
     _reminders_sync(followup)
     contact_record_interaction(contact=followup.contact, at=at)
+    signals.followup_done.send(sender=FollowUp, followup=followup)
     return followup
 
 

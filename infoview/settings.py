@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # django-ninja, for its Swagger UI files (served from static, never a CDN).
     "ninja",
     "api",
+    "webhooks",
     # The project package itself, for its management commands (seed_scale).
     "infoview",
 ]
@@ -280,7 +281,35 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.retention_apply",
         "schedule": crontab(minute=41, hour=2),
     },
+    "webhooks-deliveries-dispatch": {
+        "task": "webhooks.tasks.deliveries_dispatch",
+        "schedule": 30.0,
+    },
+    "webhooks-followups-due-sweep": {
+        "task": "webhooks.tasks.followups_due_sweep",
+        "schedule": 60.0,
+    },
+    "webhooks-deliveries-purge": {
+        "task": "webhooks.tasks.deliveries_purge",
+        "schedule": crontab(minute=23, hour=4),
+    },
 }
+
+# Webhooks (webhooks/delivery.py). Retries back off from the base, doubling up to the cap, for
+# RETRY_FOR seconds after the event; an endpoint is switched off (and its admins emailed) when
+# every attempt has failed for DISABLE_AFTER seconds or DISABLE_AFTER_FAILURES times in a row.
+WEBHOOKS_RETRY_BASE_SECONDS = int(env("WEBHOOKS_RETRY_BASE_SECONDS", "30"))
+WEBHOOKS_RETRY_MAX_SECONDS = int(env("WEBHOOKS_RETRY_MAX_SECONDS", str(4 * 60 * 60)))
+WEBHOOKS_RETRY_FOR_SECONDS = int(env("WEBHOOKS_RETRY_FOR_SECONDS", str(24 * 60 * 60)))
+WEBHOOKS_DISABLE_AFTER_SECONDS = int(env("WEBHOOKS_DISABLE_AFTER_SECONDS", str(24 * 60 * 60)))
+WEBHOOKS_DISABLE_AFTER_FAILURES = int(env("WEBHOOKS_DISABLE_AFTER_FAILURES", "100"))
+WEBHOOKS_TIMEOUT_SECONDS = float(env("WEBHOOKS_TIMEOUT_SECONDS", "10"))
+WEBHOOKS_LOG_DAYS = int(env("WEBHOOKS_LOG_DAYS", "30"))
+# Only for tests and local experiments: lets webhooks go to plain http:// and to loopback and
+# private addresses. Never in production (it would let admins probe the internal network).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+if WEBHOOKS_ALLOW_PRIVATE and not DEBUG:
+    raise ImproperlyConfigured("WEBHOOKS_ALLOW_PRIVATE cannot be used when DEBUG is false.")
 
 # Cache: Redis on CACHE_URL (or REDIS_URL), shared by every process and node, so rate limits
 # and cached figures hold across them. Development without it uses each process's memory;
@@ -315,6 +344,7 @@ RATE_LIMITS = {
     "calendar_feed": env("RATE_LIMIT_CALENDAR_FEED", "60/m"),
     "api_token": env("RATE_LIMIT_API_TOKEN", "600/m"),
     "api_user": env("RATE_LIMIT_API_USER", "1200/m"),
+    "webhook_test": env("RATE_LIMIT_WEBHOOK_TEST", "30/h"),
 }
 
 # REST API (/api/v1/): request bodies over this many bytes are refused with 413.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("w/<slug:ws>/follow-ups/", include("followups.urls")),
     path("w/<slug:ws>/reports/", include("reports.urls")),
     path("w/<slug:ws>/privacy/", include("privacy.urls")),
+    path("w/<slug:ws>/webhooks/", include("webhooks.urls")),
     # The private calendar feed is reached by its secret token, outside any workspace.
     path("calendar/", include("interviews.feed_urls")),
     # The REST API and the pages where people make their personal access tokens.

@@ -15,7 +15,7 @@ from accounts.models import Workspace
 from contacts import services as contact_services
 from contacts.models import Contact
 from contacts.signals import interaction_happened
-from interviews import defaults, ics
+from interviews import defaults, ics, signals
 from interviews.models import (
     Assessment,
     CalendarToken,
@@ -87,6 +87,8 @@ def interview_create(
             for index, item in enumerate(PrepTemplateItem.objects.filter(workspace=workspace))
         ]
     )
+    if interview.status == Interview.Status.SCHEDULED:
+        signals.interview_scheduled.send(sender=Interview, interview=interview)
     return interview
 
 
@@ -133,6 +135,8 @@ def interview_update(*, interview: Interview, **fields) -> Interview:
     interview.full_clean()
     if update:
         interview.save(update_fields=[*update, "updated_at"])
+    if "starts_at" in update and interview.status == Interview.Status.SCHEDULED:
+        signals.interview_scheduled.send(sender=Interview, interview=interview)
     return interview
 
 
@@ -172,6 +176,7 @@ def interview_cancel(*, interview: Interview, reason: str = "") -> Interview:
     interview.save(
         update_fields=["status", "cancelled_at", "status_reason", "sequence", "updated_at"]
     )
+    signals.interview_cancelled.send(sender=Interview, interview=interview)
     return interview
 
 

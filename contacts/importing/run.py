@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts import services
+from contacts import services, signals
 from contacts.importing.files import read_records
 from contacts.models import Contact, ImportJob, Tag
 from contacts.suppression import suppressed_values
@@ -341,10 +341,15 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
                     "updated_at",
                 ]
             )
-    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
-        status=ImportJob.Status.DONE, finished_at=timezone.now()
-    )
-    job.refresh_from_db()
+    with transaction.atomic():
+        finished = (
+            ImportJob.objects.filter(pk=job_id)
+            .exclude(status=ImportJob.Status.DONE)
+            .update(status=ImportJob.Status.DONE, finished_at=timezone.now())
+        )
+        job.refresh_from_db()
+        if finished:  # once, even when two runs of the job race to the end
+            signals.import_finished.send(sender=ImportJob, job=job)
     return job
 
 

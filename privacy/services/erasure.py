@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import User
+from contacts import signals as contact_signals
 from contacts.models import Contact, ImportJob
 from contacts.services import contacts_refresh_search
 from contacts.suppression import contact_suppress
@@ -108,6 +109,9 @@ def contact_anonymise(*, contact: Contact, actor: User | None = None) -> Contact
     privacy = contact_privacy_for(contact)
     ContactPrivacy.objects.filter(pk=privacy.pk).update(anonymised_at=now)
     audit_record(workspace=contact.workspace, actor=actor, action="anonymised", obj=contact)
+    contact_signals.contact_erased.send(
+        sender=Contact, workspace_id=contact.workspace_id, contact_id=contact.pk, how="anonymised"
+    )
     contact.refresh_from_db()
     return contact
 
@@ -120,4 +124,8 @@ def contact_erase(*, contact: Contact, actor: User | None) -> None:
     contact_suppress(contact=contact)
     _scrub_imports(contact)
     _scrub_admin_log(contact, delete=True)
+    workspace_id, contact_id = contact.workspace_id, contact.pk
     contact.delete()
+    contact_signals.contact_erased.send(
+        sender=Contact, workspace_id=workspace_id, contact_id=contact_id, how="erased"
+    )
