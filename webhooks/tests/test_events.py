@@ -6,13 +6,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from contacts import importing
+from contacts.importing import jobs as importing
 from contacts.importing import run
 from contacts.services import contact_archive, contact_create, contact_update
 from followups.services import followup_done, followup_snooze
 from followups.tests.factories import FollowUpFactory
 from interviews.services import interview_cancel, interview_complete, interview_create
-from privacy.services import contact_anonymise
+from privacy.services.erasure import contact_anonymise
 from webhooks import services
 from webhooks.models import Delivery, Endpoint, Event
 
