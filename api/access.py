@@ -7,6 +7,7 @@ the one the token was made for, is a 404 exactly like one that does not exist.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -58,8 +59,6 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def __init__(self):
-        from django.conf import settings
-
         self.param_name = settings.SESSION_COOKIE_NAME
         super().__init__(csrf=True)
 

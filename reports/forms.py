@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import workspace_members
+from contacts.models import Contact
 from reports.selectors.base import Period
+from reports.services import skills_parse
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 366 * 5
@@ -99,8 +101,6 @@ class OpeningForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 3}))
 
     def clean_skills(self):
-        from reports.services import skills_parse
-
         return skills_parse(self.cleaned_data["skills"])
 
 
@@ -117,8 +117,6 @@ class TalentSearchForm(forms.Form):
     future = forms.BooleanField(label=_("Consider for future roles"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from contacts.models import Contact
-
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [("", _("Any stage")), *Contact.Stage.choices]
         for name, field in self.fields.items():
@@ -130,6 +128,4 @@ class TalentSearchForm(forms.Form):
                 field.widget.attrs["class"] = "form-control form-control-sm"
 
     def clean_skills(self):
-        from reports.services import skills_parse
-
         return skills_parse(self.cleaned_data["skills"])

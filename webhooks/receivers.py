@@ -1,5 +1,6 @@
 """The lower apps' signals, turned into outbox rows (connected in WebhooksConfig.ready)."""
 
+from accounts.models import Workspace
 from contacts import signals as contact_signals
 from contacts.models import Contact, ImportJob
 from followups import signals as followup_signals
@@ -45,8 +46,6 @@ def contact_archived(sender, contact: Contact, **kwargs):
 
 
 def contact_erased(sender, workspace_id: int, contact_id: int, how: str, **kwargs):
-    from accounts.models import Workspace
-
     services.deliveries_forget_person(workspace_id=workspace_id, contact_id=contact_id)
     services.event_record(
         workspace_id=workspace_id,

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User, Workspace
 from followups.due import followups_announce_due
-from webhooks import events, ssrf
+from webhooks import events, ssrf, tasks
 from webhooks.delivery import LEASE, retry_for
 from webhooks.models import TEST_EVENT, Cursor, Delivery, Endpoint, Event
 
@@ -29,8 +29,6 @@ def _queue(delivery_ids: list[int]) -> None:
         return
 
     def send():
-        from webhooks import tasks
-
         try:
             tasks.deliveries_deliver.delay(delivery_ids)
         except Exception:
