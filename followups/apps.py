@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from contacts import facts
 from contacts.timeline import register_provider
 from interviews.feed import register_feed_source
 
@@ -15,3 +16,4 @@ class FollowupsConfig(AppConfig):
 
         register_feed_source(calendar.feed_events)
         register_provider(timeline.entries_for)
+        facts.register_provider(timeline.facts_for)

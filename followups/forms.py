@@ -15,14 +15,19 @@ class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["contact", "kind", "title", "due_at"]
-        widgets = {"due_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+        # Whole minutes: the browser refuses any value that is not a step of 60 s from the
+        # pre-filled one, so a value with seconds could not be changed to a round time.
+        widgets = {
+            "due_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        }
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = Contact.objects.filter(
             workspace=workspace, archived_at=None
         )
-        self.fields["due_at"].initial = timezone.localtime() + timedelta(days=1)
+        tomorrow = timezone.localtime() + timedelta(days=1)
+        self.fields["due_at"].initial = tomorrow.replace(second=0, microsecond=0)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Add follow-up")))
 

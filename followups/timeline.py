@@ -1,7 +1,10 @@
 """The follow-ups on a contact's timeline (registered with contacts.timeline in apps.py)."""
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from contacts.facts import Fact
 from contacts.timeline import Entry
 from followups.models import FollowUp
 
@@ -43,3 +46,28 @@ def entries_for(contact) -> list[Entry]:
                 )
             )
     return entries
+
+
+def facts_for(contact) -> list[Fact]:
+    """When the next keep-in-touch is due (shown on the contact's page); one query."""
+    followup = (
+        FollowUp.objects.filter(
+            workspace_id=contact.workspace_id,
+            contact=contact,
+            kind=FollowUp.Kind.KEEP_IN_TOUCH,
+            status__in=FollowUp.PENDING_STATUSES,
+        )
+        .order_by("due_at")
+        .first()
+    )
+    if followup is None:
+        return [Fact(label=_("Next keep-in-touch"), value=_("none planned"))]
+    due = timezone.localtime(followup.effective_due_at)
+    return [
+        Fact(
+            label=_("Next keep-in-touch"),
+            value=date_format(due, "j M Y"),
+            at=due,
+            url=followup.get_absolute_url(),
+        )
+    ]

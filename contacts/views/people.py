@@ -14,6 +14,7 @@ from accounts.audit import audit_record, audit_record_many
 from accounts.scoping import get_for_workspace, workspace_view
 from accounts.selectors import workspace_members
 from contacts import selectors, services
+from contacts.facts import facts_for
 from contacts.forms import (
     BulkOwnerForm,
     BulkSelectionForm,
@@ -98,6 +99,7 @@ def contact_detail(request, pk):
             "chain": list(reversed(chain)),
             "introduced": contact.introduced.select_related("company").order_by("created_at"),
             "timeline": timeline_for(contact),
+            "facts": facts_for(contact),
         },
     )
 

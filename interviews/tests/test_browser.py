@@ -42,6 +42,8 @@ def test_ticking_the_checklist_shows_readiness_and_stays_ticked(page, alice, int
     expect(prep).to_contain_text("Ready 1/11")
     page.get_by_label("Research the person").check()
     expect(prep).to_contain_text("Ready 2/11")
+    # The badge in the page's header follows the checklist too.
+    expect(page.locator("#readiness-badge")).to_have_text("Ready 2/11")
     page.reload()
     expect(page.get_by_label("Research the organisation")).to_be_checked()
     expect(page.get_by_label("Research the industry")).not_to_be_checked()
