@@ -61,7 +61,7 @@ def test_notes_typed_in_the_conversation_view_are_kept(page, alice, interview):
     page.get_by_label("1. Learn the career path").fill("Through a graduate scheme")
     page.get_by_label("1. How did you start?").press_sequentially("By accident", delay=20)
     expect(page.locator("[id^='answer-'][id$='-saved']")).to_contain_text("Saved at")
-    page.get_by_role("textbox", name="Notes").press_sequentially(
+    page.get_by_role("textbox", name="Scratch pad").press_sequentially(
         "Mentions a meetup in Leeds", delay=20
     )
     expect(page.locator("#scratch-saved")).to_contain_text("Saved at")
@@ -71,14 +71,22 @@ def test_notes_typed_in_the_conversation_view_are_kept(page, alice, interview):
     page.reload()
     expect(page.get_by_label("1. Learn the career path")).to_have_value("Through a graduate scheme")
     expect(page.get_by_label("1. How did you start?")).to_have_value("By accident")
-    expect(page.get_by_role("textbox", name="Notes")).to_have_value("Mentions a meetup in Leeds")
+    expect(page.get_by_role("textbox", name="Scratch pad")).to_have_value(
+        "Mentions a meetup in Leeds"
+    )
     expect(page.get_by_role("button", name="Met")).to_be_visible()
+
+    # The conversation ends here too: no trip back to the interview page to mark it completed.
+    page.get_by_role("button", name="Mark completed").click()
+    expect(page.get_by_text("Marked as completed.")).to_be_visible()
+    interview.refresh_from_db()
+    assert interview.status == "completed"
 
 
 def test_what_was_typed_just_before_leaving_is_not_lost(page, alice, interview):
     log_in(page, "alice@example.test")
     page.goto(f"{interview.get_absolute_url()}conversation/")
-    box = page.get_by_role("textbox", name="Notes")
+    box = page.get_by_role("textbox", name="Scratch pad")
     box.fill("Last words before the tab closed")
     # Leave at once, before the typing pause that triggers the ordinary save.
     page.goto(interview.get_absolute_url())
