@@ -13,7 +13,6 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("INFOVIEW_VAR_DIR", BASE_DIR / "var"))
@@ -91,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during log-in into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -170,7 +170,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Language and time: British English by default, every string marked for translation.
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English (UK)")), ("en", _("English (US)"))]
+# Language names in their own language: someone who cannot read the current one still finds theirs.
+LANGUAGES = [("en-gb", "English (UK)"), ("en", "English (US)"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

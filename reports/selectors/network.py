@@ -2,7 +2,9 @@
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Workspace
 from contacts.models import Contact
@@ -100,5 +102,12 @@ def network_report(*, workspace: Workspace, period: Period, recruiter=None) -> R
         series=[(_("People met"), [int(r[1]) for r in rows])],
     )
     total_met = sum(int(r[1]) for r in rows)
-    summary = [_("You met %(n)s people in this period.") % {"n": total_met}]
+    summary = [
+        ngettext(
+            "You met %(n)s person in this period.",
+            "You met %(n)s people in this period.",
+            total_met,
+        )
+        % {"n": formats.number_format(total_met)}
+    ]
     return Report("network", _("Your network"), [months_table, industries_table], chart, summary)
