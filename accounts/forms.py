@@ -89,6 +89,9 @@ class AccountSettingsForm(CrispyMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("Your browser's language")), *settings.LANGUAGES]
+        # The callable default would add a hidden "initial-" copy carrying aria-describedby,
+        # which is invalid HTML; nothing here needs has_changed().
+        self.fields["time_zone"].show_hidden_initial = False
         # Left out (an older form, an API client): keep what the user had.
         self.fields["color_mode"].required = False
 
