@@ -87,12 +87,16 @@ def _english_fragments() -> list[tuple[str, re.Pattern]]:
     """The English runs of text of every entry whose French differs, as word-bounded patterns."""
     catalogue = polib.pofile(str(PO))
     fragments = {}
-    for entry in catalogue.translated_entries():
+    # Every entry, translated or not: one left empty shows its English, and that is what to find.
+    for entry in catalogue:
+        if entry.obsolete:
+            continue
         sources = [(entry.msgid, entry.msgstr)]
         if entry.msgid_plural:
+            plural = entry.msgstr_plural or {0: ""}
             sources = [
-                (entry.msgid, entry.msgstr_plural[0]),
-                (entry.msgid_plural, entry.msgstr_plural[max(entry.msgstr_plural)]),
+                (entry.msgid, plural.get(0, "")),
+                (entry.msgid_plural, plural[max(plural)]),
             ]
         for source, french in sources:
             if source == french:
