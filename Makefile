@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format migrate seed check clean bench drills
+.PHONY: run test lint format migrate seed check clean bench drills messages
 
 $(PY):
 	@python=$$(bin/find-python) || exit 1; \
@@ -20,12 +20,19 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-run: $(STAMP)
+# Translations: the .po files are committed, the .mo files are built here (pure Python, no gettext).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po $(STAMP)
+	$(PY) -m infoview.messages
+
+run: $(STAMP) $(MO_FILES)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) -m infoview.run
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(MO_FILES)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
@@ -43,6 +50,12 @@ migrate: $(STAMP)
 
 seed: migrate
 	$(PY) manage.py seed_demo
+
+# Re-extract the strings after changing the interface, then translate what is new in the .po.
+messages: $(STAMP)
+	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext's xgettext: apt-get install gettext (or brew install gettext)."; exit 1; }
+	$(PY) manage.py makemessages -l fr --no-obsolete -i .venv -i node_modules -i var -i staticfiles -i bench
+	$(PY) -m infoview.messages --check || echo "Translate the entries above in locale/fr/LC_MESSAGES/django.po."
 
 clean:
 	-$(PY) bin/localdb stop

@@ -16,6 +16,13 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FOUND = Path(CHROMIUM).exists()
 
 
+def pytest_sessionstart(session):
+    """The French pages need the compiled catalogue; `make test` builds it, plain pytest too."""
+    from infoview import messages
+
+    messages.compile_stale()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = [

@@ -1,8 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TIME_ZONE_CHOICES, Invitation, Membership, User, Workspace
@@ -76,18 +78,26 @@ class LoginForm(AuthenticationForm):
 class AccountSettingsForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "time_zone", "reminder_preference"]
+        fields = ["name", "language", "time_zone", "reminder_preference", "color_mode"]
         widgets = {"time_zone": forms.Select(choices=TIME_ZONE_CHOICES)}
         help_texts = {
+            "language": _("Pages and emails in this language. Empty: your browser's language."),
+            "color_mode": _("Light or dark pages, or whichever your device is set to."),
             "time_zone": _("Every date and time in Infoview is shown in this time zone."),
             "reminder_preference": _("How Infoview emails you about follow-ups that fall due."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The model's callable default would add a hidden "initial-" input carrying the help
-        # text's aria-describedby, which is invalid HTML; nothing here needs the initial value.
+        self.fields["language"].choices = [("", _("Your browser's language")), *settings.LANGUAGES]
+        # The callable default would add a hidden "initial-" copy carrying aria-describedby,
+        # which is invalid HTML; nothing here needs has_changed().
         self.fields["time_zone"].show_hidden_initial = False
+        # Left out (an older form, an API client): keep what the user had.
+        self.fields["color_mode"].required = False
+
+    def clean_color_mode(self):
+        return self.cleaned_data["color_mode"] or self.instance.color_mode or User.ColorMode.AUTO
 
 
 class WorkspaceCreateForm(CrispyMixin, forms.ModelForm):
@@ -131,3 +141,12 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(
         choices=[(Membership.Role.ADMIN, _("Admin")), (Membership.Role.RECRUITER, _("Recruiter"))]
     )
+
+
+class LanguageAwarePasswordResetForm(PasswordResetForm):
+    """The reset email in the account's language; the browser's when it chose none."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        language = context["user"].language or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

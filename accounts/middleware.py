@@ -1,6 +1,6 @@
 import zoneinfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class UserTimeZoneMiddleware:
@@ -18,4 +18,22 @@ class UserTimeZoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's chosen language wins over the browser's.
+
+    Runs after LocaleMiddleware (which picked the language from Accept-Language) and after
+    authentication; a user who chose nothing keeps the browser's choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

@@ -55,6 +55,11 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
+    class ColorMode(models.TextChoices):
+        AUTO = "auto", _("Follow the system setting")
+        LIGHT = "light", _("Light")
+        DARK = "dark", _("Dark")
+
     class ReminderPreference(models.TextChoices):
         IMMEDIATE = "immediate", _("Thank-you reminders at once, the rest in a daily digest")
         DIGEST = "digest", _("Daily digest only")
@@ -73,6 +78,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=16,
         choices=ReminderPreference,
         default=ReminderPreference.IMMEDIATE,
+    )
+    # Blank: the browser's Accept-Language decides (LocaleMiddleware); emails then go in the
+    # site's default language.
+    language = models.CharField(
+        _("language"), max_length=16, blank=True, choices=settings.LANGUAGES, default=""
+    )
+    color_mode = models.CharField(
+        _("appearance"), max_length=8, choices=ColorMode, default=ColorMode.AUTO
     )
     last_workspace = models.ForeignKey(
         "accounts.Workspace", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

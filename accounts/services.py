@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -130,6 +130,17 @@ def invitation_create(
 
 
 def invitation_send(*, invitation: Invitation) -> None:
+    # Someone who already has an account reads it in their language; a newcomer in the
+    # inviter's (the language of the request that invited them).
+    invitee = User.objects.filter(email__iexact=invitation.email).exclude(language="").first()
+    if invitee is None:
+        _invitation_send(invitation=invitation)
+    else:
+        with translation.override(invitee.language):
+            _invitation_send(invitation=invitation)
+
+
+def _invitation_send(*, invitation: Invitation) -> None:
     context = {
         "invitation": invitation,
         "url": settings.SITE_URL + invitation.get_absolute_url(),

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -68,7 +70,9 @@ def account_settings(request):
     form = AccountSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            user = form.save()
+            # Say so in the language just chosen.
+            translation.activate(user.language or get_language_from_request(request))
             messages.success(request, _("Your settings are saved."))
             return redirect("accounts:settings")
         return render(request, "accounts/settings.html", {"form": form}, status=400)

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.i18n import language_of
 from accounts.models import Membership, User
 from followups.models import FollowUp, Reminder
 from followups.selectors import followups_for_feed
@@ -170,7 +171,7 @@ def _message(reminder: Reminder, cache: dict) -> EmailMultiAlternatives:
         cache[key] = unsubscribe_url(user, slug)
     url = cache[key]
     context.update(user=user, unsubscribe_url=url, site_url=settings.SITE_URL)
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(user.time_zone):
+    with translation.override(language_of(user)), timezone.override(user.time_zone):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)

@@ -11,7 +11,6 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from infoview import localdb
 from infoview.env import BASE_DIR, env, env_bool, env_list, var_dir
@@ -76,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during log-in into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,7 +156,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Language and time: British English by default, every string marked for translation.
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English (UK)")), ("en", _("English (US)"))]
+# Language names in their own language: someone who cannot read the current one still finds theirs.
+LANGUAGES = [("en-gb", "English (UK)"), ("en", "English (US)"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -24,12 +24,23 @@ STYLE = Style(
     font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     colors=("#1f4e79", "#e07a1f", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d"),
 )
+# The dark page's colours (Bootstrap 5.3's dark body), with series colours bright enough to
+# stand out on it and text at more than 4.5:1.
+DARK_STYLE = Style(
+    background="#212529",
+    plot_background="#212529",
+    foreground="#dee2e6",
+    foreground_strong="#f8f9fa",
+    foreground_subtle="#495057",
+    font_family=STYLE.font_family,
+    colors=("#6ea8fe", "#ffb25b", "#5fd39a", "#c9a2e0", "#ff8a80", "#4fd1c5", "#ced4da"),
+)
 SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 
 
-def chart_svg(chart: Chart) -> str:
+def chart_svg(chart: Chart, *, dark: bool = False) -> str:
     drawing = KINDS[chart.kind](
-        style=STYLE,
+        style=DARK_STYLE if dark else STYLE,
         title=chart.title,
         js=[],
         width=800,

@@ -6,6 +6,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contacts import tasks
 from contacts.importing.files import (
@@ -49,7 +50,11 @@ def import_upload(*, workspace, user, filename: str, data: bytes) -> ImportJob:
         raise ImportRefused(_("The file has a header but no rows to import."))
     if rows > MAX_ROWS:
         raise ImportRefused(
-            _("The file has %(rows)d rows; at most %(max)d can be imported at once.")
+            ngettext(
+                "The file has %(rows)d row; at most %(max)d can be imported at once.",
+                "The file has %(rows)d rows; at most %(max)d can be imported at once.",
+                rows,
+            )
             % {"rows": rows, "max": MAX_ROWS}
         )
     mapping = {}

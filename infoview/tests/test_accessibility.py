@@ -29,10 +29,14 @@ def demo(transactional_db):
     call_command("seed_demo", verbosity=0)
 
 
-def _context(chromium, live_server):
+def _context(chromium, live_server, color_scheme="light"):
     # axe-core is injected as a script; the page's own CSP is tested everywhere else.
     return chromium.new_context(
-        base_url=live_server.url, bypass_csp=True, viewport=DESKTOP, locale="en-GB"
+        base_url=live_server.url,
+        bypass_csp=True,
+        viewport=DESKTOP,
+        locale="en-GB",
+        color_scheme=color_scheme,
     )
 
 
@@ -76,4 +80,23 @@ def test_every_page_as_every_role_is_accessible_valid_and_fits_a_phone(chromium,
             problems.append(f"{report.url}: {report.overflow_px}px wider than a 390px screen")
     for url, errors in html_errors(reports).items():
         problems += [f"{url}: HTML {error}" for error in errors]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_in_dark_mode_passes_the_contrast_check(chromium, live_server, demo):
+    """The system asks for dark; the demo admin's setting is "auto", so every page turns dark."""
+    context = _context(chromium, live_server, color_scheme="dark")
+    page = context.new_page()
+    _log_in(page, "admin")
+    reports = crawl(page, ["/", "/help/", "/accounts/settings/"])
+    assert page.evaluate("document.documentElement.dataset.bsTheme") == "dark"
+    context.close()
+    assert len(reports) >= 15
+    assert any("/reports/" in report.url for report in reports)
+    problems = [
+        f"{report.url}: axe {violation['id']} ({violation['impact']}): "
+        f"{violation['help']} at {violation['nodes']} {violation['summary']}"
+        for report in reports
+        for violation in report.axe
+    ]
     assert not problems, "\n".join(problems)

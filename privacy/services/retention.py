@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from accounts.models import Membership, Workspace
 from contacts.models import Contact
@@ -113,10 +113,19 @@ def _email_admins(workspace: Workspace, warnings: list[RetentionWarning]) -> Non
     admins = list(
         Membership.objects.filter(
             workspace=workspace, role__in=[Membership.Role.ADMIN, Membership.Role.OWNER]
-        ).values_list("user__email", flat=True)
+        ).values_list("user__email", "user__language")
     )
-    if not admins:
-        return
+    by_language: dict[str, list[str]] = {}
+    for email, language in admins:
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    for language, emails in sorted(by_language.items()):
+        with translation.override(language):
+            _email_admins_in_language(workspace, warnings, emails)
+
+
+def _email_admins_in_language(
+    workspace: Workspace, warnings: list[RetentionWarning], admins: list[str]
+) -> None:
     context = {
         "workspace": workspace,
         "warnings": warnings,
@@ -125,7 +134,11 @@ def _email_admins(workspace: Workspace, warnings: list[RetentionWarning]) -> Non
         + reverse("privacy:settings", kwargs={"ws": workspace.slug}),
         "days": RETENTION_WARNING_DAYS,
     }
-    subject = _("%(count)d contacts of %(team)s will be anonymised in %(days)d days") % {
+    subject = ngettext(
+        "%(count)d contact of %(team)s will be anonymised in %(days)d days",
+        "%(count)d contacts of %(team)s will be anonymised in %(days)d days",
+        len(warnings),
+    ) % {
         "count": len(warnings),
         "team": workspace.name,
         "days": RETENTION_WARNING_DAYS,

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from contacts.models import Contact
 from infoview.spreadsheets import escape_formula
@@ -56,7 +57,16 @@ def subject_access_csv(export: dict) -> str:
     """One line per value: record type, record id, field, value."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["record", "id", "field", "value"])
+    # The headings follow the reader's language; record types and field names stay the
+    # database's own, so the file can be matched against the JSON export.
+    writer.writerow(
+        [
+            pgettext("subject access CSV column", "record"),
+            pgettext("subject access CSV column", "id"),
+            pgettext("subject access CSV column", "field"),
+            pgettext("subject access CSV column", "value"),
+        ]
+    )
     person = export["contact"]
     for name, value in person.items():
         writer.writerow(["contacts.contact", person["id"], name, _cell(value)])

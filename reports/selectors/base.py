@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Aggregate, FloatField, Func
+from django.utils import formats
 from django.utils.formats import date_format
 
 # What a cell shows when a figure has no meaning (a share of nothing, a median of no delay).
@@ -102,7 +103,9 @@ def percent(part: int, whole: int) -> str:
     if not whole:
         return NONE
     value = Decimal(part * 100) / Decimal(whole)
-    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    # The reader's decimal separator (45.0% in English, 45,0% in French).
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{formats.number_format(rounded, 1)}%"
 
 
 def percent_value(part: int, whole: int) -> float | None:
@@ -113,7 +116,7 @@ def hours(seconds: float | None) -> str:
     if seconds is None:
         return NONE
     value = Decimal(str(seconds)) / Decimal(3600)
-    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return formats.number_format(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), 1)
 
 
 def user_label(name: str | None, email: str | None) -> str:

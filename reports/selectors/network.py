@@ -2,6 +2,7 @@
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -107,6 +108,6 @@ def network_report(*, workspace: Workspace, period: Period, recruiter=None) -> R
             "You met %(n)s people in this period.",
             total_met,
         )
-        % {"n": total_met}
+        % {"n": formats.number_format(total_met)}
     ]
     return Report("network", _("Your network"), [months_table, industries_table], chart, summary)

@@ -4,6 +4,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User, Workspace
 from contacts.models import Contact, StageChange
@@ -326,7 +327,11 @@ def sources_report(*, workspace: Workspace, period: Period, recruiter: User | No
         ],
     )
     summary = [
-        _("%(n)s of %(total)s contacts came through a referral.")
+        ngettext(
+            "%(n)s of %(total)s contact came through a referral.",
+            "%(n)s of %(total)s contacts came through a referral.",
+            totals["n"],
+        )
         % {"n": totals["introduced"], "total": totals["n"]}
     ]
     return Report("sources", _("Sources and referrals"), [table, chains], chart, summary)

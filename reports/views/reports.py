@@ -105,4 +105,7 @@ def report_chart(request, slug):
     _spec, form, report = _build(request, slug)
     if report is None:
         return _bad_filters(form)
-    return HttpResponse(chart_svg(report.chart), content_type="image/svg+xml; charset=utf-8")
+    dark = request.GET.get("theme") == "dark"
+    return HttpResponse(
+        chart_svg(report.chart, dark=dark), content_type="image/svg+xml; charset=utf-8"
+    )
