@@ -19,7 +19,7 @@ urlpatterns = [
     path("w/<slug:ws>/reports/", include("reports.urls")),
     path("w/<slug:ws>/privacy/", include("privacy.urls")),
     # The private calendar feed is reached by its secret token, outside any workspace.
-    path("calendar/", include("interviews.feed_urls")),
+    path("calendar/", include("followups.feed_urls")),
     path("admin/", admin.site.urls),
 ]
 

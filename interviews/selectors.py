@@ -2,7 +2,17 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 
 from interviews.models import Interview
@@ -107,3 +117,15 @@ def interviews_for_feed(*, user, since: datetime | None = None) -> QuerySet:
         .select_related("contact", "workspace", "owner")
         .order_by("starts_at", "pk")
     )
+
+
+def feed_version(queryset: QuerySet) -> tuple:
+    """What a calendar feed's validator needs of one of its parts, in one query: how many rows,
+    which, and when they (or their contacts, whose names are in the events) last changed."""
+    figures = queryset.order_by().aggregate(
+        count=Count("pk"),
+        ids=Sum("pk"),
+        changed=Max("updated_at"),
+        contacts_changed=Max("contact__updated_at"),
+    )
+    return tuple(figures.values())

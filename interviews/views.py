@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from smtplib import SMTPException
 
 from django.contrib import messages
@@ -673,14 +673,21 @@ def interview_invite(request, pk):
 def calendar_settings(request):
     token = CalendarToken.objects.filter(user=request.user, revoked_at=None).first()
     feed_url = request.build_absolute_uri(token.get_absolute_url()) if token else ""
-    return render(request, "interviews/calendar.html", {"token": token, "feed_url": feed_url})
+    # The same address under webcal://: calendar apps open it as a subscription.
+    webcal_url = "webcal://" + feed_url.split("://", 1)[-1] if token else ""
+    context = {"token": token, "feed_url": feed_url, "webcal_url": webcal_url}
+    return render(request, "interviews/calendar.html", context)
 
 
 @require_POST
 @workspace_view
 def calendar_regenerate(request):
+    had_one = CalendarToken.objects.filter(user=request.user, revoked_at=None).exists()
     services.calendar_token_regenerate(user=request.user)
-    messages.success(request, _("Your calendar feed has a new address; the old one is dead."))
+    if had_one:
+        messages.success(request, _("Your calendar feed has a new address; the old one is dead."))
+    else:
+        messages.success(request, _("Your calendar feed is ready: subscribe to it below."))
     return redirect("interviews:calendar", ws=request.workspace.slug)
 
 
@@ -690,31 +697,3 @@ def calendar_revoke(request):
     services.calendar_token_revoke(user=request.user)
     messages.success(request, _("Your calendar feed is switched off."))
     return redirect("interviews:calendar", ws=request.workspace.slug)
-
-
-# The feed holds the last 30 days and what is ahead: older events are history a calendar
-# already has, and follow-ups due more than a year out are not yet worth a slot.
-FEED_PAST = timedelta(days=30)
-FEED_FOLLOWUPS_AHEAD = timedelta(days=365)
-
-
-def calendar_feed(request, token):
-    """The private feed: reached by its secret alone, so calendar apps can subscribe."""
-    row = CalendarToken.objects.select_related("user").filter(token=token, revoked_at=None)
-    row = row.first()
-    if row is None or not row.user.is_active:
-        raise Http404
-    now = timezone.now()
-    interviews = selectors.interviews_for_feed(user=row.user, since=now - FEED_PAST)
-    try:
-        from followups.selectors import followups_for_feed
-    except ImportError:
-        followups = []
-    else:
-        followups = followups_for_feed(
-            user=row.user, since=now - FEED_PAST, until=now + FEED_FOLLOWUPS_AHEAD
-        )
-    body = ics.feed(user=row.user, interviews=interviews, followups=followups)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
