@@ -11,7 +11,7 @@ from importlib import import_module
 
 from django.utils.translation import gettext as _
 
-PROVIDERS = ("interviews", "followups")
+PROVIDERS = ("interviews", "followups", "inbound")
 
 
 @dataclass

@@ -36,6 +36,7 @@ def main() -> int:
         "web": [python, "manage.py", "runserver", f"{host}:{port}"],
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
+        "inbound-smtp": [python, "manage.py", "inbound_smtp"],
     }
     logins = "\n".join(
         f"    {role:12} {email:28} ({name})" for email, name, _tz, role in DEMO_PEOPLE.values()
@@ -62,7 +63,8 @@ def main() -> int:
     print(
         f"\n  Infoview is running at http://{host}:{port}\n\n"
         f"  Demo logins (password: {DEMO_PASSWORD}):\n{logins}\n\n"
-        "  Web, Celery worker and beat are running. Press Ctrl-C to stop them all.\n",
+        "  Web, Celery worker, beat and the inbound SMTP receiver are running."
+        " Press Ctrl-C to stop them all.\n",
         flush=True,
     )
 

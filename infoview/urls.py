@@ -18,6 +18,9 @@ urlpatterns = [
     path("w/<slug:ws>/follow-ups/", include("followups.urls")),
     path("w/<slug:ws>/reports/", include("reports.urls")),
     path("w/<slug:ws>/privacy/", include("privacy.urls")),
+    path("w/<slug:ws>/inbound/", include("inbound.workspace_urls")),
+    # Inbound mail from ESPs (anymail's webhooks), authenticated by the provider's secret.
+    path("inbound/", include("inbound.urls")),
     # The private calendar feed is reached by its secret token, outside any workspace.
     path("calendar/", include("followups.feed_urls")),
     path("admin/", admin.site.urls),

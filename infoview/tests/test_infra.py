@@ -221,6 +221,7 @@ def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_a
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.pop("CELERY_BROKER_URL", None)
     env.pop("SITE_URL", None)
+    env["INBOUND_SMTP_PORT"] = str(free_port())
     children = []
     process = subprocess.Popen(
         [sys.executable, "-m", "infoview.run"],
@@ -245,6 +246,7 @@ def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_a
         assert "runserver" in commands
         assert "worker" in commands
         assert "beat" in commands
+        assert "inbound_smtp" in commands
         # Links in mail name the address it serves on, in every process that sends mail.
         for child in children:
             if "python" in child.name():
