@@ -1,5 +1,6 @@
 """anymail's ``inbound`` signal: every ESP webhook ends here, then in inbound_receive."""
 
+import hashlib
 import json
 import logging
 
@@ -46,7 +47,8 @@ def _replayed(esp_name: str, event) -> bool:
         if age > settings.INBOUND_WEBHOOK_MAX_AGE:
             return True
     if event.event_id:
-        key = "inbound:event:" + json.dumps([esp_name, str(event.event_id)])
+        seen = json.dumps([esp_name, str(event.event_id)]).encode()
+        key = "inbound:event:" + hashlib.sha256(seen).hexdigest()
         if not cache.add(key, 1, timeout=max(settings.INBOUND_WEBHOOK_MAX_AGE, 86400)):
             return True
     return False

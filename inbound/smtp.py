@@ -9,19 +9,19 @@ import asyncio
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 
 from inbound import services
 
 
 def _receive(raw: bytes, recipients: list[str]) -> services.Outcome:
-    close_old_connections()
     try:
         return services.inbound_receive_bytes(
             raw=raw, channel="smtp", envelope_recipients=recipients
         )
     finally:
-        close_old_connections()
+        # The executor's threads outlive the message: none keeps a connection open.
+        connection.close()
 
 
 class InboundHandler:
