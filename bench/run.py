@@ -240,7 +240,13 @@ def drive(plan: dict) -> dict:
 
 def app_benchmarks() -> dict:
     outputs = {}
-    for module in ("contacts.bench", "followups.bench", "reports.bench", "interviews.bench"):
+    for module in (
+        "contacts.bench",
+        "followups.bench",
+        "reports.bench",
+        "interviews.bench",
+        "inbound.bench",
+    ):
         if not (BASE_DIR / (module.replace(".", "/") + ".py")).exists():
             continue
         say(f"running python -m {module}")

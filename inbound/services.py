@@ -267,8 +267,9 @@ def _log(parsed: Parsed, drop: DropAddress, channel: str) -> Outcome:
         except IntegrityError:
             return Outcome("duplicate")
         logged.contacts.set(contacts)
+        if contacts:
+            _thank_you_done(contacts=contacts, message=logged)
         for contact in contacts:
-            _thank_you_done(contact=contact, message=logged)
             interaction_happened.send(sender=InboundMessage, contact=contact, at=sent_at)
         for email, name in names.items():
             if email not in known:
@@ -276,12 +277,12 @@ def _log(parsed: Parsed, drop: DropAddress, channel: str) -> Outcome:
     return Outcome("logged", message=logged)
 
 
-def _thank_you_done(*, contact: Contact, message: InboundMessage) -> None:
-    """Mail to the person soon after a completed conversation is the thank-you."""
+def _thank_you_done(*, contacts: list[Contact], message: InboundMessage) -> None:
+    """Mail to a person soon after a completed conversation is that conversation's thank-you."""
     window = timedelta(days=settings.INBOUND_THANK_YOU_DAYS)
     pending = FollowUp.objects.filter(
         workspace=message.workspace,
-        contact=contact,
+        contact__in=contacts,
         kind=FollowUp.Kind.THANK_YOU,
         status__in=FollowUp.PENDING_STATUSES,
         interview__status=Interview.Status.COMPLETED,
