@@ -11,7 +11,7 @@ from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import services, settings_sections
 from accounts.forms import (
     AccountSettingsForm,
     InvitationForm,
@@ -76,7 +76,8 @@ def account_settings(request):
             messages.success(request, _("Your settings are saved."))
             return redirect("accounts:settings")
         return render(request, "accounts/settings.html", {"form": form}, status=400)
-    return render(request, "accounts/settings.html", {"form": form})
+    sections = settings_sections.render_all(request)
+    return render(request, "accounts/settings.html", {"form": form, "sections": sections})
 
 
 @require_http_methods(["GET", "POST"])

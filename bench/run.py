@@ -247,6 +247,7 @@ def app_benchmarks() -> dict:
         "reports.bench",
         "interviews.bench",
         "webhooks.bench",
+        "inbound.bench",
     ):
         if not (BASE_DIR / (module.replace(".", "/") + ".py")).exists():
             continue

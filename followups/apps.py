@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts import facts
 from contacts.timeline import register_provider
-from interviews.feed import register_feed_source
 
 
 class FollowupsConfig(AppConfig):
@@ -12,8 +11,7 @@ class FollowupsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, loaded only by now.
-        from followups import calendar, receivers, timeline  # noqa: F401  (receivers connect)
+        from followups import receivers, timeline  # noqa: F401  (receivers connect)
 
-        register_feed_source(calendar.feed_events)
         register_provider(timeline.entries_for)
         facts.register_provider(timeline.facts_for)

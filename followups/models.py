@@ -55,6 +55,8 @@ class FollowUp(models.Model):
     # The Message-ID of the email sent from Infoview, so the timeline can point at it.
     message_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The calendar feed's validator (ETag, Last-Modified) reads it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["due_at", "pk"]

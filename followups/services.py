@@ -102,7 +102,7 @@ def _keep_in_touch_open(*, contact: Contact, due_at: datetime) -> FollowUp | Non
     followup.due_at = due_at
     followup.status = FollowUp.Status.OPEN
     followup.snoozed_until = None
-    followup.save(update_fields=["due_at", "status", "snoozed_until"])
+    followup.save(update_fields=["updated_at", "due_at", "status", "snoozed_until"])
     _reminders_sync(followup)
     return followup
 
@@ -213,7 +213,15 @@ def followup_done(
     followup.subject = subject or followup.subject
     followup.message_id = message_id or followup.message_id
     followup.save(
-        update_fields=["status", "done_at", "snoozed_until", "channel", "message", "subject"]
+        update_fields=[
+            "updated_at",
+            "status",
+            "done_at",
+            "snoozed_until",
+            "channel",
+            "message",
+            "subject",
+        ]
         + ["message_id"]
     )
     _reminders_sync(followup)
@@ -231,7 +239,7 @@ def followup_skip(*, followup: FollowUp) -> FollowUp:
     followup.status = FollowUp.Status.SKIPPED
     followup.snoozed_until = None
     followup.done_at = timezone.now()
-    followup.save(update_fields=["status", "snoozed_until", "done_at"])
+    followup.save(update_fields=["updated_at", "status", "snoozed_until", "done_at"])
     _reminders_sync(followup)
     if followup.kind == FollowUp.Kind.KEEP_IN_TOUCH:
         contact = followup.contact
@@ -248,7 +256,7 @@ def followup_snooze(*, followup: FollowUp, until: datetime) -> FollowUp:
         return followup
     followup.status = FollowUp.Status.SNOOZED
     followup.snoozed_until = until
-    followup.save(update_fields=["status", "snoozed_until"])
+    followup.save(update_fields=["updated_at", "status", "snoozed_until"])
     _reminders_sync(followup)
     return followup
 
@@ -265,7 +273,7 @@ def followup_reopen(*, followup: FollowUp) -> FollowUp:
     followup.status = FollowUp.Status.OPEN
     followup.snoozed_until = None
     followup.done_at = None
-    followup.save(update_fields=["status", "snoozed_until", "done_at"])
+    followup.save(update_fields=["updated_at", "status", "snoozed_until", "done_at"])
     _reminders_sync(followup)
     return followup
 

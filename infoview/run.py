@@ -15,15 +15,29 @@ from infoview.net import port_answers
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def site_url(host: str, port: str) -> str:
+    """The address the web server answers on, as links in emails should name it."""
+    # Listening on every interface: this machine is reached at least on the loopback.
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
+    # Links in emails (sent by the web and the worker alike) point where this really serves,
+    # unless SITE_URL names the public address.
+    env = {**os.environ, "SITE_URL": os.environ.get("SITE_URL") or site_url(host, port)}
     python = sys.executable
     celery = [python, "-m", "celery", "-A", "infoview"]
     commands = {
         "web": [python, "manage.py", "runserver", f"{host}:{port}"],
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
+        "inbound-smtp": [python, "manage.py", "inbound_smtp"],
     }
     logins = "\n".join(
         f"    {role:12} {email:28} ({name})" for email, name, _tz, role in DEMO_PEOPLE.values()
@@ -39,7 +53,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     children = {
-        name: subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
+        name: subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
         for name, command in commands.items()
     }
     # Print the banner once the web server answers, so it is the last thing on the screen.
@@ -51,7 +65,8 @@ def main() -> int:
     print(
         f"\n  Infoview is running at http://{host}:{port}\n\n"
         f"  Demo logins (password: {DEMO_PASSWORD}):\n{logins}\n\n"
-        "  Web, Celery worker and beat are running. Press Ctrl-C to stop them all.\n",
+        "  Web, Celery worker, beat and the inbound SMTP receiver are running."
+        " Press Ctrl-C to stop them all.\n",
         flush=True,
     )
 

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "ninja",
     "api",
     "webhooks",
+    "anymail",
+    "inbound",
     # The project package itself, for its management commands (seed_scale).
     "infoview",
 ]
@@ -366,4 +368,24 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
     },
+}
+
+# Inbound mail (docs/mail.md): the BCC drop addresses, the SMTP receiver and the ESP webhooks.
+INBOUND_DOMAIN = env("INBOUND_DOMAIN", "inbound.localhost").lower()
+INBOUND_SMTP_HOST = env("INBOUND_SMTP_HOST", "127.0.0.1")
+INBOUND_SMTP_PORT = int(env("INBOUND_SMTP_PORT", "2525"))
+INBOUND_MAX_BYTES = int(env("INBOUND_MAX_BYTES", str(10 * 1024 * 1024)))
+INBOUND_MAX_RECIPIENTS = int(env("INBOUND_MAX_RECIPIENTS", "50"))
+INBOUND_THANK_YOU_DAYS = int(env("INBOUND_THANK_YOU_DAYS", "7"))
+# A webhook older than this (by the provider's own timestamp) is refused as a replay.
+INBOUND_WEBHOOK_MAX_AGE = int(env("INBOUND_WEBHOOK_MAX_AGE", "900"))
+# "user:password" the ESP sends as HTTP basic auth; the webhooks answer 404 until it is set.
+INBOUND_WEBHOOK_SECRET = env("INBOUND_WEBHOOK_SECRET")
+ANYMAIL = {
+    "WEBHOOK_SECRET": INBOUND_WEBHOOK_SECRET,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("INBOUND_MAILGUN_SIGNING_KEY"),
+    # Attachments of Brevo's inbound mail are fetched with it; Infoview keeps none.
+    "BREVO_API_KEY": env("BREVO_API_KEY"),
+    # Confirming an SNS subscription needs boto3: confirm it once in the AWS console.
+    "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS": False,
 }

@@ -22,8 +22,11 @@ urlpatterns = [
     path("w/<slug:ws>/reports/", include("reports.urls")),
     path("w/<slug:ws>/privacy/", include("privacy.urls")),
     path("w/<slug:ws>/webhooks/", include("webhooks.urls")),
+    path("w/<slug:ws>/inbound/", include("inbound.workspace_urls")),
+    # Inbound mail from ESPs (anymail's webhooks), authenticated by the provider's secret.
+    path("inbound/", include("inbound.urls")),
     # The private calendar feed is reached by its secret token, outside any workspace.
-    path("calendar/", include("interviews.feed_urls")),
+    path("calendar/", include("followups.feed_urls")),
     # The REST API and the pages where people make their personal access tokens.
     path("api/", include("api.api_urls")),
     path("accounts/api-tokens/", include("api.urls")),

@@ -2,7 +2,17 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 
 from interviews.models import (
@@ -134,10 +144,23 @@ def calendar_token_active(*, user) -> CalendarToken | None:
     return CalendarToken.objects.filter(user=user, revoked_at=None).first()
 
 
-def calendar_feed_user(*, token: str):
-    """Whose feed this secret opens: an active user, or None (revoked, unknown, deactivated)."""
+def calendar_token_for_feed(*, token: str) -> CalendarToken | None:
+    """The live token this secret is, with its user; None when revoked, unknown or the user
+    is deactivated."""
     row = CalendarToken.objects.select_related("user").filter(token=token, revoked_at=None)
     row = row.first()
     if row is None or not row.user.is_active:
         return None
-    return row.user
+    return row
+
+
+def feed_version(queryset: QuerySet) -> tuple:
+    """What a calendar feed's validator needs of one of its parts, in one query: how many rows,
+    which, and when they (or their contacts, whose names are in the events) last changed."""
+    figures = queryset.order_by().aggregate(
+        count=Count("pk"),
+        ids=Sum("pk"),
+        changed=Max("updated_at"),
+        contacts_changed=Max("contact__updated_at"),
+    )
+    return tuple(figures.values())

@@ -8,7 +8,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from infoview.testing.isolation import ADMIN, PUBLIC, REGISTRY, TEAM_ADMIN
 
-LOCAL_APPS = ["accounts", "contacts", "interviews", "followups", "reports", "privacy", "webhooks"]
+LOCAL_APPS = [
+    "accounts",
+    "contacts",
+    "interviews",
+    "followups",
+    "reports",
+    "privacy",
+    "webhooks",
+    "inbound",
+]
 for app in LOCAL_APPS:
     try:
         import_module(f"{app}.tests.isolation")

@@ -4,8 +4,6 @@ from django.apps import apps
 
 from contacts import timeline
 from contacts.signals import interaction_happened
-from followups import calendar
-from interviews import feed
 from interviews import timeline as interview_timeline
 from interviews.signals import interview_completed
 
@@ -20,5 +18,4 @@ def test_it_connects_its_receivers_and_sources_once_even_when_ready_runs_again()
 
     assert _uids(interview_completed).count("followups.open_thank_you") == 1
     assert _uids(interaction_happened).count("followups.contact_record_interaction") == 1
-    assert feed._sources.count(calendar.feed_events) == 1
     assert timeline._providers.count(interview_timeline.entries_for) == 1

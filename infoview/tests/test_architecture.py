@@ -11,7 +11,17 @@ import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-APPS = ["accounts", "contacts", "interviews", "followups", "reports", "privacy", "api", "webhooks"]
+APPS = [
+    "accounts",
+    "contacts",
+    "interviews",
+    "followups",
+    "reports",
+    "privacy",
+    "api",
+    "webhooks",
+    "inbound",
+]
 # Where an import inside a function is the right tool: AppConfig.ready() imports modules that
 # load models, and the private PostgreSQL's optional wheel is imported only when it is used.
 ALLOWED_INNER = {"apps.py", "infoview/localdb.py"}

@@ -233,6 +233,8 @@ def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_a
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.pop("CELERY_BROKER_URL", None)
+    env.pop("SITE_URL", None)
+    env["INBOUND_SMTP_PORT"] = str(free_port())
     children = []
     process = subprocess.Popen(
         [sys.executable, "-m", "infoview.run"],
@@ -257,6 +259,11 @@ def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_a
         assert "runserver" in commands
         assert "worker" in commands
         assert "beat" in commands
+        assert "inbound_smtp" in commands
+        # Links in mail name the address it serves on, in every process that sends mail.
+        for child in children:
+            if "python" in child.name():
+                assert child.environ()["SITE_URL"] == f"http://127.0.0.1:{port}"
         with socket.create_connection(("127.0.0.1", port), timeout=5):
             pass
 
@@ -274,3 +281,12 @@ def test_make_runs_supervisor_starts_web_worker_and_beat_and_ctrl_c_stops_them_a
                 child.kill()
         if process.poll() is None:
             process.kill()
+
+
+def test_make_run_names_the_address_it_serves_for_links_in_mail():
+    from infoview.run import site_url
+
+    assert site_url("127.0.0.1", "8123") == "http://127.0.0.1:8123"
+    assert site_url("0.0.0.0", "9000") == "http://127.0.0.1:9000"  # noqa: S104
+    assert site_url("localhost", "8000") == "http://localhost:8000"
+    assert site_url("::1", "8000") == "http://[::1]:8000"

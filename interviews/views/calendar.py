@@ -1,23 +1,20 @@
-"""Interviews in calendars: one event as a file or an emailed invitation, the private feed."""
+"""Interviews in calendars: one event as a file or an emailed invitation, the feed's settings.
 
-from datetime import timedelta
+The private feed itself is served by ``followups.calendar_feed``, above both apps it reads.
+"""
+
 from smtplib import SMTPException
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import workspace_view
-from interviews import feed, ics, selectors, services
+from interviews import ics, selectors, services
 from interviews.views.common import interview_for
-
-# The feed holds the last 30 days and what is ahead: older events are history a calendar
-# already has.
-FEED_PAST = timedelta(days=30)
 
 
 @workspace_view
@@ -52,14 +49,21 @@ def interview_invite(request, pk):
 def calendar_settings(request):
     token = selectors.calendar_token_active(user=request.user)
     feed_url = request.build_absolute_uri(token.get_absolute_url()) if token else ""
-    return render(request, "interviews/calendar.html", {"token": token, "feed_url": feed_url})
+    # The same address under webcal://: calendar apps open it as a subscription.
+    webcal_url = "webcal://" + feed_url.split("://", 1)[-1] if token else ""
+    context = {"token": token, "feed_url": feed_url, "webcal_url": webcal_url}
+    return render(request, "interviews/calendar.html", context)
 
 
 @require_POST
 @workspace_view
 def calendar_regenerate(request):
+    had_one = selectors.calendar_token_active(user=request.user) is not None
     services.calendar_token_regenerate(user=request.user)
-    messages.success(request, _("Your calendar feed has a new address; the old one is dead."))
+    if had_one:
+        messages.success(request, _("Your calendar feed has a new address; the old one is dead."))
+    else:
+        messages.success(request, _("Your calendar feed is ready: subscribe to it below."))
     return redirect("interviews:calendar", ws=request.workspace.slug)
 
 
@@ -69,20 +73,3 @@ def calendar_revoke(request):
     services.calendar_token_revoke(user=request.user)
     messages.success(request, _("Your calendar feed is switched off."))
     return redirect("interviews:calendar", ws=request.workspace.slug)
-
-
-def calendar_feed(request, token):
-    """The private feed: reached by its secret alone, so calendar apps can subscribe."""
-    user = selectors.calendar_feed_user(token=token)
-    if user is None:
-        raise Http404
-    now = timezone.now()
-    since = now - FEED_PAST
-    body = ics.feed(
-        user=user,
-        interviews=selectors.interviews_for_feed(user=user, since=since),
-        events=feed.feed_events(user=user, since=since, now=now),
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response

@@ -1,0 +1,137 @@
+"""The private feed's validator (ETag, Last-Modified, 304), its rate limit and the pages that
+hand it and each interview to calendar apps."""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from contacts import services as contact_services
+from followups import services as followup_services
+from followups.tests.factories import ContactFactory, FollowUpFactory
+from interviews import services
+from interviews.tests.factories import make_interview
+
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def feed(alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, first_name="Maya")
+    interview = make_interview(workspace=workspace_a, owner=alice, contact=contact)
+    followup = FollowUpFactory(contact=contact, owner=alice, due_at=NOW + timedelta(days=2))
+    token = services.calendar_token_regenerate(user=alice)
+    return {
+        "url": reverse("calendar:feed", kwargs={"token": token.token}),
+        "interview": interview,
+        "followup": followup,
+        "contact": contact,
+    }
+
+
+def _etag(client, feed):
+    response = client.get(feed["url"])
+    assert response.status_code == 200
+    return response["ETag"]
+
+
+def test_it_answers_304_to_its_own_validators(client, feed):
+    first = client.get(feed["url"])
+    assert first.status_code == 200
+    assert first["ETag"].startswith('"')
+    assert first["Last-Modified"]
+    again = client.get(feed["url"], headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    since = client.get(feed["url"], headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
+    other = client.get(feed["url"], headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200
+    assert b"BEGIN:VEVENT" in other.content
+
+
+def test_a_304_costs_no_file(client, feed, django_assert_max_num_queries):
+    etag = _etag(client, feed)
+    with django_assert_max_num_queries(3):  # the token, then one aggregate for each part
+        assert client.get(feed["url"], headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_every_change_a_calendar_must_see_changes_the_etag(client, feed, _frozen):
+    seen = {_etag(client, feed)}
+
+    def changed(change):
+        _frozen.shift(timedelta(seconds=5))  # the clock moves between two edits
+        change()
+        etag = _etag(client, feed)
+        assert etag not in seen
+        seen.add(etag)
+
+    interview, contact = feed["interview"], feed["contact"]
+    later = interview.starts_at + timedelta(days=1)
+    changed(lambda: services.interview_update(interview=interview, starts_at=later))
+    snooze_until = NOW + timedelta(days=3)
+    changed(
+        lambda: followup_services.followup_snooze(followup=feed["followup"], until=snooze_until)
+    )
+    changed(lambda: contact_services.contact_update(contact=contact, by=None, first_name="Mia"))
+    changed(lambda: make_interview(workspace=interview.workspace, owner=interview.owner))
+    changed(interview.delete)
+    # Nothing changed: the same validator.
+    assert _etag(client, feed) in seen
+
+
+def test_the_feed_is_rate_limited_per_address(client, feed, alice, bob, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "calendar_feed": "2/m"}
+    assert client.get(feed["url"]).status_code == 200
+    assert client.get(feed["url"]).status_code == 200
+    refused = client.get(feed["url"])
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    # Another person's feed, fetched by the same calendar service, is not held back.
+    bobs = services.calendar_token_regenerate(user=bob)
+    assert client.get(reverse("calendar:feed", kwargs={"token": bobs.token})).status_code == 200
+
+
+def test_the_settings_page_offers_a_webcal_subscription(client, alice, workspace_a):
+    client.force_login(alice)
+    page_url = reverse("interviews:calendar", kwargs={"ws": workspace_a.slug})
+    create_url = reverse("interviews:calendar_regenerate", kwargs={"ws": workspace_a.slug})
+    first = client.post(create_url, follow=True).text
+    assert "Your calendar feed is ready" in first
+    assert "the old one is dead" not in first
+    token = alice.calendar_tokens.get(revoked_at=None)
+    assert f'href="webcal://testserver/calendar/{token.token}.ics"' in client.get(page_url).text
+    assert "the old one is dead" in client.post(create_url, follow=True).text
+
+
+def test_an_interview_page_links_to_google_calendar_and_outlook(client, alice, feed):
+    interview = feed["interview"]
+    interview.starts_at = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    interview.time_zone = "America/New_York"
+    interview.duration_minutes = 45
+    interview.save()
+    client.force_login(alice)
+    page = client.get(interview.get_absolute_url()).content.decode()
+    links = {}
+    for chunk in page.split('href="')[1:]:
+        href = chunk.split('"')[0].replace("&amp;", "&")
+        host = urlsplit(href).hostname or ""
+        if "google" in host or "outlook" in host:
+            links[host] = parse_qs(urlsplit(href).query)
+    google = links["calendar.google.com"]
+    assert google["dates"] == ["20261201T140000Z/20261201T144500Z"]
+    assert google["ctz"] == ["America/New_York"]
+    assert google["text"] == ["Conversation with Maya " + feed["contact"].last_name]
+    outlook = links["outlook.live.com"]
+    assert outlook["startdt"] == ["2026-12-01T14:00:00Z"]
+    assert outlook["enddt"] == ["2026-12-01T14:45:00Z"]
+    assert outlook["rru"] == ["addevent"]
