@@ -6,6 +6,8 @@ duplicates, some forged), first through the service, then the same number again 
 real SMTP receiver (aiosmtpd, one client connection). Target: 1,000 messages under 30 s.
 """
 
+# ruff: noqa: E402  (Django is set up before the models are imported)
+
 import email.policy
 import logging
 import os
@@ -18,16 +20,24 @@ from email.utils import format_datetime
 
 import django
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
+django.setup()
+
+from django.db import connection
+
+from accounts import services as accounts
+from accounts.models import Workspace
+from contacts.models import Contact
+from inbound import services
+from inbound.models import InboundMessage, Refusal
+from inbound.smtp import controller
+from infoview.net import free_port
+
 MESSAGES = int(os.environ.get("BENCH_INBOUND_MESSAGES", "1000"))
 CONTACTS = 2000
 
 
 def _populate():
-    from accounts import services as accounts
-    from accounts.models import Workspace
-    from contacts.models import Contact
-    from inbound import services
-
     user = accounts.user_signup(
         email="bench-inbound@bench.infoview.test", name="Bench Inbound", password="x" * 16
     )
@@ -68,16 +78,7 @@ def _messages(user, drop, count: int, seed: int) -> list[bytes]:
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
-    django.setup()
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    from django.db import connection
-
-    from inbound import services
-    from inbound.models import InboundMessage, Refusal
-    from inbound.smtp import controller
-    from infoview.testing.smtp import free_port
-
     old_name = connection.settings_dict["NAME"]
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_inbound_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)

@@ -12,7 +12,7 @@ from inbound.models import InboundMessage, Refusal, UnknownAddress
 from inbound.tests.conftest import NOW, mail
 from interviews import services as interview_services
 from interviews.tests.factories import make_interview
-from privacy.services import contact_erase
+from privacy.services.erasure import contact_erase
 
 
 def receive(message, drop, **kwargs):

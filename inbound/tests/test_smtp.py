@@ -10,7 +10,7 @@ import pytest
 from inbound.models import InboundMessage, Refusal
 from inbound.smtp import controller
 from inbound.tests.conftest import mail
-from infoview.testing.smtp import free_port
+from infoview.net import free_port
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from accounts.models import Membership
 from contacts.services import contact_create
-from infoview.testing.smtp import free_port
+from infoview.net import free_port
 from privacy.services.erasure import contact_erase
 from webhooks import delivery, services, tasks
 from webhooks.models import Attempt, Delivery, Endpoint
