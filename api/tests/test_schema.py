@@ -21,12 +21,23 @@ from infoview.testing.browser import PASSWORD
 
 # Enough to reach every parameter of every operation in both modes, in well under a minute.
 EXAMPLES = 6
+
+
+@schemathesis.check
+def negative_data_rejected(ctx, response, case):
+    """Schemathesis' own check, where 413 counts as a refusal too: a string far past its
+    maxLength can make the whole body larger than the API takes (1 MB), refused before parsing."""
+    if response.status_code == 413:
+        return None
+    return negative_data_rejection(ctx, response, case)
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
-    negative_data_rejection,
+    negative_data_rejected,
 ]
 
 
