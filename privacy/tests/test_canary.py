@@ -220,6 +220,10 @@ class TestCanary:
         client.post(reverse("privacy:contact_erase", kwargs={"ws": "acme", "pk": contact.pk}))
         assert not Contact.objects.filter(pk=contact.pk).exists()
         assert_nothing_left()
+        # Whole cards go, never parts of others: the other card keeps the shared phone.
+        preview.refresh_from_db()
+        assert "FN:Someone Other" in preview.text and "+44 20 7946 0999" in preview.text
+        assert preview.total_rows == 1
         assert_not_brought_back(client, workspace_a, preview)
         assert_nothing_left()
 
