@@ -79,7 +79,9 @@ def contact_traces_scrub(*, contact: Contact) -> None:
 def contact_erase(*, contact: Contact, actor: User | None, suppress: bool = True) -> None:
     """Delete the person and every trace of them; ``suppress``: never import them again."""
     workspace_people_lock(contact.workspace_id)
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    if contact is None:  # erased meanwhile (two requests at once): nothing left to do
+        return
     audit_record(workspace=contact.workspace, actor=actor, action="deleted", obj=contact)
     if suppress:
         contact_suppress(contact=contact)

@@ -301,12 +301,12 @@ def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher)
 class BatchGuard:
     """What a batch must see whole: the workspace's people as they are now.
 
-    Each batch holds the workspace's people lock (``contacts.locks``), shared with every other
-    import's batches and with erasure. Inside it, the matcher is rebuilt when someone else
-    changed the workspace's people since this run's last batch (another import, a form), the
-    suppression list is read again, and the file's rows are read again if an erasure took a
-    person out of them. So two runs at once cannot both create a person, and an erasure
-    mid-run is not undone.
+    Each batch holds the workspace's people lock (``contacts.locks``, taken in ``import_run``),
+    shared with every other import's batches and with erasure. Inside it, the matcher is
+    rebuilt when someone else changed the workspace's people since this run's last batch
+    (another import, a form), the suppression list is read again, and the file's rows are
+    read again if an erasure took a person out of them. So two runs at once cannot both
+    create a person, and an erasure mid-run is not undone.
     """
 
     def __init__(self, job: ImportJob, records: list[dict]):
@@ -321,7 +321,7 @@ class BatchGuard:
         )
 
     def enter(self, job: ImportJob, batch_size: int):
-        workspace_people_lock(self.workspace.pk)
+        """Called holding the workspace's people lock and the job's row."""
         if job.text != self.text:
             self.text, self.records = job.text, read_records(job) if job.text else []
         if self.matcher is None or self._fingerprint() != self.seen:
@@ -351,6 +351,8 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
     )
     while True:
         with transaction.atomic():
+            # The people lock first, the job's row second: erasure takes them in this order.
+            workspace_people_lock(guard.workspace.pk)
             job = (
                 ImportJob.objects.select_for_update(of=("self",))
                 .select_related("workspace", "created_by")
