@@ -426,7 +426,15 @@ def contacts_create_many(
 def contact_update(
     *, contact: Contact, by: User | None, tags: Iterable[Tag] | None = None, **fields
 ) -> Contact:
-    old_stage = contact.stage
+    # The stored values, not the instance's: a bound ModelForm has already written the new
+    # ones onto it, and a stage move read from there would never be recorded.
+    stored = (
+        Contact.objects.select_for_update()
+        .filter(pk=contact.pk)
+        .values("stage", "cadence_days")
+        .get()
+    )
+    old_stage = stored["stage"]
     if "emails" in fields:
         fields["emails"] = normalise_emails(fields["emails"])
     if "linkedin_url" in fields:
@@ -451,7 +459,8 @@ def contact_update(
         contact.tags.set(tags)
     _record_stage(contact, old_stage, by)
     contacts_refresh_search(contact_ids=[contact.pk])
-    signals.contact_updated.send(sender=Contact, contact=contact)
+    changed = {name for name, value in stored.items() if getattr(contact, name) != value}
+    signals.contact_updated.send(sender=Contact, contact=contact, changed=changed)
     return contact
 
 
