@@ -224,6 +224,8 @@ class TestCanary:
         preview.refresh_from_db()
         assert "FN:Someone Other" in preview.text and "+44 20 7946 0999" in preview.text
         assert preview.total_rows == 1
+        page = client.get(preview.get_absolute_url())
+        assert page.status_code == 200 and FIRST not in page.text
         assert_not_brought_back(client, workspace_a, preview)
         assert_nothing_left()
 

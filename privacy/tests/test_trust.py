@@ -322,3 +322,24 @@ class TestUploadRetention:
         assert retention.imports_purge(now=timezone.now() + timedelta(days=6)) == 0
         assert retention.imports_purge(now=timezone.now() + timedelta(days=8)) == 1
         assert not ImportJob.objects.filter(pk=done.pk).exists()
+
+
+def test_the_django_admin_s_bulk_delete_is_an_erasure(client, alice, workspace_a):
+    people = [
+        contact_services.contact_create(
+            workspace=workspace_a, owner=alice, first_name=name, emails=[f"{name}@example.org"]
+        )
+        for name in ("quill", "zebra")
+    ]
+    alice.is_staff = alice.is_superuser = True
+    alice.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(alice)
+    response = client.post(
+        reverse("admin:contacts_contact_changelist"),
+        {"action": "delete_selected", "_selected_action": [p.pk for p in people], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Contact.objects.filter(pk__in=[p.pk for p in people]).exists()
+    assert suppression.is_suppressed(workspace_a, email="QUILL@example.org")
+    assert suppression.is_suppressed(workspace_a, email="zebra@example.org")
+    assert not SearchWord.objects.filter(word__in=["quill", "zebra"]).exists()
