@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts import services, signals
+from contacts.importing.errors import ImportRefused
 from contacts.importing.files import read_records
 from contacts.locks import workspace_people_lock
 from contacts.models import Contact, ImportJob, Tag
@@ -298,6 +299,14 @@ def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher)
                 known.pk = contact.pk
 
 
+def _records_left(job: ImportJob) -> list[dict]:
+    """The file's rows after an erasure rewrote it: none when it took out every row."""
+    try:
+        return read_records(job)
+    except ImportRefused:
+        return []
+
+
 class BatchGuard:
     """What a batch must see whole: the workspace's people as they are now.
 
@@ -323,7 +332,7 @@ class BatchGuard:
     def enter(self, job: ImportJob, batch_size: int):
         """Called holding the workspace's people lock and the job's row."""
         if job.text != self.text:
-            self.text, self.records = job.text, read_records(job) if job.text else []
+            self.text, self.records = job.text, _records_left(job)
         if self.matcher is None or self._fingerprint() != self.seen:
             self.matcher = Matcher(self.workspace)
         rows = self.records[job.processed_rows : job.processed_rows + batch_size]
@@ -343,7 +352,7 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
     job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
     if job.is_finished:
         return job
-    records = read_records(job)
+    records = _records_left(job) if job.kind == ImportJob.Kind.VCARD else read_records(job)
     guard = BatchGuard(job, records)
     ImportJob.objects.filter(pk=job.pk, started_at__isnull=True).update(started_at=timezone.now())
     ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(

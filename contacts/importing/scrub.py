@@ -82,6 +82,11 @@ def text_without(job: ImportJob, is_person: Callable[[dict], bool]) -> tuple[str
     return out.getvalue(), removed
 
 
+def _address_in(text: str, contact: Contact) -> bool:
+    text = text.lower()
+    return any(k in text for k in (email_key(e) for e in contact.emails) if k)
+
+
 def _name_in(text: str, contact: Contact) -> bool:
     text = text.lower()
     words = [w.lower() for w in (contact.first_name, contact.last_name) if len(w) >= 3]
@@ -98,10 +103,12 @@ def imports_scrub_person(*, contact: Contact) -> None:
     jobs = ImportJob.objects.select_for_update().filter(workspace_id=contact.workspace_id)
     for job in jobs:
         text, removed = text_without(job, is_person)
+        # A row in error is the person's when its values are (an address in its message too);
+        # others' rows stay whole, even when they mention a word of the person's name.
         errors = [
             e
             for e in job.errors
-            if not is_person(e.get("values", {})) and not _name_in(str(e), contact)
+            if not is_person(e.get("values", {})) and not _address_in(str(e), contact)
         ]
         filename = job.filename
         if _name_in(filename, contact):

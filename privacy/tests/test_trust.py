@@ -343,3 +343,41 @@ def test_the_django_admin_s_bulk_delete_is_an_erasure(client, alice, workspace_a
     assert suppression.is_suppressed(workspace_a, email="QUILL@example.org")
     assert suppression.is_suppressed(workspace_a, email="zebra@example.org")
     assert not SearchWord.objects.filter(word__in=["quill", "zebra"]).exists()
+
+
+def test_an_import_whose_every_card_was_erased_finishes_empty(workspace_a, alice):
+    person = contact_services.contact_create(
+        workspace=workspace_a, owner=alice, first_name="Q", emails=["q@example.org"]
+    )
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Q\r\nEMAIL:q@example.org\r\nEND:VCARD\r\n"
+    job = jobs.import_upload(
+        workspace=workspace_a, user=alice, filename="q.vcf", data=card.encode()
+    )
+    jobs.import_start(job=job)
+    erasure.contact_erase(contact=person, actor=alice)
+    job = run.import_run(job_id=job.pk)
+    assert (job.status, job.total_rows, job.created_count) == ("done", 0, 0)
+
+
+def test_another_person_s_row_in_error_stays_when_it_shares_a_name_word(workspace_a, alice):
+    person = contact_services.contact_create(
+        workspace=workspace_a, owner=alice, first_name="Ann", last_name="Lee"
+    )
+    job = ImportJob.objects.create(
+        workspace=workspace_a,
+        filename="x.csv",
+        kind="csv",
+        text="",
+        status="done",
+        errors=[
+            {"row": 1, "message": "Bad email address.", "values": {"first_name": "Ashlee"}},
+            {
+                "row": 2,
+                "message": "Bad email address.",
+                "values": {"first_name": "Ann", "last_name": "Lee"},
+            },
+        ],
+    )
+    erasure.contact_erase(contact=person, actor=alice)
+    job.refresh_from_db()
+    assert [e["row"] for e in job.errors] == [1]
