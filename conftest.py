@@ -1,9 +1,11 @@
 """Fixtures for the whole suite: the three users of STYLE.md, a real SMTP server, real Chromium."""
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from playwright.sync_api import sync_playwright
 
 from accounts import services
@@ -21,6 +23,18 @@ def pytest_sessionstart(session):
     from infoview import messages
 
     messages.compile_stale()
+
+
+# A Wednesday noon in March: far from midnight, a week's end, a month's end and the DST
+# switches, in every zone the tests use. Tests that read the clock travel here
+# (``pytestmark = pytest.mark.usefixtures("frozen_clock")``), so they pass at any time.
+FROZEN_AT = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen_clock():
+    with time_machine.travel(FROZEN_AT, tick=True):
+        yield FROZEN_AT
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from contacts.erasure import ERASED_NAME, contact_erase
 from contacts.models import Company, Contact, ImportJob, StageChange, Tag
 
 
@@ -11,6 +13,20 @@ class ContactAdmin(admin.ModelAdmin):
     raw_id_fields = ["workspace", "company", "introduced_by", "owner", "tags"]
     exclude = ["search_vector"]
     readonly_fields = ["search_text"]
+
+    # A delete here is an erasure on request, through the one erasure service: audited,
+    # suppressed, and gone from the uploads, the word list and this admin's own log.
+    def delete_model(self, request, obj):
+        contact_erase(contact=obj, actor=request.user, suppress=True)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for contact in queryset.order_by("pk"):
+                contact_erase(contact=contact, actor=request.user, suppress=True)
+
+    def response_delete(self, request, obj_display, obj_id):
+        # The name would outlive the person in the session's message.
+        return super().response_delete(request, ERASED_NAME, obj_id)
 
 
 @admin.register(Company)

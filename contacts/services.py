@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Func, Q, Value
 from django.db.models.functions import Lower
@@ -18,7 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User, Workspace
 from contacts import signals
+from contacts.erasure import contact_erase
 from contacts.models import Company, Contact, StageChange, Tag
+from contacts.normalise import normalise_emails, normalise_linkedin
+from contacts.suppression import suppression_check
 
 EDITABLE_FIELDS = (
     "first_name",
@@ -153,37 +155,6 @@ def contacts_refresh_search(*, contact_ids: Iterable[int] = (), company_id: int 
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def normalise_emails(value: str | Iterable[str]) -> list[str]:
-    """Split, tidy and de-duplicate email addresses (order kept); raises on a bad one."""
-    if isinstance(value, str):
-        value = value.replace(";", ",").replace("\n", ",").replace(" ", ",").split(",")
-    emails, validate = [], EmailValidator()
-    for raw in value:
-        email = raw.strip().strip("<>").lower()
-        if not email:
-            continue
-        validate(email)
-        if email not in emails:
-            emails.append(email)
-    return emails
-
-
-def normalise_linkedin(url: str) -> str:
-    """One spelling per profile, so duplicates are found: https, no query, no trailing slash."""
-    url = (url or "").strip()
-    if not url:
-        return ""
-    if "://" not in url:
-        url = "https://" + url
-    url = url.split("?")[0].split("#")[0].rstrip("/")
-    _scheme, _sep, rest = url.partition("://")
-    host, _sep, path = rest.partition("/")
-    host = host.lower()
-    if host.endswith("linkedin.com"):
-        host = "www.linkedin.com"
-    return f"https://{host}/{path}" if path else f"https://{host}"
 
 
 def too_long(values: dict) -> str | None:
@@ -348,6 +319,9 @@ def contact_build(
         fields["emails"] = normalise_emails(fields["emails"])
     if "linkedin_url" in fields:
         fields["linkedin_url"] = normalise_linkedin(fields["linkedin_url"])
+    suppression_check(
+        workspace, emails=fields.get("emails", []), linkedin_url=fields.get("linkedin_url", "")
+    )
     contact = Contact(
         workspace=workspace,
         owner=owner,
@@ -452,11 +426,26 @@ def contacts_create_many(
 def contact_update(
     *, contact: Contact, by: User | None, tags: Iterable[Tag] | None = None, **fields
 ) -> Contact:
-    old_stage = contact.stage
+    # The stored values, not the instance's: a bound ModelForm has already written the new
+    # ones onto it, and a stage move read from there would never be recorded.
+    stored = (
+        Contact.objects.select_for_update()
+        .filter(pk=contact.pk)
+        .values("stage", "cadence_days")
+        .get()
+    )
+    old_stage = stored["stage"]
     if "emails" in fields:
         fields["emails"] = normalise_emails(fields["emails"])
     if "linkedin_url" in fields:
         fields["linkedin_url"] = normalise_linkedin(fields["linkedin_url"])
+    suppression_check(
+        contact.workspace,
+        emails=[e for e in fields.get("emails", []) if e not in contact.emails],
+        linkedin_url=""
+        if fields.get("linkedin_url", "") == contact.linkedin_url
+        else fields.get("linkedin_url", ""),
+    )
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise TypeError(f"contact_update cannot change {name}")
@@ -470,7 +459,8 @@ def contact_update(
         contact.tags.set(tags)
     _record_stage(contact, old_stage, by)
     contacts_refresh_search(contact_ids=[contact.pk])
-    signals.contact_updated.send(sender=Contact, contact=contact)
+    changed = {name for name, value in stored.items() if getattr(contact, name) != value}
+    signals.contact_updated.send(sender=Contact, contact=contact, changed=changed)
     return contact
 
 
@@ -490,9 +480,11 @@ def contact_restore(*, contact: Contact) -> Contact:
     return contact
 
 
-def contact_delete(*, contact: Contact) -> None:
-    """Delete for good (interviews and follow-ups go with the person)."""
-    contact.delete()
+def contact_delete(*, contact: Contact, by: User | None = None, erase: bool = False) -> None:
+    """Delete for good (interviews and follow-ups go with the person), through the one
+    erasure: no upload, word list or admin log keeps them. ``erase``: on the person's request,
+    so they are never imported or added again."""
+    contact_erase(contact=contact, actor=by, suppress=erase)
 
 
 # --- bulk actions on selected rows ------------------------------------------------------------
@@ -633,6 +625,7 @@ def contacts_merge(*, keep: Contact, other: Contact, by: User | None) -> Contact
         Contact.objects.select_for_update().get(pk=keep.pk),
         Contact.objects.select_for_update().get(pk=other.pk),
     )
+    suppression_check(keep.workspace, emails=keep.emails + other.emails)
     keep.tags.add(*other.tags.all())
     _move_reverse_relations(keep, other)
     keep.emails = keep.emails + [e for e in other.emails if e not in keep.emails]

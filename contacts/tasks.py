@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from contacts.importing import run
+from contacts.importing import retention, run
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -11,3 +11,9 @@ def import_run(job_id: int, batch_size: int = run.BATCH_SIZE) -> None:
     except Exception as error:
         run.import_fail(job_id=job_id, error=error)
         raise
+
+
+@shared_task
+def imports_purge() -> int:
+    """Hourly: uploads past their retention go (contacts.importing.retention)."""
+    return retention.imports_purge()

@@ -91,6 +91,13 @@ class EmailTemplateForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        # The form has no workspace field, so Django skips the unique constraint: check it here.
+        taken = EmailTemplate.objects.filter(
+            workspace=self.instance.workspace, kind=cleaned["kind"], name=cleaned["name"]
+        ).exclude(pk=self.instance.pk)
+        if taken.exists():
+            self.add_error("name", _("A template of this kind already has this name."))
+            return cleaned
         # Errors that only show when rendering (a filter given a wrong argument...).
         sample = {name: str(name).replace("_", " ") for name, _label in emails.VARIABLES}
         draft = emails.render_draft(

@@ -7,7 +7,7 @@ write too.
 from django.dispatch import receiver
 
 from accounts.signals import workspace_created
-from contacts.signals import interaction_happened
+from contacts.signals import contact_updated, interaction_happened
 from followups import services
 from interviews.signals import interview_completed
 
@@ -21,6 +21,13 @@ def on_workspace_created(sender, *, workspace, **kwargs) -> None:
 def on_interaction_happened(sender, *, contact, at, **kwargs) -> None:
     """A conversation, a note, an email: the keep-in-touch moves on from it."""
     services.contact_record_interaction(contact=contact, at=at)
+
+
+@receiver(contact_updated, dispatch_uid="followups.cadence_changed")
+def on_contact_updated(sender, *, contact, changed=(), **kwargs) -> None:
+    """A new cadence moves the pending keep-in-touch (or opens one) at once."""
+    if "cadence_days" in changed:
+        services.keep_in_touch_reschedule(contact=contact)
 
 
 @receiver(interview_completed, dispatch_uid="followups.open_thank_you")

@@ -10,6 +10,7 @@ from email.headerregistry import Address
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -137,9 +138,12 @@ def contact_record_interaction(*, contact: Contact, at: datetime) -> Contact:
 
 @transaction.atomic
 def followup_open_thank_you(*, interview) -> FollowUp:
-    """The thank-you of a completed interview, due after the workspace's delay (idempotent)."""
+    """The thank-you of a completed interview, due the workspace's delay after the
+    conversation ended (not after the click that marked it done), idempotent."""
     workspace = interview.workspace
-    completed_at = interview.completed_at or timezone.now()
+    clicked = interview.completed_at or timezone.now()
+    # Marked done during the slot: it ended then; marked the day after: it ended at the slot's end.
+    completed_at = min(interview.ends_at, clicked) if interview.ends_at else clicked
     contact = interview.contact
     followup, created = FollowUp.objects.get_or_create(
         interview=interview,
@@ -185,7 +189,14 @@ def followup_create(
         interview=interview,
     )
     followup.full_clean(exclude=["workspace", "contact", "owner", "interview"])
-    followup.save()
+    pending = FollowUp.objects.filter(contact=contact, kind=kind, status__in=PENDING)
+    if kind == FollowUp.Kind.KEEP_IN_TOUCH and pending.exists():
+        raise ValidationError({"kind": _("This contact already has a pending keep-in-touch.")})
+    try:
+        with transaction.atomic():
+            followup.save()
+    except IntegrityError as error:  # the same follow-up, added at the same moment
+        raise ValidationError(_("This follow-up already exists.")) from error
     _reminders_sync(followup)
     return followup
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -118,11 +119,15 @@ def followup_create(request):
     )
     if request.method == "POST":
         if form.is_valid():
-            followup = services.followup_create(
-                workspace=request.workspace, owner=request.user, **form.cleaned_data
-            )
-            messages.success(request, _("Follow-up added."))
-            return redirect(followup.get_absolute_url())
+            try:
+                followup = services.followup_create(
+                    workspace=request.workspace, owner=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Follow-up added."))
+                return redirect(followup.get_absolute_url())
         return TemplateResponse(request, "followups/followup_form.html", {"form": form}, status=400)
     return TemplateResponse(request, "followups/followup_form.html", {"form": form})
 

@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.followups_due_sweep",
         "schedule": 60.0,
     },
+    "contacts-imports-purge": {
+        "task": "contacts.tasks.imports_purge",
+        "schedule": crontab(minute=11),
+    },
     "webhooks-deliveries-purge": {
         "task": "webhooks.tasks.deliveries_purge",
         "schedule": crontab(minute=23, hour=4),
@@ -357,6 +361,13 @@ API_TOKEN_MAX_DAYS = int(env("API_TOKEN_MAX_DAYS", "365"))
 
 # Contacts: the largest file an import accepts (bytes); bigger uploads are refused unread.
 CONTACTS_IMPORT_MAX_BYTES = int(env("CONTACTS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Uploads: a finished import's summary and rows in error are kept this many days, then the
+# whole job goes; a preview never confirmed goes after this many hours (docs/privacy.md).
+IMPORT_RETENTION_DAYS = int(env("IMPORT_RETENTION_DAYS", "7"))
+IMPORT_PREVIEW_HOURS = int(env("IMPORT_PREVIEW_HOURS", "24"))
+# Key of the suppression list's HMAC hashes (erased people). Empty: derived from SECRET_KEY.
+# Set it in production, and keep it when SECRET_KEY rotates, or erased people match no more.
+SUPPRESSION_KEY = env("SUPPRESSION_KEY", "")
 
 LOGGING = {
     "version": 1,

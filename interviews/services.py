@@ -156,6 +156,8 @@ def interview_complete(*, interview: Interview, completed_at: datetime) -> Inter
     """
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
     _require_open(interview)
+    if interview.starts_at is not None and interview.starts_at > completed_at:
+        raise ValidationError(_("This interview has not taken place yet."))
     interview.status = Interview.Status.COMPLETED
     interview.completed_at = completed_at
     interview.save(update_fields=["status", "completed_at", "updated_at"])

@@ -9,6 +9,8 @@ from accounts import services
 from accounts.models import Invitation, Membership, User, Workspace
 from infoview.testing.browser import PASSWORD
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def _signup(client, **overrides):
     data = {

@@ -348,11 +348,7 @@ def contact_delete(request, ws: Ws, contact_id: int):
     """Delete for good: the person's interviews and follow-ups go too."""
     membership(request, ws, write=True)
     contact = _contact(request, contact_id)
-    with transaction.atomic():
-        audit_record(
-            workspace=request.workspace, actor=request.auth.user, action="deleted", obj=contact
-        )
-        services.contact_delete(contact=contact)
+    services.contact_delete(contact=contact, by=request.auth.user)
     return Status(204, None)
 
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from contacts import services as contact_services
 from contacts.tests.factories import ContactFactory, TagFactory
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def _walk(api, path):
     seen, cursor = [], None

@@ -11,13 +11,16 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts import services, signals
+from contacts.importing.errors import ImportRefused
 from contacts.importing.files import read_records
+from contacts.locks import workspace_people_lock
 from contacts.models import Contact, ImportJob, Tag
-from contacts.suppression import suppressed_values
+from contacts.suppression import record_suppressed, suppressed_keys
 
 BATCH_SIZE = 500
 FILLABLE = ("phone", "title", "location", "linkedin_url", "summary", "source")
@@ -135,8 +138,9 @@ def clean_record(record: dict) -> dict:
 
 
 def suppressed_in(workspace, records: list[dict]) -> set[str]:
-    """The file's addresses and profiles of people erased on request: never imported again."""
-    return suppressed_values(
+    """The file's addresses and profiles of people erased on request (normalised, as
+    ``contacts.normalise`` spells them, whatever the file's spelling): never imported again."""
+    return suppressed_keys(
         workspace,
         emails=[e for r in records for e in r.get("emails", [])],
         linkedin_urls=[r["linkedin_url"] for r in records if r.get("linkedin_url")],
@@ -146,11 +150,10 @@ def suppressed_in(workspace, records: list[dict]) -> set[str]:
 def plan_row(
     record: dict, matcher: Matcher, suppressed: set[str] | frozenset = frozenset()
 ) -> Plan:
-    if suppressed and (
-        record.get("linkedin_url") in suppressed
-        or any(e in suppressed for e in record.get("emails", []))
-    ):
-        return Plan("skip", record, message=_("Erased on request; not imported again."))
+    # Checked on the raw values, before cleaning: an erased person's row with a bad address
+    # must not land in the error report either.
+    if record_suppressed(record, suppressed):
+        return Plan("skip", {}, message=_("Erased on request; not imported again."))
     try:
         record = clean_record(record)
     except ValidationError as error:
@@ -296,6 +299,50 @@ def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher)
                 known.pk = contact.pk
 
 
+def _records_left(job: ImportJob) -> list[dict]:
+    """The file's rows after an erasure rewrote it: none when it took out every row."""
+    try:
+        return read_records(job)
+    except ImportRefused:
+        return []
+
+
+class BatchGuard:
+    """What a batch must see whole: the workspace's people as they are now.
+
+    Each batch holds the workspace's people lock (``contacts.locks``, taken in ``import_run``),
+    shared with every other import's batches and with erasure. Inside it, the matcher is
+    rebuilt when someone else changed the workspace's people since this run's last batch
+    (another import, a form), the suppression list is read again, and the file's rows are
+    read again if an erasure took a person out of them. So two runs at once cannot both
+    create a person, and an erasure mid-run is not undone.
+    """
+
+    def __init__(self, job: ImportJob, records: list[dict]):
+        self.workspace = job.workspace
+        self.text, self.records = job.text, records
+        self.matcher: Matcher | None = None
+        self.seen = None
+
+    def _fingerprint(self):
+        return Contact.objects.filter(workspace=self.workspace).aggregate(
+            n=Count("pk"), top=Max("pk"), last=Max("updated_at")
+        )
+
+    def enter(self, job: ImportJob, batch_size: int):
+        """Called holding the workspace's people lock and the job's row."""
+        if job.text != self.text:
+            self.text, self.records = job.text, _records_left(job)
+        if self.matcher is None or self._fingerprint() != self.seen:
+            self.matcher = Matcher(self.workspace)
+        rows = self.records[job.processed_rows : job.processed_rows + batch_size]
+        return self.records, self.matcher, suppressed_in(self.workspace, rows)
+
+    def leave(self) -> None:
+        """After this batch's writes: what the next batch compares with."""
+        self.seen = self._fingerprint()
+
+
 def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
     """Work through the job from its committed offset; each batch commits whole or not at all.
 
@@ -305,20 +352,22 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
     job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
     if job.is_finished:
         return job
-    records = read_records(job)
-    matcher = Matcher(job.workspace)
-    suppressed = suppressed_in(job.workspace, records)
+    records = _records_left(job) if job.kind == ImportJob.Kind.VCARD else read_records(job)
+    guard = BatchGuard(job, records)
     ImportJob.objects.filter(pk=job.pk, started_at__isnull=True).update(started_at=timezone.now())
     ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
         status=ImportJob.Status.RUNNING, total_rows=len(records)
     )
     while True:
         with transaction.atomic():
+            # The people lock first, the job's row second: erasure takes them in this order.
+            workspace_people_lock(guard.workspace.pk)
             job = (
                 ImportJob.objects.select_for_update(of=("self",))
                 .select_related("workspace", "created_by")
                 .get(pk=job_id)
             )
+            records, matcher, suppressed = guard.enter(job, batch_size)
             start = job.processed_rows
             if start >= len(records) or job.is_finished:
                 break
@@ -328,6 +377,7 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
                 plan_learn(plan, matcher)
                 batch.append((number, plan))
             apply_batch(job, batch, matcher)
+            guard.leave()
             job.processed_rows = start + len(batch)
             # Not the file's text: rewriting megabytes per batch would cost more than the rows.
             job.save(
@@ -342,10 +392,12 @@ def import_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:
                 ]
             )
     with transaction.atomic():
+        # Done: the file's text goes (only the summary and the rows in error stay, until
+        # the retention purge, contacts.importing.retention).
         finished = (
             ImportJob.objects.filter(pk=job_id)
             .exclude(status=ImportJob.Status.DONE)
-            .update(status=ImportJob.Status.DONE, finished_at=timezone.now())
+            .update(status=ImportJob.Status.DONE, finished_at=timezone.now(), text="")
         )
         job.refresh_from_db()
         if finished:  # once, even when two runs of the job race to the end

@@ -1,7 +1,13 @@
-"""vCard 3.0 (RFC 2426) and 4.0 (RFC 6350): the parts a contact needs, read and written."""
+"""vCard 2.1, 3.0 (RFC 2426) and 4.0 (RFC 6350): the parts a contact needs, read and written.
+
+Cards are read with vobject, which decodes 2.1's ``ENCODING=QUOTED-PRINTABLE`` and ``CHARSET``
+(old phones and Outlook write them); a card vobject cannot read falls back to the small
+reader below, which knows 3.0 and 4.0.
+"""
 
 import re
 
+import vobject
 from django.utils.translation import gettext as _
 
 from contacts.importing.errors import ImportRefused
@@ -65,10 +71,70 @@ def count_cards(text: str) -> int:
 
 
 def parse_vcards(text: str) -> list[dict]:
-    cards = _CARD.findall(text)
+    cards = list(_CARD.finditer(text))
     if not cards:
         raise ImportRefused(_("This file is neither CSV nor vCard."))
-    return [_record(card) for card in cards]
+    return [_read(match.group(0), match.group(1)) for match in cards]
+
+
+def _read(card: str, body: str) -> dict:
+    try:
+        return _record_vobject(card)
+    except Exception:
+        return _record(body)
+
+
+def _join_soft_breaks(card: str) -> str:
+    """Quoted-printable values continue on the next line after a final "=" (vCard 2.1)."""
+    out: list[str] = []
+    in_qp = False
+    for line in re.split(r"\r\n|\r|\n", card):
+        if in_qp and out and out[-1].endswith("="):
+            out[-1] = out[-1][:-1] + line
+            continue
+        if line[:1] not in (" ", "\t"):
+            in_qp = "QUOTED-PRINTABLE" in line.partition(":")[0].upper()
+        out.append(line)
+    return "\r\n".join(out)
+
+
+def _text(value) -> str:
+    if isinstance(value, list | tuple):
+        value = " ".join(str(v) for v in value if v)
+    return str(value or "").strip()
+
+
+def _record_vobject(card: str) -> dict:
+    component = vobject.readOne(_join_soft_breaks(card))
+    record: dict = {"emails": [], "tags": []}
+    full_name = ""
+    urls = []
+    for line in component.getChildren():
+        name, value = line.name.upper(), line.value
+        types = ",".join(line.params.get("TYPE", [])).lower()
+        if name == "N":
+            record["last_name"], record["first_name"] = _text(value.family), _text(value.given)
+        elif name == "FN":
+            full_name = _text(value)
+        elif name == "EMAIL":
+            record["emails"].append(_text(value).removeprefix("mailto:").strip())
+        elif name == "TEL" and "phone" not in record:
+            record["phone"] = _text(value).removeprefix("tel:").strip()
+        elif name == "ORG":
+            record["company"] = _text(value[0] if isinstance(value, list) and value else value)
+        elif name == "TITLE":
+            record["title"] = _text(value)
+        elif name == "ADR" and "location" not in record:
+            parts = (value.city, value.region, value.code, value.country)
+            record["location"] = ", ".join(_text(p) for p in parts if _text(p))
+        elif name == "NOTE":
+            record["summary"] = _text(value)
+        elif name == "CATEGORIES":
+            values = value if isinstance(value, list) else [value]
+            record["tags"].extend(_text(t) for t in values if _text(t))
+        elif name in {"URL", "X-SOCIALPROFILE"}:
+            urls.append((types, _text(value)))
+    return _finish(record, full_name, urls)
 
 
 def _record(card: str) -> dict:
@@ -99,6 +165,10 @@ def _record(card: str) -> dict:
             record["tags"].extend(t.strip() for t in _split(value, ",") if t.strip())
         elif name in {"URL", "X-SOCIALPROFILE"}:
             urls.append((params.get("TYPE", ""), _unescape(value).strip()))
+    return _finish(record, full_name, urls)
+
+
+def _finish(record: dict, full_name: str, urls: list[tuple[str, str]]) -> dict:
     for kind, url in urls:
         if "linkedin" in kind or "linkedin.com" in url.lower():
             record["linkedin_url"] = url

@@ -13,6 +13,8 @@ from contacts.tests.factories import CompanyFactory, ContactFactory
 from followups.models import FollowUp
 from interviews.models import Interview
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def export(client, name, **params):
     response = client.get(reverse(f"contacts:{name}", kwargs={"ws": "acme"}), params)

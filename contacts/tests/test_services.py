@@ -11,6 +11,8 @@ from contacts.timeline import timeline_for
 from followups.models import FollowUp
 from followups.services import contact_record_interaction
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def test_it_creates_a_contact_with_workspace_defaults(workspace_a, alice):
     workspace_a.default_cadence_days = 30

@@ -5,6 +5,8 @@ from contacts.models import Company, Contact
 from contacts.services import contacts_refresh_search
 from contacts.tests.factories import CompanyFactory, ContactFactory, TagFactory
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def url(name, **kwargs):
     return reverse(f"contacts:{name}", kwargs={"ws": "acme", **kwargs})

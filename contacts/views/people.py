@@ -194,11 +194,11 @@ def contact_restore(request, pk):
 @workspace_view
 def contact_delete(request, pk):
     contact = _contact(request, pk)
-    name = str(contact)
-    with transaction.atomic():
-        audit_record(workspace=request.workspace, actor=request.user, action="deleted", obj=contact)
-        services.contact_delete(contact=contact)
-    messages.success(request, _("%(name)s is deleted.") % {"name": name})
+    # Erasure on request is the owner's call in a personal workspace (teams: the privacy page).
+    erase = not request.workspace.is_team and request.POST.get("erase") == "on"
+    services.contact_delete(contact=contact, by=request.user, erase=erase)
+    # No name in the message: it would outlive the person in the session.
+    messages.success(request, _("The contact was deleted."))
     return redirect("contacts:list", ws=request.workspace.slug)
 
 

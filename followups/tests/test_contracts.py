@@ -11,7 +11,7 @@ from followups.models import FollowUp, Reminder
 from followups.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
 from interviews.models import Interview
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def test_it_opens_one_thank_you_per_interview_due_after_the_workspace_delay(alice, workspace_a):
@@ -28,7 +28,8 @@ def test_it_opens_one_thank_you_per_interview_due_after_the_workspace_delay(alic
 
     assert first.pk == again.pk
     assert first.kind == FollowUp.Kind.THANK_YOU
-    assert first.due_at == completed + timedelta(hours=36)
+    # Due after the conversation ended (its slot's end), not after it was marked done.
+    assert first.due_at == interview.ends_at + timedelta(hours=36)
     assert first.owner == alice
     reminder = Reminder.objects.get(followup=first)
     assert (reminder.user, reminder.due_at, reminder.state) == (alice, first.due_at, "pending")

@@ -9,7 +9,7 @@ from followups.models import EmailTemplate, FollowUp, Signature
 from followups.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
 from interviews.models import Note, Objective
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture

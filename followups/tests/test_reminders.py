@@ -12,7 +12,7 @@ from followups import reminders, services
 from followups.models import Reminder
 from followups.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from followups.tests.factories import ContactFactory, FollowUpFactory, Interview
 from followups.views import SECTION_PAGE, SECTION_ROWS
 from interviews.models import Interview
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def _complete(interview, at):
@@ -29,7 +29,7 @@ def test_it_opens_a_thank_you_when_an_interview_completes(alice, workspace_a):
 
     thank_you = FollowUp.objects.get(interview=interview)
     assert thank_you.kind == FollowUp.Kind.THANK_YOU
-    assert thank_you.due_at == at + timedelta(hours=24)
+    assert thank_you.due_at == interview.ends_at + timedelta(hours=24)  # after the conversation
     keep_in_touch = FollowUp.objects.get(contact=contact, kind=FollowUp.Kind.KEEP_IN_TOUCH)
     assert keep_in_touch.due_at == at + timedelta(days=contact.cadence_days)
 

@@ -143,6 +143,16 @@ def test_production_refuses_to_start_without_its_servers(db, tmp_path, variable)
     assert not (tmp_path / "var").exists()  # no private server or file broker was started
 
 
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"])
+def test_the_deploy_check_names_the_missing_server(db, tmp_path, variable):
+    blank = {variable: ""} | ({"REDIS_URL": ""} if variable == "CACHE_URL" else {})
+    env = _production_env(**blank, INFOVIEW_VAR_DIR=str(tmp_path / "var"))
+    result = _manage("check", "--deploy", env_overrides=env)
+    assert result.returncode != 0
+    assert f"{variable}" in result.stderr and "must be set when DEBUG is false" in result.stderr
+    assert not (tmp_path / "var").exists()
+
+
 def test_importing_the_settings_starts_nothing_and_makes_no_folder(tmp_path):
     var = tmp_path / "var"
     env = {**os.environ, "INFOVIEW_VAR_DIR": str(var), "DEBUG": "true"}

@@ -11,6 +11,8 @@ from interviews import ics, services
 from interviews.models import CalendarToken
 from interviews.tests.factories import make_interview
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 @pytest.fixture
 def planned(interview):

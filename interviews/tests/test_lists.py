@@ -7,6 +7,8 @@ from interviews import services
 from interviews.selectors import interviews_upcoming
 from interviews.tests.factories import ContactFactory, make_interview
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def _fill(workspace, owners, count):
     for index in range(count):

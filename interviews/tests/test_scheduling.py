@@ -1,12 +1,13 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from contacts.models import Contact
 from interviews import services
 from interviews.models import Interview
 from interviews.tests.factories import ContactFactory, make_interview
+
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def _form(contact, **overrides):
@@ -211,7 +212,7 @@ def test_editing_the_time_bumps_the_calendar_sequence(client, alice, interview, 
 
 def test_it_refuses_to_move_a_completed_interview(client, alice, interview, url):
     before = interview.starts_at
-    services.interview_complete(interview=interview, completed_at=timezone.now())
+    services.interview_complete(interview=interview, completed_at=interview.ends_at)
     client.force_login(alice)
     response = client.post(url("edit", pk=interview.pk), _form(interview.contact))
     assert response.status_code == 400
@@ -221,7 +222,7 @@ def test_it_refuses_to_move_a_completed_interview(client, alice, interview, url)
 
 
 def test_a_completed_interview_keeps_its_other_details_editable(alice, interview):
-    services.interview_complete(interview=interview, completed_at=timezone.now())
+    services.interview_complete(interview=interview, completed_at=interview.ends_at)
     services.interview_update(interview=interview, purpose="Changed", starts_at=interview.starts_at)
     interview.refresh_from_db()
     assert interview.purpose == "Changed"

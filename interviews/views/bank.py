@@ -1,6 +1,7 @@
 """The workspace's question bank and prep checklist template (changed by admins)."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,7 +36,11 @@ def bank_question_add(request):
     form = BankQuestionForm(request.POST, workspace=request.workspace)
     if not form.is_valid():
         return _bank_page(request, form, status=400)
-    services.bank_question_add(workspace=request.workspace, **form.cleaned_data)
+    try:
+        services.bank_question_add(workspace=request.workspace, **form.cleaned_data)
+    except ValidationError:
+        form.add_error("text", _("This question is already in the bank."))
+        return _bank_page(request, form, status=400)
     messages.success(request, _("The question is in the bank."))
     return redirect("interviews:bank", ws=request.workspace.slug)
 

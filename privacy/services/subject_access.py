@@ -9,7 +9,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from contacts.models import Contact
+from contacts.importing.errors import ImportRefused
+from contacts.importing.files import read_records
+from contacts.importing.scrub import person_test
+from contacts.models import Contact, ImportJob
 from infoview.spreadsheets import escape_formula
 from privacy.services.records import contact_rows
 
@@ -41,6 +44,9 @@ def contact_subject_access_export(*, contact: Contact) -> dict:
         if label == "contacts.contact":
             continue
         records[label] = [_serialise(row) for row in rows.order_by("pk")]
+    imports = import_rows_of(contact)
+    if imports:
+        records["contacts.importjob"] = imports
     person = _serialise(contact)
     person["company_name"] = contact.company.name if contact.company_id else ""
     person["tags"] = sorted(contact.tags.values_list("name", flat=True))
@@ -51,6 +57,31 @@ def contact_subject_access_export(*, contact: Contact) -> dict:
         "contact": person,
         "records": records,
     }
+
+
+def import_rows_of(contact: Contact) -> list[dict]:
+    """The uploads' rows (and rows in error) that hold the person, while they are kept."""
+    is_person = person_test(contact)
+    found = []
+    for job in ImportJob.objects.filter(workspace_id=contact.workspace_id).order_by("pk"):
+        try:
+            rows = list(enumerate(read_records(job), start=1)) if job.text else []
+        except ImportRefused:  # a damaged file holds no readable row
+            rows = []
+        rows += [(e.get("row"), e.get("values", {})) for e in job.errors]
+        for number, values in rows:
+            if is_person(values):
+                found.append(
+                    {
+                        "id": job.pk,
+                        "filename": job.filename,
+                        "status": job.status,
+                        "created_at": plain(job.created_at),
+                        "row": number,
+                        "values": values,
+                    }
+                )
+    return found
 
 
 def subject_access_csv(export: dict) -> str:

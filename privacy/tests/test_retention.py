@@ -1,9 +1,8 @@
 import smtplib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
 
 from accounts.models import AuditEvent, Workspace
 from contacts.models import Contact
@@ -12,9 +11,10 @@ from privacy import tasks
 from privacy.models import RetentionWarning
 from privacy.services import retention
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-NOW = timezone.now().replace(microsecond=0)
+# conftest's FROZEN_AT: the clock every test of this module runs at (tasks read it too).
+NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 
 
 def _contact(workspace, owner, *, last_touch, name="Ada"):

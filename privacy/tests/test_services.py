@@ -12,7 +12,7 @@ from privacy.models import ContactPrivacy
 from privacy.services import basis, erasure, records, retention, subject_access
 from privacy.tests.factories import database_hits, plant_contact
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from contacts.services import contact_create
 from privacy.models import ContactPrivacy, RetentionPolicy
 from privacy.services import retention
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def url(name, ws="acme", **kwargs):

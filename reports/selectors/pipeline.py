@@ -95,9 +95,12 @@ def stages_report(*, workspace: Workspace, period: Period, recruiter: User | Non
     reached = dict(
         changes.values_list("to_stage").annotate(n=Count("contact", distinct=True)).order_by()
     )
-    # A contact added during the period entered the pipeline then, whatever its first stage.
-    new_in_period = created.aggregate(n=Count("pk"))["n"]
-    reached[Contact.Stage.NEW] = reached.get(Contact.Stage.NEW, 0) + new_in_period
+    # A contact added during the period entered the pipeline then, whatever its first stage;
+    # its "→ New" change is the same entry, counted once.
+    reached[Contact.Stage.NEW] = Contact.objects.filter(
+        Q(pk__in=created.values("pk"))
+        | Q(pk__in=changes.filter(to_stage=Contact.Stage.NEW).values("contact"))
+    ).count()
     rows, conversions = [], []
     previous = None
     for stage in [*PIPELINE, Contact.Stage.NOT_A_FIT]:

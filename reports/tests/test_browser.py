@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -11,6 +12,21 @@ from reports.tests.factories import ContactFactory, FollowUpFactory, InterviewFa
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _coming_sunday_night() -> datetime:
+    """23:50 UTC on the next Sunday: the last minutes of a week, where "now + 5 minutes" once
+    fell into the next one. Ahead of the real clock, so the login cookie stays valid."""
+    today = datetime.now(UTC).date()
+    sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
+    return datetime.combine(sunday, time(23, 50), tzinfo=UTC)
+
+
+@pytest.fixture
+def sunday_night():
+    with time_machine.travel(_coming_sunday_night(), tick=True):
+        yield
+
+
+@pytest.mark.usefixtures("sunday_night")
 def test_the_dashboard_shows_the_day_and_leads_to_the_interview(page, alice, workspace_a):
     now = timezone.now()
     maya = ContactFactory(workspace=workspace_a, owner=alice, first_name="Maya", last_name="Lin")

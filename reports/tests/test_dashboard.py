@@ -16,7 +16,7 @@ from reports.tests.factories import (
     set_created,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 
 

@@ -14,7 +14,7 @@ from reports.tests.factories import (
 )
 from reports.tests.helpers import report_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.mark.parametrize(

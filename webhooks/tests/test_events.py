@@ -60,7 +60,7 @@ def test_interview_events(everything, contact, workspace_a, alice):
     interview_update(interview=planned, starts_at=later + timedelta(hours=1))
     interview_cancel(interview=planned)
     held = interview_create(workspace=workspace_a, owner=alice, contact=contact, starts_at=later)
-    interview_complete(interview=held, completed_at=timezone.now())
+    interview_complete(interview=held, completed_at=held.ends_at)  # not before it took place
     interview_types = [t for t in types() if t.startswith("interview.")]
     assert interview_types == [
         "interview.scheduled",
