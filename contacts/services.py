@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, User, Workspace
 from contacts import signals
 from contacts.models import Company, Contact, StageChange, Tag
+from contacts.text import fold
 
 EDITABLE_FIELDS = (
     "first_name",
@@ -69,7 +70,7 @@ def search_document(
     """
     tags = " ".join(tags) or None
     parts = (first_name, last_name, " ".join(emails), title, company, location, tags, summary)
-    return " ".join(part for part in parts if part is not None).lower()
+    return fold(" ".join(part for part in parts if part is not None))
 
 
 def _search_vector(text: str) -> Func:

@@ -35,6 +35,20 @@ def test_it_answers_a_live_search_with_the_results_fragment(as_alice, contact, w
     assert "Alan Turing" not in response.text
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("angstrom", "Anders Ångström"), ("Ångström", "Anders Ångström"), ("zoe bronte", "Zoë Brontë"),
+     ("sorensen", "Søren Sørensen"), ("STRASSE", "Ida Straße")],
+)  # fmt: skip
+def test_search_ignores_accents_both_ways(as_alice, workspace_a, typed, found):
+    for first, last in [("Anders", "Ångström"), ("Zoë", "Brontë"), ("Søren", "Sørensen"),
+                        ("Ida", "Straße"), ("Alan", "Turing")]:  # fmt: skip
+        ContactFactory(workspace=workspace_a, first_name=first, last_name=last)
+    response = as_alice.get(url("list"), {"q": typed})
+    names = [str(c) for c in response.context["page"].object_list]
+    assert names == [found]
+
+
 def test_it_filters_by_tag_stage_company_owner_and_source(as_alice, workspace_a, alice, bob):
     tag = TagFactory(workspace=workspace_a, name="python")
     company = CompanyFactory(workspace=workspace_a)
