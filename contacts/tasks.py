@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from contacts import services
 from contacts.importing import run
 
 
@@ -11,3 +12,9 @@ def import_run(job_id: int, batch_size: int = run.BATCH_SIZE) -> None:
     except Exception as error:
         run.import_fail(job_id=job_id, error=error)
         raise
+
+
+@shared_task
+def merge_undos_purge() -> int:
+    """Hourly: forget merges that can no longer be undone (their snapshot holds a person)."""
+    return services.merge_undos_purge()
