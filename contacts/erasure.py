@@ -22,7 +22,7 @@ from accounts.models import User
 from contacts import signals
 from contacts.importing.scrub import imports_scrub_person
 from contacts.locks import workspace_people_lock
-from contacts.models import Contact
+from contacts.models import Contact, MergeUndo
 from contacts.suppression import contact_suppress
 
 ERASED_NAME = "Erased contact"
@@ -73,6 +73,8 @@ def contact_traces_scrub(*, contact: Contact) -> None:
     """The places outside the contact's rows: uploads now, the word list after the caller
     has deleted or blanked the contact (``search_words_prune`` with ``contact_words``)."""
     imports_scrub_person(contact=contact)
+    # A merge into this person kept the merged-away record, to undo it: that goes too.
+    MergeUndo.objects.filter(keep=contact).delete()
 
 
 @transaction.atomic

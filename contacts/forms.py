@@ -66,6 +66,12 @@ class ContactForm(forms.ModelForm):
         label=_("Keep in touch"), choices=CADENCE_PRESETS, coerce=int
     )
 
+    same_person_ok = forms.BooleanField(
+        label=_("Add anyway: this is another person with the same address"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
     class Meta:
         model = Contact
         fields = [
@@ -123,14 +129,35 @@ class ContactForm(forms.ModelForm):
             else Row(Column("owner"), Column("cadence_days"), Column("stage")),
             "tag_names",
             "summary",
+            "same_person_ok",
         )
         self.helper.add_input(Submit("submit", _("Save")))
+        self.duplicates: list[Contact] = []
 
     def clean_emails(self):
         try:
             return services.normalise_emails(self.cleaned_data["emails"])
         except ValidationError as error:
             raise ValidationError(_("Enter valid email addresses, separated by commas.")) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        emails = cleaned.get("emails") or []
+        if emails and not cleaned.get("same_person_ok"):
+            same = Contact.objects.filter(workspace=self.workspace, emails__overlap=emails)
+            if self.instance.pk:
+                same = same.exclude(pk=self.instance.pk)
+            self.duplicates = list(same.order_by("pk")[:5])
+            if self.duplicates:
+                # Now there is something to confirm: offer the box.
+                self.fields["same_person_ok"].widget = forms.CheckboxInput()
+                raise ValidationError(
+                    _(
+                        "A contact with this email address already exists. Open them below, "
+                        "or tick “Add anyway” if this is another person."
+                    )
+                )
+        return cleaned
 
     def clean_linkedin_url(self):
         return services.normalise_linkedin(self.cleaned_data["linkedin_url"])
@@ -141,6 +168,7 @@ class ContactForm(forms.ModelForm):
     def service_fields(self) -> dict:
         """``cleaned_data`` as the services take it (company and tags made when missing)."""
         data = dict(self.cleaned_data)
+        data.pop("same_person_ok", None)
         data["company"] = services.company_for_name(
             workspace=self.workspace, name=data.pop("company_name")
         )

@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 CADENCE_PRESETS = [(30, _("Every 30 days")), (90, _("Every 90 days")), (180, _("Every 180 days"))]
@@ -266,3 +267,24 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.value_hash[:12]}…"
+
+
+class MergeUndo(models.Model):
+    """What a merge changed, kept for an hour so it can be undone (then purged).
+
+    It holds the merged-away person's row as it was, so it goes with the kept contact: erasing
+    or deleting that contact deletes it too.
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    keep = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    other_id = models.BigIntegerField()
+    other_name = models.CharField(max_length=301)
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="contacts_mergeundo_created_idx")]
+
+    def __str__(self):
+        return f"merge of #{self.other_id} into #{self.keep_id}"

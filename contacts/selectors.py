@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Workspace
 from contacts.models import Company, Contact
+from contacts.text import fold
 
 SORTS = {
     "name": ["last_name", "first_name", "pk"],
@@ -37,7 +38,7 @@ JOIN LATERAL (
 
 def _words(term: str) -> list[str]:
     words = []
-    for word in _WORD.findall(term.lower()):
+    for word in _WORD.findall(fold(term)):
         word = word.strip("'.-+")[:100]
         if word and word not in words:
             words.append(word)

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from contacts import services
 from contacts.importing import retention, run
 
 
@@ -17,3 +18,9 @@ def import_run(job_id: int, batch_size: int = run.BATCH_SIZE) -> None:
 def imports_purge() -> int:
     """Hourly: uploads past their retention go (contacts.importing.retention)."""
     return retention.imports_purge()
+
+
+@shared_task
+def merge_undos_purge() -> int:
+    """Hourly: forget merges that can no longer be undone (their snapshot holds a person)."""
+    return services.merge_undos_purge()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("export.vcf", exports.export_vcard, name="export_vcard"),
     path("duplicates/", duplicates.duplicates, name="duplicates"),
     path("merge/", duplicates.merge, name="merge"),
+    path("merge/<int:pk>/undo/", duplicates.merge_undo, name="merge_undo"),
     path("import/", imports.import_upload, name="import_upload"),
     path("import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("import/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),

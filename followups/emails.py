@@ -13,6 +13,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import FollowUp, Signature
+from interviews.models import Note
 
 # The documented variables, shown beside the editor (docs/followups.md lists them too).
 VARIABLES = [
@@ -149,24 +150,19 @@ def variables_for(*, followup: FollowUp, sender) -> dict[str, str]:
 
 
 def _interview_texts(interview) -> tuple[list[str], list[str]]:
-    """Objectives and insights, read defensively: the interviews app owns those models."""
+    """The interview's objectives, and what was learnt: objectives' insights, then insight and
+    advice notes as plain text (a note's Markdown would show as asterisks in an email)."""
     if interview is None:
         return [], []
     objectives, insights = [], []
-    manager = getattr(interview, "objectives", None)
-    if manager is not None:
-        for objective in manager.all():
-            text = (getattr(objective, "text", "") or "").strip()
+    for objective in interview.objectives.all():
+        if objective.text.strip():
+            objectives.append(objective.text.strip())
+        if objective.insight.strip():
+            insights.append(" ".join(objective.insight.split()))
+    for note in interview.notes.all():
+        if note.kind in {Note.Kind.INSIGHT, Note.Kind.ADVICE}:
+            text = " ".join(note.plain_text.split())
             if text:
-                objectives.append(text)
-            insight = (getattr(objective, "insight", "") or "").strip()
-            if insight:
-                insights.append(insight)
-    notes = getattr(interview, "notes", None)
-    if notes is not None:
-        for note in notes.all():
-            if getattr(note, "kind", "insight") in {"insight", "advice"}:
-                body = " ".join((getattr(note, "body", "") or "").split())
-                if body:
-                    insights.append(body)
+                insights.append(text)
     return objectives, insights

@@ -280,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.tasks.digests_schedule",
         "schedule": crontab(minute="*/5"),
     },
+    "contacts-merge-undos-purge": {
+        "task": "contacts.tasks.merge_undos_purge",
+        "schedule": crontab(minute=7),
+    },
     "privacy-retention-apply": {
         "task": "privacy.tasks.retention_apply",
         "schedule": crontab(minute=41, hour=2),

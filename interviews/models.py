@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from interviews.markup import render_markdown
+from interviews.markup import markdown_to_text, render_markdown
 
 
 class Interview(models.Model):
@@ -250,6 +250,11 @@ class Note(models.Model):
     @property
     def html(self):
         return render_markdown(self.body)
+
+    @property
+    def plain_text(self) -> str:
+        """The note as text, without its Markdown (for excerpts, timelines and emails)."""
+        return markdown_to_text(self.body)
 
 
 class Assessment(models.Model):

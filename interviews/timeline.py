@@ -43,7 +43,7 @@ def entries_for(contact) -> list[Entry]:
                 at=note.created_at,
                 kind=f"note_{note.kind}",
                 title=_("Note: %(kind)s") % {"kind": note.get_kind_display()},
-                body=note.body,
+                body=note.plain_text,
                 url=f"{note.interview.get_absolute_url()}#notes",
             )
         )

@@ -1,15 +1,18 @@
 """Reads of the workspace home: what the current user should look at today."""
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, QuerySet, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 from contacts.models import Contact
 from contacts.selectors import keep_in_touch_due_at
 from followups.selectors import followups_pending
-from interviews.models import Interview, Note
+from interviews.models import Interview, Note, Objective
 from interviews.selectors import with_readiness
 
 LIST_LIMIT = 20
@@ -64,11 +67,7 @@ def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = N
         .select_related("company")
         .order_by("due_at", "pk")[:LIST_LIMIT]
     )
-    insights = list(
-        Note.objects.filter(workspace=workspace, kind=Note.Kind.INSIGHT)
-        .select_related("interview__contact", "interview__workspace", "author")
-        .order_by("-created_at", "-pk")[:5]
-    )
+    insights = recent_insights(workspace=workspace)
     has_contacts = Contact.objects.filter(workspace=workspace).exists()
     has_interviews = Interview.objects.filter(workspace=workspace).exists()
     return {
@@ -83,3 +82,48 @@ def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = N
         "has_contacts": has_contacts,
         "has_interviews": has_interviews,
     }
+
+
+@dataclass
+class Insight:
+    """One thing learnt: a note of insight or advice, or what an objective taught."""
+
+    at: datetime
+    kind: str
+    text: str
+    interview: Interview
+
+
+def recent_insights(*, workspace: Workspace, limit: int = 5) -> list[Insight]:
+    """The latest insights, advice notes and objective insights of the workspace (two queries).
+
+    Notes carry their own time; an objective's insight is as recent as its conversation.
+    """
+    notes = (
+        Note.objects.filter(workspace=workspace, kind__in=[Note.Kind.INSIGHT, Note.Kind.ADVICE])
+        .select_related("interview__contact", "interview__workspace")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    objectives = (
+        Objective.objects.filter(workspace=workspace)
+        .exclude(insight="")
+        .annotate(at=Coalesce("interview__completed_at", "interview__starts_at"))
+        .filter(at__isnull=False)
+        .select_related("interview__contact", "interview__workspace")
+        .order_by("-at", "-pk")[:limit]
+    )
+    found = [
+        Insight(
+            at=n.created_at, kind=n.get_kind_display(), text=n.plain_text, interview=n.interview
+        )
+        for n in notes
+    ] + [
+        Insight(
+            at=objective.at,
+            kind=str(_("Objective")),
+            text=objective.insight,
+            interview=objective.interview,
+        )
+        for objective in objectives
+    ]
+    return sorted(found, key=lambda insight: insight.at, reverse=True)[:limit]

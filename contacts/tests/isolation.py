@@ -1,3 +1,4 @@
+from contacts import services
 from contacts.tests.factories import CompanyFactory, ContactFactory
 from infoview.testing.isolation import TEAM_MEMBER, register, ws_kwargs
 
@@ -61,6 +62,19 @@ register("contacts:export_csv")
 register("contacts:export_vcard")
 register("contacts:duplicates")
 register("contacts:merge", method="post", data=_pair)
+
+
+def _merge_undo(world):
+    def make(w):
+        keep = ContactFactory(workspace=w.workspace)
+        other = ContactFactory(workspace=w.workspace)
+        services.contacts_merge(keep=keep, other=other, by=w.alice)
+        return services.merge_undo_for(keep=keep)
+
+    return world.once("merge_undo", make).pk
+
+
+register("contacts:merge_undo", method="post", kwargs=ws_kwargs(pk=_merge_undo))
 register("contacts:import_upload")
 register("contacts:import_detail", kwargs=ws_kwargs(pk=_job))
 register(

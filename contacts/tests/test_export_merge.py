@@ -184,3 +184,91 @@ def test_it_merges_rows_that_must_stay_unique_per_contact(workspace_a, alice):
     services.contacts_merge(keep=keep, other=other, by=alice)
     entries = shortlists.ShortlistEntry.objects.filter(contact=keep)
     assert sorted(e.opening.title for e in entries) == ["Data lead", "SRE"]
+
+
+def _merge_pair(workspace, alice):
+    keep = ContactFactory(
+        workspace=workspace, first_name="Ada", last_name="King", emails=["a@x.test"], phone=""
+    )
+    other = ContactFactory(
+        workspace=workspace, first_name="Ada L.", last_name="King", emails=["b@x.test"],
+        phone="123", title="CTO",
+    )  # fmt: skip
+    referred = ContactFactory(workspace=workspace, introduced_by=other)
+    services.contacts_bulk_tag(workspace=workspace, contact_ids=[other.pk], tag_name="met")
+    services.contacts_bulk_tag(workspace=workspace, contact_ids=[keep.pk, other.pk], tag_name="x")
+    interview = Interview.objects.create(workspace=workspace, contact=other, owner=alice)
+    followup = FollowUp.objects.create(
+        workspace=workspace, contact=other, kind="advice", due_at=timezone.now()
+    )
+    return keep, other, referred, interview, followup
+
+
+def test_merging_asks_first_and_shows_both_people(client, alice, workspace_a):
+    keep, other, *_rest = _merge_pair(workspace_a, alice)
+    client.force_login(alice)
+    page = client.get(
+        reverse("contacts:merge", kwargs={"ws": "acme"}), {"keep": keep.pk, "other": other.pk}
+    )
+    assert page.status_code == 200
+    assert "Merge Ada L. King into Ada King?" in page.content.decode()
+    assert Contact.objects.filter(pk=other.pk).exists(), "a GET never merges"
+
+
+def test_a_merge_can_be_undone_within_the_hour(client, alice, workspace_a):
+    keep, other, referred, interview, followup = _merge_pair(workspace_a, alice)
+    client.force_login(alice)
+    merge_url = reverse("contacts:merge", kwargs={"ws": "acme"})
+    client.post(merge_url, {"keep": keep.pk, "other": other.pk})
+    page = client.get(keep.get_absolute_url()).content.decode()
+    assert "Ada L. King was merged into this contact." in page
+    undo = services.merge_undo_for(keep=keep)
+
+    response = client.post(reverse("contacts:merge_undo", kwargs={"ws": "acme", "pk": undo.pk}))
+    assert response.status_code == 302
+    back = Contact.objects.get(pk=other.pk)
+    keep.refresh_from_db()
+    assert (back.first_name, back.emails, back.phone, back.title) == (
+        "Ada L.", ["b@x.test"], "123", "CTO",
+    )  # fmt: skip
+    assert (keep.emails, keep.phone) == (["a@x.test"], "")
+    assert sorted(t.name for t in back.tags.all()) == ["met", "x"]
+    assert sorted(t.name for t in keep.tags.all()) == ["x"]
+    interview.refresh_from_db()
+    followup.refresh_from_db()
+    referred.refresh_from_db()
+    assert (interview.contact_id, followup.contact_id) == (other.pk, other.pk)
+    assert referred.introduced_by_id == other.pk
+    assert "was merged into this contact" not in client.get(keep.get_absolute_url()).text
+
+
+def test_an_undo_past_the_hour_or_of_another_workspace_is_refused(
+    client, alice, charlie, workspace_a
+):
+    keep, other, *_rest = _merge_pair(workspace_a, alice)
+    services.contacts_merge(keep=keep, other=other, by=alice)
+    undo = services.merge_undo_for(keep=keep)
+    url = reverse("contacts:merge_undo", kwargs={"ws": "acme", "pk": undo.pk})
+    client.force_login(charlie)
+    assert (
+        client.post(
+            reverse("contacts:merge_undo", kwargs={"ws": "bravo", "pk": undo.pk})
+        ).status_code
+        == 404
+    )
+    client.force_login(alice)
+    type(undo).objects.filter(pk=undo.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    client.post(url)
+    assert not Contact.objects.filter(pk=other.pk).exists()
+    assert services.merge_undos_purge() == 1
+
+
+def test_erasing_the_kept_person_takes_the_merge_snapshot_with_them(workspace_a, alice):
+    from contacts.erasure import contact_erase
+    from contacts.models import MergeUndo
+
+    keep, other, *_rest = _merge_pair(workspace_a, alice)
+    services.contacts_merge(keep=keep, other=other, by=alice)
+    assert MergeUndo.objects.filter(keep=keep).exists()
+    contact_erase(contact=keep, actor=alice)
+    assert not MergeUndo.objects.exists()

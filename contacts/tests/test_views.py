@@ -37,6 +37,20 @@ def test_it_answers_a_live_search_with_the_results_fragment(as_alice, contact, w
     assert "Alan Turing" not in response.text
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("angstrom", "Anders Ångström"), ("Ångström", "Anders Ångström"), ("zoe bronte", "Zoë Brontë"),
+     ("sorensen", "Søren Sørensen"), ("STRASSE", "Ida Straße")],
+)  # fmt: skip
+def test_search_ignores_accents_both_ways(as_alice, workspace_a, typed, found):
+    for first, last in [("Anders", "Ångström"), ("Zoë", "Brontë"), ("Søren", "Sørensen"),
+                        ("Ida", "Straße"), ("Alan", "Turing")]:  # fmt: skip
+        ContactFactory(workspace=workspace_a, first_name=first, last_name=last)
+    response = as_alice.get(url("list"), {"q": typed})
+    names = [str(c) for c in response.context["page"].object_list]
+    assert names == [found]
+
+
 def test_it_filters_by_tag_stage_company_owner_and_source(as_alice, workspace_a, alice, bob):
     tag = TagFactory(workspace=workspace_a, name="python")
     company = CompanyFactory(workspace=workspace_a)
@@ -122,6 +136,48 @@ def test_it_creates_a_contact_with_company_and_tags(as_alice, workspace_a, alice
     assert contact.company.name == "US Navy"
     assert sorted(t.name for t in contact.tags.all()) == ["compilers", "navy"]
     assert contact.cadence_days == 30
+
+
+def test_a_second_contact_with_the_same_email_is_warned_about_then_allowed(
+    as_alice, workspace_a, alice
+):
+    first = ContactFactory(workspace=workspace_a, first_name="Grace", emails=["grace@navy.test"])
+    ContactFactory(workspace=workspace_a, first_name="Elsewhere", emails=["g@other.test"])
+    data = {
+        "first_name": "G.",
+        "last_name": "Hopper",
+        "emails": "Grace@Navy.test",
+        "cadence_days": "30",
+        "stage": "new",
+        "owner": alice.pk,
+    }
+    response = as_alice.post(url("create"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "A contact with this email address already exists." in page
+    assert f'href="{first.get_absolute_url()}">Grace' in page
+    assert 'type="checkbox" name="same_person_ok"' in page
+    assert not Contact.objects.filter(first_name="G.").exists()
+
+    response = as_alice.post(url("create"), {**data, "same_person_ok": "on"})
+    assert response.status_code == 302
+    assert Contact.objects.filter(first_name="G.").exists()
+
+
+def test_editing_a_contact_does_not_warn_about_its_own_email(as_alice, contact, alice):
+    contact.emails = ["ada@example.test"]
+    contact.save(update_fields=["emails"])
+    response = as_alice.post(
+        url("edit", pk=contact.pk),
+        {
+            "first_name": "Ada",
+            "emails": "ada@example.test",
+            "cadence_days": 90,
+            "stage": "new",
+            "owner": alice.pk,
+        },
+    )
+    assert response.status_code == 302
 
 
 def test_it_rerenders_an_invalid_form_with_400(as_alice):

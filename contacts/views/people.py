@@ -100,6 +100,7 @@ def contact_detail(request, pk):
             "introduced": contact.introduced.select_related("company").order_by("created_at"),
             "timeline": timeline_for(contact),
             "facts": facts_for(contact),
+            "merge_undo": services.merge_undo_for(keep=contact),
         },
     )
 

@@ -160,3 +160,15 @@ def test_an_unknown_channel_is_a_400(client, alice, workspace_a):
     assert client.post(url, {"channel": "pigeon"}).status_code == 400
     followup.refresh_from_db()
     assert followup.status == "open"
+
+
+def test_a_notes_markdown_reaches_the_thank_you_as_plain_text(thank_you, alice):
+    Note.objects.create(
+        workspace=thank_you.workspace,
+        interview=thank_you.interview,
+        kind="advice",
+        body="**Read widely** and see [the list](https://example.test/books)",
+    )
+    variables = emails.variables_for(followup=thank_you, sender=alice)
+    assert "- Read widely and see the list (https://example.test/books)" in variables["insights"]
+    assert "**" not in variables["insights"]

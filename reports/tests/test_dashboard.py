@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followups.models import FollowUp
-from interviews.models import Interview, PrepItem
+from interviews.models import Interview, Objective, PrepItem
 from reports.dashboard import dashboard_data
 from reports.tests.factories import (
     ContactFactory,
@@ -150,6 +150,37 @@ def test_it_shows_the_latest_insights_of_the_workspace(client, alice, workspace_
     assert b"Next step: call" not in response.content
 
 
+def test_insights_include_advice_and_what_objectives_taught_without_markdown(
+    client, alice, workspace_a
+):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, first_name="Ada")
+    held = timezone.now() - timedelta(days=1)
+    interview = InterviewFactory(
+        contact=contact,
+        owner=alice,
+        starts_at=held,
+        status=Interview.Status.COMPLETED,
+        completed_at=held,
+    )
+    NoteFactory(
+        interview=interview,
+        author=alice,
+        kind="advice",
+        body="**Learn SQL** first: [a guide](https://example.test/sql)",
+    )
+    Objective.objects.create(
+        workspace=workspace_a,
+        interview=interview,
+        text="Career path",
+        insight="Most moves are internal",
+    )
+    client.force_login(alice)
+    page = client.get(_url(workspace_a)).content.decode()
+    assert "Learn SQL first: a guide (https://example.test/sql)" in page
+    assert "**Learn SQL**" not in page
+    assert "Most moves are internal" in page
+
+
 def _fill(workspace, owner, n):
     now = timezone.now()
     for i in range(n):
@@ -177,6 +208,7 @@ def test_it_renders_in_a_fixed_number_of_queries(
     _fill(workspace_a, alice, size)
     client.force_login(alice)
     client.get(_url(workspace_a))  # warm the session and the last workspace
-    with django_assert_num_queries(10):
+    # ... of which two for the recent insights: the notes, and the objectives' insights.
+    with django_assert_num_queries(11):
         response = client.get(_url(workspace_a))
     assert response.status_code == 200
