@@ -20,6 +20,15 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+# The accessibility and HTML checkers the browser tests run (axe-core, the Nu HTML Checker), from
+# the npm registry at the versions package-lock.json pins. Without npm they are skipped, and said so.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility and HTML checks will be skipped."; fi
+
 # Translations: the .po files are committed, the .mo files are built here (pure Python, no gettext).
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
@@ -32,7 +41,7 @@ run: $(STAMP) $(MO_FILES)
 	$(PY) manage.py seed_demo
 	$(PY) -m infoview.run
 
-test: $(DEV_STAMP) $(MO_FILES)
+test: $(DEV_STAMP) $(MO_FILES) $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
