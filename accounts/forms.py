@@ -10,6 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import TIME_ZONE_CHOICES, Invitation, Membership, User, Workspace
 
 
+class TimeZoneSelect(forms.Select):
+    """Every zone a person can choose. The model's CharField would give it a ``maxlength``,
+    which is not valid HTML on a <select>."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=TIME_ZONE_CHOICES)
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class CrispyMixin:
     submit_label = _("Save")
 
@@ -79,7 +92,7 @@ class AccountSettingsForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "language", "time_zone", "reminder_preference", "color_mode"]
-        widgets = {"time_zone": forms.Select(choices=TIME_ZONE_CHOICES)}
+        widgets = {"time_zone": TimeZoneSelect}
         help_texts = {
             "language": _("Pages and emails in this language. Empty: your browser's language."),
             "color_mode": _("Light or dark pages, or whichever your device is set to."),
@@ -106,7 +119,7 @@ class WorkspaceCreateForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Workspace
         fields = ["name", "time_zone"]
-        widgets = {"time_zone": forms.Select(choices=TIME_ZONE_CHOICES)}
+        widgets = {"time_zone": TimeZoneSelect}
         labels = {"name": _("Team name")}
 
 
@@ -114,7 +127,7 @@ class WorkspaceSettingsForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Workspace
         fields = ["name", "time_zone", "default_cadence_days", "thank_you_delay_hours"]
-        widgets = {"time_zone": forms.Select(choices=TIME_ZONE_CHOICES)}
+        widgets = {"time_zone": TimeZoneSelect}
 
     def clean_default_cadence_days(self):
         days = self.cleaned_data["default_cadence_days"]
