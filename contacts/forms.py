@@ -82,13 +82,17 @@ class ContactForm(forms.ModelForm):
             "location",
             "linkedin_url",
             "source",
+            "connected_on",
             "introduced_by",
             "owner",
             "cadence_days",
             "stage",
             "summary",
         ]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "connected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,7 +127,7 @@ class ContactForm(forms.ModelForm):
             Row(Column("title"), Column("company_name")),
             Row(Column("phone"), Column("location")),
             "linkedin_url",
-            Row(Column("source"), Column("introduced_by")),
+            Row(Column("source"), Column("introduced_by"), Column("connected_on")),
             Row(Column("owner"), Column("cadence_days"))
             if not workspace.is_team
             else Row(Column("owner"), Column("cadence_days"), Column("stage")),

@@ -87,6 +87,12 @@ class Contact(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
     source = models.CharField(_("how we met"), max_length=20, choices=Source, blank=True)
+    connected_on = models.DateField(
+        _("connected on"),
+        null=True,
+        blank=True,
+        help_text=_("When the connection began (LinkedIn's “Connected On”)."),
+    )
     introduced_by = models.ForeignKey(
         "self",
         null=True,

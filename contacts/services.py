@@ -36,6 +36,7 @@ EDITABLE_FIELDS = (
     "linkedin_url",
     "summary",
     "source",
+    "connected_on",
     "introduced_by",
     "owner",
     "cadence_days",

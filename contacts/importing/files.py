@@ -35,6 +35,7 @@ TARGETS = [
     ("summary", _("Summary")),
     ("tags", _("Tags")),
     ("source", _("How we met")),
+    ("connected_on", _("Connected on")),
 ]
 TARGET_NAMES = {name for name, _label in TARGETS if name}
 
@@ -46,6 +47,7 @@ LINKEDIN_MAPPING = {
     "Email Address": "emails",
     "Company": "company",
     "Position": "title",
+    "Connected On": "connected_on",
 }
 
 # Header spellings seen in the wild (Google, Outlook, Apple exports, our own export).

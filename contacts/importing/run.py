@@ -7,6 +7,7 @@ same file imported twice creates nothing the second time.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -23,7 +24,7 @@ from contacts.models import Contact, ImportJob, Tag
 from contacts.suppression import record_suppressed, suppressed_keys
 
 BATCH_SIZE = 500
-FILLABLE = ("phone", "title", "location", "linkedin_url", "summary", "source")
+FILLABLE = ("phone", "title", "location", "linkedin_url", "summary", "source", "connected_on")
 
 
 @dataclass
@@ -134,7 +135,21 @@ def clean_record(record: dict) -> dict:
     if name is not None:
         raise ValidationError(_("%(field)s is too long.") % {"field": name})
     record["company"] = record.get("company", "")[: services.COMPANY_NAME_MAX_LENGTH]
+    # A date the file cannot say clearly is left out rather than failing the row.
+    connected = parse_connected_on(record.get("connected_on", ""))
+    record["connected_on"] = connected.isoformat() if connected else None
     return record
+
+
+def parse_connected_on(text: str) -> date | None:
+    """LinkedIn writes "26 Nov 2024" (older exports "26/11/2024"); ISO dates are taken too."""
+    text = " ".join(str(text or "").split())
+    for pattern in ("%d %b %Y", "%Y-%m-%d", "%d/%m/%Y", "%d %B %Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def suppressed_in(workspace, records: list[dict]) -> set[str]:

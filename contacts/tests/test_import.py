@@ -1,5 +1,7 @@
 """Imports from real files made here, through the services and the pages."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -70,6 +72,8 @@ def test_it_imports_linkedin_connections_after_its_notes(workspace_a, alice):
     assert found["Charles", "Babbage"].company == ada.company
     assert found["Grace", "Hopper"].company.name == "US Navy, Research"
     assert ada.stage == "new" and ada.owner == alice
+    # When the connection began is kept (LinkedIn's "Connected On").
+    assert found["Grace", "Hopper"].connected_on == date(2024, 3, 3)
     for term in ("lovelace", "engines programmer", "lovelase"):  # the last one a typo
         assert list(selectors.contact_list(workspace=workspace_a, q=term)) == [ada], term
 
@@ -301,3 +305,12 @@ def test_it_never_reimports_someone_erased_on_request(workspace_a, alice):
     again = run_job(again)
     assert (again.created_count, again.skipped_count, again.errors) == (0, 3, [])
     assert not Contact.objects.filter(first_name="Ada").exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("26 Nov 2024", date(2024, 11, 26)), ("2024-11-26", date(2024, 11, 26)),
+     ("26/11/2024", date(2024, 11, 26)), ("someday", None), ("", None), ("31 Feb 2024", None)],
+)  # fmt: skip
+def test_a_connection_date_is_read_or_left_out_never_a_failed_row(written, read):
+    assert run.parse_connected_on(written) == read
