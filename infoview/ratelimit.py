@@ -55,6 +55,15 @@ def too_many(request, current: dict):
     return response
 
 
+def user_or_address(request) -> str:
+    """Signed-in callers are counted per account (a team behind one office address does not
+    share one budget); anonymous ones per client address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request)}"
+
+
 def ratelimit(name: str, *, key=None, methods=("POST",)):
     """Decorate a view: over the limit, requests with one of ``methods`` get the 429 page.
 
