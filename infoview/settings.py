@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its latency covers every other middleware too (infoview/metrics.py).
+    "infoview.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -331,6 +333,11 @@ RATE_LIMITS = {
     "api_token": env("RATE_LIMIT_API_TOKEN", "600/m"),
     "api_user": env("RATE_LIMIT_API_USER", "1200/m"),
 }
+
+# /metrics (Prometheus): answered to this bearer token, or to these client addresses or
+# networks (comma-separated, e.g. "10.0.0.0/8,127.0.0.1"); off (404) when neither is set.
+METRICS_TOKEN = env("METRICS_TOKEN")
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", [])
 
 # Contacts: the largest file an import accepts (bytes); bigger uploads are refused unread.
 CONTACTS_IMPORT_MAX_BYTES = int(env("CONTACTS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

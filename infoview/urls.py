@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from infoview import views
+from infoview import metrics, views
 from reports import views as report_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("accounts/", include("accounts.urls")),
     path("workspaces/new/", account_views.workspace_create, name="workspace_create"),
     path("w/<slug:ws>/", report_views.dashboard, name="workspace_home"),
