@@ -1,6 +1,7 @@
 """The HAProxy configuration `make cluster` runs: one front door, health-checked web nodes.
 
-- Health: ``GET /healthz`` every second; two failures mark a node down, two successes up.
+- Health: ``GET /healthz`` every second, 5 s to answer; three failures mark a node down, two
+  successes up. Each node takes as many requests as it has workers; HAProxy queues the rest.
 - Retries: a request whose connection is refused or reset before the node answered is sent
   again, to another node (``option redispatch 1``: redispatch on every retry). Only GET and
   HEAD, which change nothing, are also retried after a node accepted them and then died or
@@ -22,12 +23,20 @@ class Node:
     name: str
     host: str
     port: int
+    # The node's worker count: HAProxy queues the rest itself (and sends them to whichever node
+    # frees up first), instead of piling them into a busy node's socket backlog, where the
+    # health check would wait behind them and time out.
+    maxconn: int | None = None
 
 
 def config(
     *, bind: str, nodes: list[Node], admin_socket: str, host_header: str = "127.0.0.1"
 ) -> str:
-    servers = "\n".join(f"    server {n.name} {n.host}:{n.port} check" for n in nodes)
+    servers = "\n".join(
+        f"    server {n.name} {n.host}:{n.port} check"
+        + (f" maxconn {n.maxconn}" if n.maxconn else "")
+        for n in nodes
+    )
     return f"""\
 global
     maxconn 4096
@@ -40,6 +49,8 @@ defaults
     timeout server 60s
     timeout queue 30s
     timeout http-request 10s
+    # A node busy with slow pages is slow, not dead: a check gets 5 s, and three must fail.
+    timeout check 5s
     option forwardfor
     retries 3
     option redispatch 1
@@ -58,6 +69,6 @@ backend web
     option httpchk
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host {host_header}
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2
+    default-server inter 1s fall 3 rise 2
 {servers}
 """
