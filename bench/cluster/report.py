@@ -1,0 +1,92 @@
+"""The verdict line and the cluster's section of bench/results.md."""
+
+import json
+
+from bench.cluster import MARK_END, MARK_START, RESULTS_JSON, RESULTS_MD, say
+
+
+def verdict_line(result: dict) -> str:
+    load, rem, imp = result["load"], result["reminders"], result["import"]
+    sent = load.get("requests", 0)
+    errors = load.get("errors_5xx", "?")
+    return (
+        f"VERDICT: {sent} requests sent, {errors} 5xx seen by clients "
+        f"({load.get('socket_errors', '?')} socket errors, p95 {load.get('p95_ms')} ms); "
+        f"reminders {rem['due']} due / {rem['delivered']} delivered / {rem['lost']} lost / "
+        f"{rem['doubled']} doubled ({rem['early']} early, by up to {rem['earliest_s']} s); "
+        f"contacts {imp['imported']} imported of {imp['rows']} rows ({imp['processed']} rows "
+        f"read, {imp['merged']} matched earlier rows as duplicates, {imp['errors']} errors, "
+        f"{imp['status']}{', resumed by hand' if imp['resumed_by_hand'] else ''})"
+    )
+
+
+def passed(result: dict) -> bool:
+    load, rem, imp = result["load"], result["reminders"], result["import"]
+    return (
+        "error" not in load
+        and load.get("errors_5xx") == 0
+        and rem["lost"] == 0
+        and rem["doubled"] == 0
+        and imp["processed"] == imp["rows"]
+        and imp["imported"] == imp["created"]
+        and imp["created"] + imp["merged"] + imp["errors"] == imp["rows"]
+    )
+
+
+def write_results(run: dict) -> None:
+    runs = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else []
+    runs.append(run)
+    RESULTS_JSON.write_text(json.dumps(runs, indent=2) + "\n")
+    lines = [
+        MARK_START,
+        "## Multi-node cluster (`make cluster`)",
+        "",
+        "HAProxy in front of two web nodes (gunicorn, 2 workers each), two Celery workers, two "
+        "beats, one PostgreSQL, one Redis, all on this machine's cores; node 2's clock 2 minutes "
+        "ahead when libfaketime is installed. Every run is kept in `bench/cluster-results.json`.",
+        "",
+    ]
+    for r in runs:
+        lines += [
+            f"### {r['date']}: {r['seconds']} s drill on {r['cores']} cores: "
+            f"{'PASS' if r['passed'] else 'FAIL'}",
+            "",
+            "```",
+            r["verdict"],
+            "```",
+            "",
+            f"Two `migrate` at once: exit codes {r['deploy']['exit_codes']}, "
+            f"{r['deploy']['waited']} waited. Clock skew on node 2: "
+            f"{'yes (libfaketime, +2 min)' if r['skewed'] else 'no (libfaketime missing)'}.",
+            "",
+            "Timeline: " + "; ".join(r["events"]) + ".",
+            "",
+        ]
+        if r.get("steps"):
+            lines += [
+                "Step test through the proxy, same run (p95 in ms; served req/s):",
+                "",
+                "| asked req/s | two nodes: p95 | served | one node: p95 | served |",
+                "|---:|---:|---:|---:|---:|",
+            ]
+            two, one = r["steps"]["two nodes"], r["steps"]["one node"]
+            for i in range(max(len(two), len(one))):
+                a = two[i] if i < len(two) else {}
+                b = one[i] if i < len(one) else {}
+                rate = (a or b)["rate_asked"]
+                lines.append(
+                    f"| {rate} | {a.get('p95_ms', '')} | {a.get('throughput_rps', '')} | "
+                    f"{b.get('p95_ms', '')} | {b.get('throughput_rps', '')} |"
+                )
+            ratio = r["steps_ratio"]
+            lines += ["", f"Throughput ratio, two nodes to one (p95 under 1 s): {ratio}.", ""]
+    lines.append(MARK_END)
+    section = "\n".join(lines) + "\n"
+    text = RESULTS_MD.read_text() if RESULTS_MD.exists() else "# Benchmark results\n"
+    if MARK_START in text:
+        before, rest = text.split(MARK_START, 1)
+        text = before + section + rest.split(MARK_END, 1)[1].lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS_MD.write_text(text)
+    say(f"added the run to {RESULTS_MD} and {RESULTS_JSON}")
