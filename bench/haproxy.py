@@ -41,9 +41,12 @@ def config(
 global
     maxconn 4096
     stats socket {admin_socket} mode 600 level admin
+    log stdout format raw local0 info
 
 defaults
     mode http
+    log global
+    option httplog
     timeout connect 2s
     timeout client 60s
     timeout server 60s

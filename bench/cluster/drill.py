@@ -145,8 +145,9 @@ def load_plan(cluster, rate: int, seconds: int) -> dict:
 
 def worker_with_import(cluster) -> str:
     for name in ("worker1", "worker2"):
-        if "contacts.tasks.import_run" in (ROOT / f"{name}.log").read_text(errors="replace"):
-            return name
+        for line in (ROOT / f"{name}.log").read_text(errors="replace").splitlines():
+            if "contacts.tasks.import_run[" in line and "received" in line:
+                return name
     return "worker1"
 
 
@@ -244,6 +245,7 @@ def drill(cluster, events: list[str]) -> dict:
     ]  # positive: before it was due
     early = [seconds for seconds in early if seconds > 5]
     job, imported = import_state(job.pk)
+    load["proxy_5xx"] = proxy_errors()
     return {
         "load": load,
         "reminders": {
@@ -276,7 +278,7 @@ def step_test(cluster) -> dict:
         if label == "one node":
             cluster.admin("disable server web/web2")
         steps = []
-        for rate in (30, 50, 70, 90, 110, 140, 180, 240):
+        for rate in (10, 20, 30, 50, 70, 90, 110, 140, 180, 240):
             say(f"step test, {label}: {rate} req/s for {STEP_SECONDS} s")
             figures = drive(load_plan(cluster, rate, STEP_SECONDS))
             keep = ("rate_asked", "throughput_rps", "median_ms", "p95_ms", "errors_5xx")
@@ -286,6 +288,22 @@ def step_test(cluster) -> dict:
         results[label] = steps
     cluster.admin("enable server web/web2")
     return results
+
+
+def proxy_errors() -> dict[str, int]:
+    """5xx answers in HAProxy's log, by status and termination state: ``503 sQ`` waited too
+    long in the proxy's queue, ``502 SH`` a node died during the request, ``503 SC`` no node
+    could be reached."""
+    counts: Counter = Counter()
+    for line in (ROOT / "haproxy.log").read_text(errors="replace").splitlines():
+        fields = line.split()
+        # httplog: ... frontend backend/server timers status bytes - - TERM ...
+        for i, field in enumerate(fields[:-4]):
+            if field.isdigit() and len(field) == 3 and "/" in fields[i - 1] and i > 4:
+                if field.startswith("5"):
+                    counts[f"{field} {fields[i + 4][:2]}"] += 1
+                break
+    return dict(counts)
 
 
 def best_rate(steps: list[dict]) -> float:

@@ -11,7 +11,8 @@ def verdict_line(result: dict) -> str:
     errors = load.get("errors_5xx", "?")
     return (
         f"VERDICT: {sent} requests sent, {errors} 5xx seen by clients "
-        f"({load.get('socket_errors', '?')} socket errors, p95 {load.get('p95_ms')} ms); "
+        f"({load.get('socket_errors', '?')} socket errors, p95 {load.get('p95_ms')} ms, "
+        f"{load.get('throughput_rps')} req/s served; at the proxy: {load.get('proxy_5xx', {})}); "
         f"reminders {rem['due']} due / {rem['delivered']} delivered / {rem['lost']} lost / "
         f"{rem['doubled']} doubled ({rem['early']} early, by up to {rem['earliest_s']} s); "
         f"contacts {imp['imported']} imported of {imp['rows']} rows ({imp['processed']} rows "
@@ -57,7 +58,8 @@ def write_results(run: dict) -> None:
             "",
             f"Two `migrate` at once: exit codes {r['deploy']['exit_codes']}, "
             f"{r['deploy']['waited']} waited. Clock skew on node 2: "
-            f"{'yes (libfaketime, +2 min)' if r['skewed'] else 'no (libfaketime missing)'}.",
+            f"{'yes (libfaketime, +2 min)' if r['skewed'] else 'no (libfaketime missing)'}. "
+            f"Machine load average (1 min) at start and end: {r.get('load_average', '?')}.",
             "",
             "Timeline: " + "; ".join(r["events"]) + ".",
             "",

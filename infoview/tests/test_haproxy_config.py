@@ -75,7 +75,7 @@ def proxy(tmp_path):
     path.write_text(
         config(bind=f"127.0.0.1:{port}", nodes=nodes, admin_socket=str(tmp_path / "admin.sock"))
     )
-    process = subprocess.Popen(["haproxy", "-f", str(path)])
+    process = subprocess.Popen(["haproxy", "-f", str(path)], stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 10
     while True:
