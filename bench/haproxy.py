@@ -1,7 +1,8 @@
 """The HAProxy configuration `make cluster` runs: one front door, health-checked web nodes.
 
 - Health: ``GET /healthz`` every second, 5 s to answer; three failures mark a node down, two
-  successes up. Each node takes as many requests as it has workers; HAProxy queues the rest.
+  successes up; one refused connection from real traffic marks it down at once. Each node
+  takes as many requests as it has workers; HAProxy queues the rest.
 - Retries: a request whose connection is refused or reset before the node answered is sent
   again, to another node (``option redispatch 1``: redispatch on every retry). Only GET and
   HEAD, which change nothing, are also retried after a node accepted them and then died or
@@ -72,6 +73,8 @@ backend web
     option httpchk
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host {host_header}
     http-check expect status 200
-    default-server inter 1s fall 3 rise 2
+    # A refused connection from real traffic marks the node down at once, and the requests
+    # queued for it go to the other node, instead of waiting out three failed checks.
+    default-server inter 1s fall 3 rise 2 observe layer4 error-limit 1 on-error mark-down
 {servers}
 """
