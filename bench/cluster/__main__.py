@@ -9,9 +9,9 @@ import time
 from datetime import UTC, datetime
 
 from bench.cluster import ROOT, SECONDS, say
-from bench.cluster.drill import best_rate, drill, step_test
+from bench.cluster.drill import drill, step_test
 from bench.cluster.nodes import Cluster
-from bench.cluster.report import passed, verdict_line, write_results
+from bench.cluster.report import passed, steps_ratio, verdict_line, write_results
 
 
 def main() -> int:
@@ -61,18 +61,8 @@ def main() -> int:
         "result": result,
     }
     if steps:
-        two, one = best_rate(steps["two nodes"]), best_rate(steps["one node"])
         run["steps"] = steps
-        if one:
-            run["steps_ratio"] = f"{two} / {one} req/s = {two / one:.2f}"
-        else:
-            # Neither kept p95 under 1 s even at the first step: compare what each served there.
-            a, b = steps["two nodes"][0], steps["one node"][0]
-            run["steps_ratio"] = (
-                f"p95 passed 1 s at the first step for both; served at {a['rate_asked']} req/s: "
-                f"{a['throughput_rps']} / {b['throughput_rps']} = "
-                f"{a['throughput_rps'] / max(b['throughput_rps'], 0.1):.2f}"
-            )
+        run["steps_ratio"] = steps_ratio(steps)
     write_results(run)
     print(line)
     return 0 if run["passed"] else 1

@@ -21,6 +21,25 @@ def verdict_line(result: dict) -> str:
     )
 
 
+def steps_ratio(steps: dict) -> str:
+    from bench.cluster.drill import best_rate
+
+    two, one = best_rate(steps["two nodes"]), best_rate(steps["one node"])
+    if two and one:
+        return f"{two} / {one} req/s = {two / one:.2f}"
+    if two:
+        first = steps["one node"][0]
+        return (
+            f"two nodes kept p95 under 1 s up to {two} req/s served; one node passed 1 s "
+            f"already at {first['rate_asked']} req/s (p95 {first['p95_ms']} ms)"
+        )
+    a, b = steps["two nodes"][0], steps["one node"][0]
+    return (
+        f"neither kept p95 under 1 s; served at {a['rate_asked']} req/s: "
+        f"{a['throughput_rps']} / {b['throughput_rps']} req/s"
+    )
+
+
 def passed(result: dict) -> bool:
     load, rem, imp = result["load"], result["reminders"], result["import"]
     return (
@@ -34,9 +53,14 @@ def passed(result: dict) -> bool:
     )
 
 
-def write_results(run: dict) -> None:
+def write_results(run: dict | None) -> None:
+    """Add ``run`` (None: only render again) to bench/cluster-results.json and results.md."""
     runs = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else []
-    runs.append(run)
+    if run is not None:
+        runs.append(run)
+    for earlier in runs:
+        if earlier.get("steps"):
+            earlier["steps_ratio"] = steps_ratio(earlier["steps"])
     RESULTS_JSON.write_text(json.dumps(runs, indent=2) + "\n")
     lines = [
         MARK_START,
@@ -44,7 +68,13 @@ def write_results(run: dict) -> None:
         "",
         "HAProxy in front of two web nodes (gunicorn, 2 workers each), two Celery workers, two "
         "beats, one PostgreSQL, one Redis, all on this machine's cores; node 2's clock 2 minutes "
-        "ahead when libfaketime is installed. Every run is kept in `bench/cluster-results.json`.",
+        "ahead when libfaketime is installed. Every run is kept in `bench/cluster-results.json`. "
+        "The machine's two cores are shared with other work (each run gives its load average): "
+        "the latencies are the machine's; what the drill is about are the counts (5xx seen by "
+        "clients, reminders lost or doubled, rows imported). The first two runs predate HAProxy "
+        "marking a node down at its first refused connection: the second one's proxy log shows "
+        "its 5xx were requests queued for the killed web node (503 SC) and one POST that was "
+        "on it (502 SH).",
         "",
     ]
     for r in runs:
