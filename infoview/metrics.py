@@ -39,6 +39,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from contacts.models import ImportJob
 from followups.models import Reminder
+from infoview.celery import app
 from infoview.clientip import client_ip
 
 # Kept out of the global registry: a scrape builds its own, from these in a single process or
@@ -144,8 +145,6 @@ class TimedWorkCollector:
         return family
 
     def _queue(self):
-        from infoview.celery import app
-
         queue = app.conf.task_default_queue
         up = GaugeMetricFamily("infoview_broker_up", "1 when the broker answered this scrape.")
         try:

@@ -157,13 +157,15 @@ def test_it_reports_the_celery_queue_length_from_redis(client, token, settings):
 
 
 @pytest.mark.django_db
-def test_a_broker_that_does_not_answer_is_reported_not_raised(client, token):
+def test_a_broker_that_does_not_answer_is_reported_not_raised(client, token, monkeypatch):
     from infoview.celery import app
 
     previous = app.conf.broker_url
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{closed_port}/0")
     app.conf.broker_url = f"redis://127.0.0.1:{closed_port}/0"
     try:
         figures = _scrape(client)
