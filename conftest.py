@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from accounts import services
@@ -43,6 +45,15 @@ def _fast_password_hashing(settings):
         "infoview.testing.hashers.FastArgon2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a test that switches to French must not leave
+    the next one reading French."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

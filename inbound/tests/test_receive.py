@@ -59,7 +59,9 @@ def test_it_moves_the_keep_in_touch_follow_up(drop, maya):
 
 
 def test_mail_after_a_completed_interview_is_the_thank_you(drop, maya, alice, workspace_a):
-    interview = make_interview(workspace=workspace_a, owner=alice, contact=maya)
+    interview = make_interview(
+        workspace=workspace_a, owner=alice, contact=maya, starts_in=-timedelta(days=2)
+    )
     interview_services.interview_complete(interview=interview, completed_at=NOW - timedelta(days=1))
     thank_you = FollowUp.objects.get(interview=interview, kind=FollowUp.Kind.THANK_YOU)
     assert thank_you.is_pending
@@ -72,7 +74,9 @@ def test_mail_after_a_completed_interview_is_the_thank_you(drop, maya, alice, wo
 
 
 def test_mail_long_after_the_interview_is_not_the_thank_you(drop, maya, alice, workspace_a):
-    interview = make_interview(workspace=workspace_a, owner=alice, contact=maya)
+    interview = make_interview(
+        workspace=workspace_a, owner=alice, contact=maya, starts_in=-timedelta(days=31)
+    )
     interview_services.interview_complete(
         interview=interview, completed_at=NOW - timedelta(days=30)
     )

@@ -304,6 +304,7 @@ def test_a_logged_out_visitor_gets_the_site_default_without_accept_language(db):
 # --- emails and exports --------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_a_french_user_gets_their_reminder_email_in_french(smtp_server, alice, workspace_a):
     from followups import reminders, services
     from followups.tests.factories import ContactFactory, InterviewFactory
@@ -330,6 +331,7 @@ def test_a_french_user_gets_their_reminder_email_in_french(smtp_server, alice, w
     assert "Draft it" not in text
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_an_english_user_still_gets_english(smtp_server, alice, workspace_a):
     from followups import reminders, services
     from followups.tests.factories import ContactFactory, InterviewFactory

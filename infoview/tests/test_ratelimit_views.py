@@ -112,7 +112,7 @@ def test_it_limits_import_uploads_per_user(client, settings, bob, workspace_a):
 
 
 def test_it_limits_the_calendar_feed_per_address(client, settings, bob):
-    _limit(settings, "calendar_feed")
+    _limit(settings, "calendar_feed_address")
     token = interview_services.calendar_token_regenerate(user=bob).token
     url = reverse("calendar:feed", kwargs={"token": token})
     assert client.get(url, REMOTE_ADDR=ADDRESS).status_code == 200
