@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format migrate seed check clean bench drills messages
+.PHONY: run test lint format migrate seed check clean bench drills messages cluster cluster-up
 
 $(PY):
 	@python=$$(bin/find-python) || exit 1; \
@@ -76,3 +76,20 @@ bench: $(DEV_STAMP)
 
 drills: $(DEV_STAMP)
 	$(PY) -m bench.drills
+
+# HAProxy in front of two web nodes, two workers, two beats; then the multi-node drill.
+# CLUSTER_SECONDS=60 shortens it; CLUSTER_ARGS=--skip-steps leaves out the step test.
+cluster: $(DEV_STAMP) cluster-tools
+	$(PY) -m bench.cluster $(CLUSTER_ARGS)
+
+cluster-up: $(DEV_STAMP) cluster-tools
+	$(PY) -m bench.cluster --up
+
+# Debian's haproxy (and faketime, for the node whose clock is off), installed when missing.
+.PHONY: cluster-tools
+cluster-tools:
+	@command -v haproxy >/dev/null && command -v faketime >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's haproxy and faketime..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy faketime >/dev/null; \
+	  else echo "make cluster needs haproxy (and faketime): sudo apt-get install haproxy faketime"; exit 1; fi; }

@@ -3,12 +3,15 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 from accounts.forms import LanguageAwarePasswordResetForm
+from infoview.ratelimit import ratelimit
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("signup/", ratelimit("signup")(views.signup), name="signup"),
+    # Per client address, beside django-axes's lock per account: this one stops a flood that
+    # tries many accounts from one place.
+    path("login/", ratelimit("login")(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", views.account_settings, name="settings"),
     path(
@@ -28,13 +31,15 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            form_class=LanguageAwarePasswordResetForm,
-            email_template_name="accounts/email/password_reset.txt",
-            html_email_template_name="accounts/email/password_reset.html",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
+        ratelimit("password_reset")(
+            auth_views.PasswordResetView.as_view(
+                template_name="accounts/password_reset.html",
+                form_class=LanguageAwarePasswordResetForm,
+                email_template_name="accounts/email/password_reset.txt",
+                html_email_template_name="accounts/email/password_reset.html",
+                subject_template_name="accounts/email/password_reset_subject.txt",
+                success_url=reverse_lazy("accounts:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

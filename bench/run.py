@@ -413,6 +413,12 @@ def write_results(results: dict) -> None:
     for module, run in results.get("apps", {}).items():
         lines += ["", f"## `python -m {module}` ({run['seconds']} s, exit {run['exit']})", ""]
         lines += ["```", run["output"].rstrip(), "```"]
+    # `make cluster` keeps its own section of the file; a new bench run keeps it too.
+    previous = (RESULTS / "results.md").read_text() if (RESULTS / "results.md").exists() else ""
+    start, end = "<!-- cluster:start -->", "<!-- cluster:end -->"
+    if start in previous and end in previous:
+        section = start + previous.split(start, 1)[1].split(end, 1)[0] + end
+        lines += ["", section]
     (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
     say(f"wrote {RESULTS / 'results.md'} and results.json")
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from contacts.views import companies, duplicates, exports, imports, people
+from infoview.ratelimit import ratelimit, user_or_address
 
 app_name = "contacts"
 
@@ -22,7 +23,11 @@ urlpatterns = [
     path("duplicates/", duplicates.duplicates, name="duplicates"),
     path("merge/", duplicates.merge, name="merge"),
     path("merge/<int:pk>/undo/", duplicates.merge_undo, name="merge_undo"),
-    path("import/", imports.import_upload, name="import_upload"),
+    path(
+        "import/",
+        ratelimit("import_upload", key=user_or_address)(imports.import_upload),
+        name="import_upload",
+    ),
     path("import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("import/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),
     path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),

@@ -6,6 +6,7 @@ asks ``limited(request, "signup", key)``; when the caller is over the limit, it 
 Counting uses django-ratelimit's fixed windows.
 """
 
+import logging
 import math
 from functools import wraps
 
@@ -15,6 +16,8 @@ from django_ratelimit.core import get_usage
 
 from infoview.clientip import client_ip
 
+logger = logging.getLogger(__name__)
+
 
 def usage(request, name: str, key: str | None = None, *, increment: bool = True) -> dict | None:
     """The count for this caller in the current window, or None when limits are off."""
@@ -22,13 +25,20 @@ def usage(request, name: str, key: str | None = None, *, increment: bool = True)
     if not rate:
         return None
     value = key if key is not None else client_ip(request)
-    return get_usage(
-        request,
-        group=f"infoview.{name}",
-        key=lambda _group, _request: value,
-        rate=rate,
-        increment=increment,
-    )
+    try:
+        return get_usage(
+            request,
+            group=f"infoview.{name}",
+            key=lambda _group, _request: value,
+            rate=rate,
+            increment=increment,
+        )
+    except Exception:
+        # The cache (Redis) is down or restarting. A flood guard must not take log-in and
+        # sign-up down with it: the request goes through uncounted (django-axes's per-account
+        # lock lives in the database and still holds).
+        logger.warning("Rate limit %s not counted: the cache did not answer.", name, exc_info=True)
+        return None
 
 
 def limited(request, name: str, key: str | None = None) -> dict | None:
@@ -53,6 +63,15 @@ def too_many(request, current: dict):
     )
     response["Retry-After"] = str(seconds)
     return response
+
+
+def user_or_address(request) -> str:
+    """Signed-in callers are counted per account (a team behind one office address does not
+    share one budget); anonymous ones per client address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request)}"
 
 
 def ratelimit(name: str, *, key=None, methods=("POST",)):

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its latency covers every other middleware too (infoview/metrics.py).
+    "infoview.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -353,6 +355,7 @@ RATE_LIMITS = {
     "invitation": env("RATE_LIMIT_INVITATION", "50/h"),
     "import_upload": env("RATE_LIMIT_IMPORT_UPLOAD", "30/h"),
     "calendar_feed": env("RATE_LIMIT_CALENDAR_FEED", "60/m"),
+    "calendar_feed_address": env("RATE_LIMIT_CALENDAR_FEED_ADDRESS", "300/m"),
     "api_token": env("RATE_LIMIT_API_TOKEN", "600/m"),
     "api_user": env("RATE_LIMIT_API_USER", "1200/m"),
     "webhook_test": env("RATE_LIMIT_WEBHOOK_TEST", "30/h"),
@@ -362,6 +365,10 @@ RATE_LIMITS = {
 API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(1024 * 1024)))
 # A personal access token lives at most this many days.
 API_TOKEN_MAX_DAYS = int(env("API_TOKEN_MAX_DAYS", "365"))
+# /metrics (Prometheus): answered to this bearer token, or to these client addresses or
+# networks (comma-separated, e.g. "10.0.0.0/8,127.0.0.1"); off (404) when neither is set.
+METRICS_TOKEN = env("METRICS_TOKEN")
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", [])
 
 # Contacts: the largest file an import accepts (bytes); bigger uploads are refused unread.
 CONTACTS_IMPORT_MAX_BYTES = int(env("CONTACTS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

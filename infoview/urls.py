@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from infoview import views
+from infoview import metrics, views
 from reports import views as report_views
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path("help/", views.help_page, name="help"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("privacy.account_urls")),
     path("workspaces/new/", account_views.workspace_create, name="workspace_create"),

@@ -24,12 +24,12 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from standardwebhooks.webhooks import Webhook
 
 from accounts.models import Membership
 from webhooks import ssrf
-from webhooks.models import Attempt, Delivery, Endpoint
+from webhooks.models import FAILURES_REASON, SINCE_REASON, Attempt, Delivery, Endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -174,10 +174,11 @@ def _record_failure(delivery: Delivery, now: datetime) -> None:
     too_long = since <= now - timedelta(seconds=settings.WEBHOOKS_DISABLE_AFTER_SECONDS)
     if not (too_many or too_long):
         return
+    # Stored in English; Endpoint.disabled_reason_text() shows it in the reader's language.
     if too_many:
-        reason = f"{failures} failed attempts in a row"
+        reason = FAILURES_REASON.format(failures=failures)
     else:
-        reason = f"every attempt failed since {since:%Y-%m-%d %H:%M} UTC"
+        reason = SINCE_REASON.format(since=since)
     switched_off = endpoint.filter(is_active=True).update(
         is_active=False, disabled_at=now, disabled_reason=reason[:200], updated_at=now
     )
@@ -258,24 +259,26 @@ def deliveries_deliver(*, delivery_ids: list[int]) -> int:
 
 def endpoint_disabled_notify(*, endpoint_id: int) -> None:
     endpoint = Endpoint.objects.select_related("workspace").get(pk=endpoint_id)
-    admins = list(
-        Membership.objects.filter(
-            workspace=endpoint.workspace,
-            role__in=[Membership.Role.ADMIN, Membership.Role.OWNER],
-            user__is_active=True,
-        ).values_list("user__email", flat=True)
-    )
-    if not admins:
-        return
+    admins = Membership.objects.filter(
+        workspace=endpoint.workspace,
+        role__in=[Membership.Role.ADMIN, Membership.Role.OWNER],
+        user__is_active=True,
+    ).values_list("user__email", "user__language")
+    # One email per language among the admins, each in the language its readers chose.
+    by_language: dict[str, list[str]] = {}
+    for email, language in admins:
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
     context = {
         "endpoint": endpoint,
         "workspace": endpoint.workspace,
         "url": f"{settings.SITE_URL}{endpoint.get_absolute_url()}",
     }
-    subject = render_to_string("webhooks/email/disabled_subject.txt", context).strip()
-    body = render_to_string("webhooks/email/disabled.txt", context)
-    try:
-        EmailMessage(subject=subject, body=body, to=admins).send()
-    except Exception:
-        # The endpoint page says it is off; the email is a courtesy, not the record.
-        logger.exception("Emailing the admins about disabled webhook %s failed", endpoint_id)
+    for language, emails in sorted(by_language.items()):
+        with translation.override(language):
+            subject = render_to_string("webhooks/email/disabled_subject.txt", context).strip()
+            body = render_to_string("webhooks/email/disabled.txt", context)
+        try:
+            EmailMessage(subject=subject, body=body, to=emails).send()
+        except Exception:
+            # The endpoint page says it is off; the email is a courtesy, not the record.
+            logger.exception("Emailing the admins about disabled webhook %s failed", endpoint_id)

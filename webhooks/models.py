@@ -1,6 +1,7 @@
 """Webhook endpoints, the outbox of deliveries, and the log of every attempt."""
 
 import base64
+import re
 import secrets
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,6 +65,29 @@ class Endpoint(models.Model):
 
     def get_absolute_url(self):
         return reverse("webhooks:detail", kwargs={"ws": self.workspace.slug, "pk": self.pk})
+
+    def disabled_reason_text(self) -> str:
+        """Why it was switched off, in the reader's language.
+
+        The stored reason is written in English by the worker (webhooks/delivery.py) in one of
+        two shapes; anything else (an older row, an operator's edit) is shown as stored.
+        """
+        reason = self.disabled_reason
+        if match := _FAILURES_REASON.fullmatch(reason):
+            count = int(match["count"])
+            return ngettext(
+                "%(count)d failed attempt in a row", "%(count)d failed attempts in a row", count
+            ) % {"count": count}
+        if match := _SINCE_REASON.fullmatch(reason):
+            return gettext("every attempt failed since %(since)s UTC") % {"since": match["since"]}
+        return reason
+
+
+# The two reasons webhooks/delivery.py stores when it switches an endpoint off.
+FAILURES_REASON = "{failures} failed attempts in a row"
+SINCE_REASON = "every attempt failed since {since:%Y-%m-%d %H:%M} UTC"
+_FAILURES_REASON = re.compile(r"(?P<count>\d+) failed attempts in a row")
+_SINCE_REASON = re.compile(r"every attempt failed since (?P<since>\d{4}-\d\d-\d\d \d\d:\d\d) UTC")
 
 
 class Delivery(models.Model):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 from followups.due import followups_announce_due
@@ -123,7 +124,7 @@ def _check_url(url: str) -> None:
 def _clean_events(names: Iterable[str]) -> list[str]:
     chosen = [name for name in events.ALL_EVENTS if name in set(names)]
     if not chosen:
-        raise ValidationError({"events": "Choose at least one event."})
+        raise ValidationError({"events": _("Choose at least one event.")})
     return chosen
 
 
@@ -184,7 +185,7 @@ def endpoint_enable(*, endpoint: Endpoint) -> Endpoint:
 def endpoint_send_test(*, endpoint: Endpoint) -> Delivery:
     """A ``webhook.test`` event to this endpoint only, whatever it subscribed to."""
     if not endpoint.is_active:
-        raise ValidationError("Switch the endpoint back on before sending it a test event.")
+        raise ValidationError(_("Switch the endpoint back on before sending it a test event."))
     now = timezone.now()
     msg_id = events.random_msg_id()
     data = {"endpoint_id": endpoint.pk, "workspace": endpoint.workspace.slug}

@@ -23,8 +23,9 @@ APPS = [
     "inbound",
 ]
 # Where an import inside a function is the right tool: AppConfig.ready() imports modules that
-# load models, and the private PostgreSQL's optional wheel is imported only when it is used.
-ALLOWED_INNER = {"apps.py", "infoview/localdb.py"}
+# load models, the private PostgreSQL's optional wheel is imported only when it is used, and
+# gunicorn's settings must set prometheus-client's mode before that library is imported.
+ALLOWED_INNER = {"apps.py", "infoview/localdb.py", "infoview/gunicorn_conf.py"}
 
 
 def _modules():

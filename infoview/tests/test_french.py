@@ -25,6 +25,7 @@ from accounts.models import User
 from infoview import messages
 from infoview.demo_logins import DEMO_PEOPLE
 from infoview.testing.crawl import _wanted, route_of
+from interviews.markup import markdown_to_text
 
 PO = Path(messages.LOCALE_DIR) / "fr" / "LC_MESSAGES" / "django.po"
 OUR_APPS = {"accounts", "contacts", "interviews", "followups", "reports", "privacy"}
@@ -165,7 +166,9 @@ def _user_data() -> list[str]:
                 if not isinstance(value, str):
                     continue
                 # Stored email templates show up filled in: their literal runs are theirs too.
-                for line in [*value.splitlines(), *PLACEHOLDER.split(value)]:
+                # Notes are Markdown, shown rendered or as plain text (excerpts, the home page).
+                plain = markdown_to_text(value)
+                for line in [*value.splitlines(), *PLACEHOLDER.split(value), *plain.splitlines()]:
                     line = " ".join(line.split())
                     if len(line) >= 4:
                         values.add(line)

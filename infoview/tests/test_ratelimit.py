@@ -74,3 +74,20 @@ def test_the_count_lives_in_redis_where_every_node_sees_it(settings, db):
     assert [int(other_node.get(key)) for key in keys] == [2]
     assert _view(_post(address)).status_code == 429
     other_node.delete(*keys)
+
+
+def test_with_the_cache_down_requests_go_through_uncounted(settings, db):
+    """Redis restarting must not turn every sign-up and log-in into a server error."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": "1/m"}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed}/0",
+        }
+    }
+    assert [_view(_post()).status_code for _ in range(3)] == [200, 200, 200]

@@ -268,3 +268,24 @@ def test_the_disabled_email_goes_to_every_admin(workspace_a, alice, bob, endpoin
     delivery.endpoint_disabled_notify(endpoint_id=endpoint.pk)
     (message,) = smtp_server.messages
     assert sorted(message["To"].split(", ")) == ["alice@example.test", "bob@example.test"]
+
+
+def test_the_switched_off_email_reaches_each_admin_in_their_language(
+    endpoint_for, receiver, workspace_a, alice, bob, smtp_server
+):
+    Membership.objects.filter(user=bob).update(role=Membership.Role.ADMIN)
+    bob.language = "fr"
+    bob.save(update_fields=["language"])
+    endpoint = endpoint_for(receiver.url())
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        is_active=False, disabled_reason="5 failed attempts in a row"
+    )
+    delivery.endpoint_disabled_notify(endpoint_id=endpoint.pk)
+
+    by_reader = {message["To"]: message for message in smtp_server.messages}
+    assert sorted(by_reader) == ["alice@example.test", "bob@example.test"]
+    english, french = by_reader["alice@example.test"], by_reader["bob@example.test"]
+    assert english["Subject"] == "A webhook of Acme was switched off"
+    assert "5 failed attempts in a row" in english.get_content()
+    assert french["Subject"] == "Un webhook de Acme a été désactivé"
+    assert "5 tentatives échouées d\u2019affilée" in french.get_content()

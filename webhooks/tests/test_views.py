@@ -167,3 +167,19 @@ def test_the_log_takes_the_same_queries_whatever_its_length(
     as_alice.get(url("list"))
     with django_assert_num_queries(8):
         as_alice.get(url("detail", pk=endpoint.pk))
+
+
+def test_a_switched_off_webhook_says_why_in_the_readers_language(as_alice, alice, endpoint):
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        is_active=False, disabled_reason="3 failed attempts in a row", consecutive_failures=3
+    )
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    page = as_alice.get(endpoint.get_absolute_url()).text
+    assert "3 tentatives échouées d\u2019affilée" in page and "Réactiver" in page
+    assert "failed attempts" not in page
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        disabled_reason="every attempt failed since 2026-03-01 09:30 UTC"
+    )
+    page = as_alice.get(endpoint.get_absolute_url()).text
+    assert "toutes les tentatives échouent depuis le 2026-03-01 09:30 UTC" in page

@@ -1,0 +1,63 @@
+"""The shared cache: Redis from CACHE_URL or REDIS_URL; production refuses to start without it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "ALLOWED_HOSTS": "infoview.example.org",
+}
+SHOW = "from django.conf import settings; c = settings.CACHES['default']; "
+SHOW += "print(c['BACKEND'], c.get('LOCATION'), c.get('KEY_PREFIX'))"
+
+
+def _shell(env_overrides: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "REDIS_URL"}}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SHOW],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_cache_url(db):
+    result = _shell(PRODUCTION)
+    assert result.returncode != 0
+    assert "CACHE_URL (or REDIS_URL) must be set when DEBUG is false" in result.stderr
+
+
+def test_cache_url_wins_over_redis_url(db):
+    result = _shell(
+        {
+            **PRODUCTION,
+            "CACHE_URL": "redis://cache.example.org:6379/1",
+            "REDIS_URL": "redis://broker.example.org:6379/0",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.example.org:6379/1",
+        "infoview",
+    ]
+
+
+def test_redis_url_serves_when_cache_url_is_not_set(db):
+    result = _shell({**PRODUCTION, "REDIS_URL": "redis://broker.example.org:6379/0"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1] == "redis://broker.example.org:6379/0"
+
+
+def test_development_without_either_keeps_a_memory_cache_per_process(db):
+    result = _shell({"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "django.core.cache.backends.locmem.LocMemCache"
