@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from contacts import services
+from contacts import merging
 from contacts.importing import retention, run
 
 
@@ -23,4 +23,4 @@ def imports_purge() -> int:
 @shared_task
 def merge_undos_purge() -> int:
     """Hourly: forget merges that can no longer be undone (their snapshot holds a person)."""
-    return services.merge_undos_purge()
+    return merging.merge_undos_purge()

@@ -64,9 +64,9 @@ class Section:
 
 @workspace_view
 def followup_list(request):
-    """Overdue, due today and this week, in the user's own day.
+    """Overdue, due today, this week and later, in the user's own day.
 
-    ``?section=overdue`` (or today, week) shows that one section in full, page by page.
+    ``?section=overdue`` (or today, week, later) shows that one section in full, page by page.
     """
     everyone = request.GET.get("who") == "all" and request.workspace.is_team
     owner = None if everyone else request.user
@@ -86,6 +86,9 @@ def followup_list(request):
             _("This week"),
             selectors.followups_pending(**pending, start=tomorrow, end=week_end),
         ),
+        # Keep-in-touch dates months ahead are part of the plan too: seen here, not only on
+        # each person's timeline.
+        ("later", _("Later"), selectors.followups_pending(**pending, start=week_end)),
     ]
     only = request.GET.get("section")
     if only not in {key for key, _title, _rows in definitions}:

@@ -1,4 +1,4 @@
-from contacts import services
+from contacts import merging
 from contacts.tests.factories import CompanyFactory, ContactFactory
 from infoview.testing.isolation import TEAM_MEMBER, register, ws_kwargs
 
@@ -68,8 +68,8 @@ def _merge_undo(world):
     def make(w):
         keep = ContactFactory(workspace=w.workspace)
         other = ContactFactory(workspace=w.workspace)
-        services.contacts_merge(keep=keep, other=other, by=w.alice)
-        return services.merge_undo_for(keep=keep)
+        merging.contacts_merge(keep=keep, other=other, by=w.alice)
+        return merging.merge_undo_for(keep=keep)
 
     return world.once("merge_undo", make).pk
 

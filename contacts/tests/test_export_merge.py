@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import selectors, services
+from contacts import merging, selectors, services
 from contacts.importing import jobs, run
 from contacts.models import Contact, StageChange
 from contacts.tests.factories import CompanyFactory, ContactFactory
@@ -181,7 +181,7 @@ def test_it_merges_rows_that_must_stay_unique_per_contact(workspace_a, alice):
         shortlists.ShortlistEntry.objects.create(
             workspace=workspace_a, opening=opening, contact=contact
         )
-    services.contacts_merge(keep=keep, other=other, by=alice)
+    merging.contacts_merge(keep=keep, other=other, by=alice)
     entries = shortlists.ShortlistEntry.objects.filter(contact=keep)
     assert sorted(e.opening.title for e in entries) == ["Data lead", "SRE"]
 
@@ -222,7 +222,7 @@ def test_a_merge_can_be_undone_within_the_hour(client, alice, workspace_a):
     client.post(merge_url, {"keep": keep.pk, "other": other.pk})
     page = client.get(keep.get_absolute_url()).content.decode()
     assert "Ada L. King was merged into this contact." in page
-    undo = services.merge_undo_for(keep=keep)
+    undo = merging.merge_undo_for(keep=keep)
 
     response = client.post(reverse("contacts:merge_undo", kwargs={"ws": "acme", "pk": undo.pk}))
     assert response.status_code == 302
@@ -246,8 +246,8 @@ def test_an_undo_past_the_hour_or_of_another_workspace_is_refused(
     client, alice, charlie, workspace_a
 ):
     keep, other, *_rest = _merge_pair(workspace_a, alice)
-    services.contacts_merge(keep=keep, other=other, by=alice)
-    undo = services.merge_undo_for(keep=keep)
+    merging.contacts_merge(keep=keep, other=other, by=alice)
+    undo = merging.merge_undo_for(keep=keep)
     url = reverse("contacts:merge_undo", kwargs={"ws": "acme", "pk": undo.pk})
     client.force_login(charlie)
     assert (
@@ -260,7 +260,7 @@ def test_an_undo_past_the_hour_or_of_another_workspace_is_refused(
     type(undo).objects.filter(pk=undo.pk).update(created_at=timezone.now() - timedelta(hours=2))
     client.post(url)
     assert not Contact.objects.filter(pk=other.pk).exists()
-    assert services.merge_undos_purge() == 1
+    assert merging.merge_undos_purge() == 1
 
 
 def test_erasing_the_kept_person_takes_the_merge_snapshot_with_them(workspace_a, alice):
@@ -268,7 +268,7 @@ def test_erasing_the_kept_person_takes_the_merge_snapshot_with_them(workspace_a,
     from contacts.models import MergeUndo
 
     keep, other, *_rest = _merge_pair(workspace_a, alice)
-    services.contacts_merge(keep=keep, other=other, by=alice)
+    merging.contacts_merge(keep=keep, other=other, by=alice)
     assert MergeUndo.objects.filter(keep=keep).exists()
     contact_erase(contact=keep, actor=alice)
     assert not MergeUndo.objects.exists()

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import audit_record
 from accounts.scoping import get_for_workspace, workspace_view
-from contacts import selectors, services
+from contacts import merging, selectors
 from contacts.models import Contact, MergeUndo
 
 
@@ -32,7 +32,7 @@ def merge(request):
     other_pk = other.pk
     try:
         with transaction.atomic():
-            keep = services.contacts_merge(keep=keep, other=other, by=request.user)
+            keep = merging.contacts_merge(keep=keep, other=other, by=request.user)
             for pk in (keep.pk, other_pk):
                 audit_record(
                     workspace=request.workspace,
@@ -58,7 +58,7 @@ def merge(request):
 def merge_undo(request, pk):
     undo = get_for_workspace(MergeUndo, request.workspace, pk=pk)
     try:
-        keep, other = services.contacts_merge_undo(undo=undo)
+        keep, other = merging.contacts_merge_undo(undo=undo)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("contacts:list", ws=request.workspace.slug)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.audit import audit_record, audit_record_many
 from accounts.scoping import get_for_workspace, workspace_view
 from accounts.selectors import workspace_members
-from contacts import selectors, services
+from contacts import merging, selectors, services
 from contacts.facts import facts_for
 from contacts.forms import (
     BulkOwnerForm,
@@ -100,7 +100,7 @@ def contact_detail(request, pk):
             "introduced": contact.introduced.select_related("company").order_by("created_at"),
             "timeline": timeline_for(contact),
             "facts": facts_for(contact),
-            "merge_undo": services.merge_undo_for(keep=contact),
+            "merge_undo": merging.merge_undo_for(keep=contact),
         },
     )
 

@@ -41,3 +41,29 @@ def test_complete_draft_send_and_see_it_on_the_timeline(page, smtp_server, alice
     [message] = smtp_server.messages
     assert message["To"] == "grace@example.test"
     assert "I have started on the portfolio." in message.get_body(("plain",)).get_content()
+
+
+def test_a_sent_emails_message_id_fits_a_phone_screen(page, alice, workspace_a):
+    from django.utils import timezone
+
+    from followups.models import FollowUp
+    from followups.tests.factories import FollowUpFactory
+
+    contact = ContactFactory(workspace=workspace_a, owner=alice, first_name="Grace")
+    FollowUpFactory(
+        contact=contact,
+        owner=alice,
+        status=FollowUp.Status.DONE,
+        done_at=timezone.now(),
+        channel=FollowUp.Channel.EMAIL,
+        subject="Thank you",
+        message_id="<177012345678.4242.15813372901234567890@mail.infoview.example.test>",
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, alice.email)
+    page.goto(contact.get_absolute_url())
+    assert "Message-ID" in page.locator("#timeline").inner_text()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0

@@ -249,7 +249,8 @@ class TestMergeAndRetentionRows:
 
         from django.utils import timezone
 
-        from contacts.services import contact_create, contacts_merge
+        from contacts.merging import contacts_merge
+        from contacts.services import contact_create
         from privacy.models import RetentionWarning
 
         keep = contact_create(workspace=workspace_a, owner=alice, first_name="Keep")
