@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import lockout, services
 from accounts.forms import (
     AccountSettingsForm,
     InvitationForm,
@@ -56,9 +56,26 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Known from now on: the log-in lock never holds this browser up for this account.
+        lockout.remember_device(self.request, response, form.get_user().email)
+        return response
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         response.status_code = 400
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever proved they read the account's email ends its log-in cool-off.
+        lockout.account_unlock(email=form.user.email)
         return response
 
 
