@@ -11,6 +11,7 @@ from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -180,9 +181,12 @@ def _after_action(request, followup):
         return TemplateResponse(
             request, "followups/followup_list.html#row", {"followup": followup, "acted": True}
         )
-    return redirect(
-        request.POST.get("next") or reverse("followups:list", kwargs={"ws": request.workspace.slug})
-    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("followups:list", kwargs={"ws": request.workspace.slug})
+    return redirect(back)
 
 
 @require_POST
