@@ -33,7 +33,9 @@ class DoneForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("How"), choices=[("", "—"), *FollowUp.Channel.choices], required=False
     )
-    message = forms.CharField(label=_("What you said"), widget=forms.Textarea, required=False)
+    message = forms.CharField(
+        label=_("What you said"), max_length=20_000, widget=forms.Textarea, required=False
+    )
 
 
 class SnoozeForm(forms.Form):
