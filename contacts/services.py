@@ -206,12 +206,17 @@ def company_for_name(*, workspace: Workspace, name: str) -> Company | None:
     return company
 
 
+def tag_name_clean(raw: str) -> str:
+    """A tag's name as stored: single spaces, no commas (they separate tags in forms, files and
+    exports). May be longer than a tag can be; callers check ``TAG_NAME_MAX_LENGTH``."""
+    return " ".join(raw.replace(",", " ").split())
+
+
 def tags_for_names(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
     """The workspace's tags of these names (any case), made when missing."""
     wanted: dict[str, str] = {}
     for raw in names:
-        # Commas separate tags in forms, files and exports, so a name never holds one.
-        name = " ".join(raw.replace(",", " ").split())[:TAG_NAME_MAX_LENGTH]
+        name = tag_name_clean(raw)[:TAG_NAME_MAX_LENGTH]
         if name:
             wanted.setdefault(name.lower(), name)
     existing = {

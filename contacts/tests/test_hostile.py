@@ -33,3 +33,85 @@ def test_it_finds_a_company_by_a_percent_sign(client, alice, workspace_a):
     response = client.get(reverse("contacts:company_list", kwargs={"ws": "acme"}), {"q": "%"})
     assert b"100% Pure" in response.content
     assert b"Plain" not in response.content
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def _upload_page(client, data: bytes, filename="contacts.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("contacts:import_upload", kwargs={"ws": "acme"}),
+        {"file": SimpleUploadedFile(filename, data)},
+    )
+
+
+def test_it_refuses_a_file_of_too_many_columns_before_any_preview(client, alice):
+    from contacts.models import ImportJob
+
+    client.force_login(alice)
+    header = ",".join(f"c{i}" for i in range(100_000))
+    response = _upload_page(client, f"Name,{header}\nAda,{header}\n".encode())
+    assert response.status_code == 400
+    assert "columns" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_it_refuses_two_columns_of_the_same_name(client, alice):
+    from contacts.models import ImportJob
+
+    client.force_login(alice)
+    response = _upload_page(client, b"Name,Email,Email\nAda,a@example.test,b@example.test\n")
+    assert response.status_code == 400
+    assert "same name" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [("two  spaces", {"two spaces"}), ("Two Spaces;two spaces", {"Two Spaces"})],
+)
+def test_it_imports_tags_as_they_will_be_stored(workspace_a, alice, tags, expected):
+    from contacts.importing import jobs, run
+    from contacts.models import Contact
+
+    data = f"Name,Tags\nAda Lovelace,{tags}\nGrace Hopper,{tags}\n".encode()
+    job = jobs.import_upload(workspace=workspace_a, user=alice, filename="t.csv", data=data)
+    jobs.import_start(job=job)
+    job = run.import_run(job_id=job.pk)
+    assert (job.status, job.created_count, job.error_count) == ("done", 2, 0)
+    for contact in Contact.objects.filter(workspace=workspace_a):
+        assert {t.name for t in contact.tags.all()} == expected
+
+
+def test_a_tag_too_long_is_a_problem_in_the_preview_and_the_import_is_never_half_done(
+    client, workspace_a, alice
+):
+    from contacts.importing import jobs, run
+    from contacts.models import Contact
+
+    rows = "".join(f"Person{i} Smith,ok\n" for i in range(30))
+    data = f"Name,Tags\n{rows}Bad Row,{'x' * 61}\nLast Person,ok\n".encode()
+    job = jobs.import_upload(workspace=workspace_a, user=alice, filename="t.csv", data=data)
+    client.force_login(alice)
+    page = client.get(job.get_absolute_url())
+    assert page.context["preview"]["counts"]["error"] == 1
+    jobs.import_start(job=job)
+    job = run.import_run(job_id=job.pk, batch_size=10)
+    assert (job.status, job.created_count, job.error_count) == ("done", 31, 1)
+    assert Contact.objects.filter(workspace=workspace_a, first_name="Last").exists()
+
+
+def test_a_vcard_tag_with_a_comma_is_imported(workspace_a, alice):
+    from contacts.importing import jobs, run
+    from contacts.models import Contact
+
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
+    data = f"{card}CATEGORIES:a\\, b,c\r\nEND:VCARD\r\n".encode()
+    job = jobs.import_upload(workspace=workspace_a, user=alice, filename="t.vcf", data=data)
+    jobs.import_start(job=job)
+    job = run.import_run(job_id=job.pk)
+    assert (job.status, job.created_count) == ("done", 1)
+    contact = Contact.objects.get(workspace=workspace_a)
+    assert {t.name for t in contact.tags.all()} == {"a b", "c"}
