@@ -33,22 +33,32 @@ def signup(request):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            user = services.user_signup(
+            services.user_signup_request(
                 email=data["email"],
                 name=data["name"],
                 password=data["password1"],
                 time_zone=data["time_zone"],
+                next_url=request.POST.get("next", ""),
             )
-            login(request, user, backend=BACKEND)
-            messages.success(request, _("Welcome to Infoview. This is your personal workspace."))
-            next_url = request.POST.get("next", "")
-            if next_url.startswith("/accounts/invitations/"):
-                return redirect(next_url)
-            return redirect(user.last_workspace)
+            return redirect("accounts:signup_sent")
         return render(request, "accounts/signup.html", {"form": form}, status=400)
     return render(
         request, "accounts/signup.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+def signup_confirm(request, uidb64, token):
+    user = services.user_signup_confirm(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/signup_confirm_invalid.html", status=404)
+    login(request, user, backend=BACKEND)
+    messages.success(request, _("Welcome to Infoview. This is your personal workspace."))
+    next_url = services.safe_next(request.GET.get("next", ""))
+    return redirect(next_url or user.last_workspace)
 
 
 class LoginView(auth_views.LoginView):
