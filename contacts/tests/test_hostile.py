@@ -115,3 +115,34 @@ def test_a_vcard_tag_with_a_comma_is_imported(workspace_a, alice):
     assert (job.status, job.created_count) == ("done", 1)
     contact = Contact.objects.get(workspace=workspace_a)
     assert {t.name for t in contact.tags.all()} == {"a b", "c"}
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["contacts:export_csv", "contacts:export_vcard"])
+def test_exports_are_never_cached(client, alice, workspace_a, name):
+    ContactFactory(workspace=workspace_a, first_name="Ada")
+    client.force_login(alice)
+    response = client.get(reverse(name, kwargs={"ws": "acme"}))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("separator", ["\r", "\n", "\r\n", "\u2028", "\x0b"])
+def test_a_line_break_in_a_field_never_starts_a_new_card(workspace_a, alice, separator):
+    from contacts.importing.vcard import contact_vcard, parse_vcards
+
+    contact = ContactFactory(
+        workspace=workspace_a,
+        first_name="Ada",
+        summary=f"one{separator}END:VCARD{separator}BEGIN:VCARD{separator}FN:Mallory",
+    )
+    card = contact_vcard(contact, [f"tag{separator}x"])
+    assert [line for line in card.split("\r\n") if line.startswith("BEGIN:")] == ["BEGIN:VCARD"]
+    assert "\r" not in card.replace("\r\n", "")
+    assert "\n" not in card.replace("\r\n", "")
+    [record] = parse_vcards(card)
+    assert record["first_name"] == "Ada"
+    assert "Mallory" in record["summary"]

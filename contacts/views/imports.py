@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scoping import get_for_workspace, workspace_view
@@ -155,6 +156,7 @@ def import_progress(request, pk):
     return render(request, "contacts/import_detail.html#progress", context)
 
 
+@never_cache
 @workspace_view
 def import_errors(request, pk):
     job = _job(request, pk)
