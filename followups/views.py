@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -182,11 +182,11 @@ def _after_action(request, followup):
             request, "followups/followup_list.html#row", {"followup": followup, "acted": True}
         )
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = reverse("followups:list", kwargs={"ws": request.workspace.slug})
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @require_POST
