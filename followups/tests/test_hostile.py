@@ -39,7 +39,13 @@ def test_it_refuses_a_due_date_at_the_end_of_the_calendar(client, alice, contact
 @pytest.mark.parametrize("action", ["done", "skip", "snooze", "reopen"])
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/", "https:evil.example", "\\\\evil.example", "not a page"],
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "https:evil.example",
+        "\\\\evil.example",
+        "not a page",
+    ],
 )
 def test_it_never_redirects_off_site(client, alice, followup, action, target):
     if action == "reopen":
