@@ -20,6 +20,8 @@ DEBUG_PAGE_CSP = {
     "base-uri": ["'none'"],
 }
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The REST API answers bad input itself, as problem+json (api/problems.py).
+API_PREFIX = "/api/"
 
 
 def _holds_nul(values) -> bool:
@@ -31,10 +33,13 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        refused = _holds_nul(request.GET) or (
-            request.method == "POST"
-            and request.content_type in FORM_TYPES
-            and _holds_nul(request.POST)
+        refused = not request.path.startswith(API_PREFIX) and (
+            _holds_nul(request.GET)
+            or (
+                request.method == "POST"
+                and request.content_type in FORM_TYPES
+                and _holds_nul(request.POST)
+            )
         )
         if refused:
             return render(
