@@ -41,7 +41,15 @@ EDITABLE_FIELDS = (
 # against them while planning, so one bad row is reported instead of failing its batch).
 MAX_LENGTHS = {
     name: Contact._meta.get_field(name).max_length
-    for name in ("first_name", "last_name", "phone", "title", "location", "linkedin_url")
+    for name in (
+        "first_name",
+        "last_name",
+        "phone",
+        "title",
+        "location",
+        "linkedin_url",
+        "summary",
+    )
 }
 EMAIL_MAX_LENGTH = Contact._meta.get_field("emails").base_field.max_length
 COMPANY_NAME_MAX_LENGTH = Company._meta.get_field("name").max_length

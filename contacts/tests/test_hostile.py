@@ -1,6 +1,7 @@
 """Hostile input on the contacts pages: a clear answer, never a 500."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from contacts.tests.factories import CompanyFactory, ContactFactory
@@ -146,3 +147,16 @@ def test_a_line_break_in_a_field_never_starts_a_new_card(workspace_a, alice, sep
     [record] = parse_vcards(card)
     assert record["first_name"] == "Ada"
     assert "Mallory" in record["summary"]
+
+
+def test_a_summary_has_a_size_limit_in_the_form_and_the_import(client, alice, workspace_a):
+    from contacts.importing.run import clean_record
+
+    client.force_login(alice)
+    response = client.post(
+        reverse("contacts:create", kwargs={"ws": "acme"}),
+        {"first_name": "Ada", "summary": "x" * 10_001, "cadence_days": 90},
+    )
+    assert response.status_code == 400
+    with pytest.raises(ValidationError):
+        clean_record({"first_name": "Ada", "summary": "x" * 10_001, "emails": []})
