@@ -53,15 +53,9 @@ class SignupForm(CrispyMixin, forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this email address already exists. "
-                    "Log in, or reset its password."
-                )
-            )
-        return email
+        # Whether an account already uses the address is never said here (that would tell
+        # anyone who has an account): the address's owner learns it by email.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()

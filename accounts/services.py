@@ -1,13 +1,19 @@
 """Writes that touch accounts, workspaces and memberships."""
 
 import secrets
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -51,13 +57,107 @@ def user_signup(*, email: str, name: str, password: str, time_zone: str = "") ->
     user.set_password(password)
     user.full_clean(exclude=["password", "last_workspace"])
     user.save()
+    # The workspace's name holds the user's first name; a long one is cut to fit.
+    name_limit = Workspace._meta.get_field("name").max_length
     personal = workspace_create(
-        name=_("%(name)s's network") % {"name": user.get_short_name()},
+        name=(_("%(name)s's network") % {"name": user.get_short_name()})[:name_limit],
         kind=Workspace.Kind.PERSONAL,
         creator=user,
     )
     user.last_workspace = personal
     user.save(update_fields=["last_workspace"])
+    return user
+
+
+class SignupTokenGenerator(PasswordResetTokenGenerator):
+    """One-time links that finish a sign-up (they die once the user has logged in)."""
+
+    key_salt = "infoview.accounts.signup"
+
+
+signup_tokens = SignupTokenGenerator()
+SAFE_NEXT_PREFIX = "/accounts/invitations/"
+
+
+def safe_next(value: str) -> str:
+    """Where a sign-up may continue: only to an invitation of this site."""
+    value = value or ""
+    if value.startswith(SAFE_NEXT_PREFIX) and "//" not in value and "\\" not in value:
+        return value
+    return ""
+
+
+@transaction.atomic
+def user_signup_request(
+    *, email: str, name: str, password: str, time_zone: str = "", next_url: str = ""
+) -> None:
+    """A sign-up from the public form. It answers the same whether the address has an account
+    or not, and the address's owner gets an email either way: a link that finishes the sign-up,
+    or a note that they already have an account. Until the link is followed the new account
+    cannot log in, so logging in afterwards does not tell a stranger which it was either.
+    """
+    email = email.strip().lower()
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is not None and user.is_active:
+        make_password(password)  # the same work as a sign-up, so the answer takes as long
+        transaction.on_commit(lambda: _signup_mail(user=user, template="signup_exists"))
+        return
+    if user is None:
+        user = user_signup(email=email, name=name, password=password, time_zone=time_zone)
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+    else:
+        # Never confirmed: the latest sign-up for the address wins; only its owner can confirm.
+        user.name = name.strip()
+        user.time_zone = time_zone or user.time_zone
+        user.set_password(password)
+        user.full_clean(exclude=["password", "last_workspace"])
+        user.save(update_fields=["name", "time_zone", "password"])
+    transaction.on_commit(
+        lambda: _signup_mail(user=user, template="signup_confirm", next_url=safe_next(next_url))
+    )
+
+
+def _signup_mail(*, user: User, template: str, next_url: str = "") -> None:
+    query = "?" + urlencode({"next": next_url}) if next_url else ""
+    context = {
+        "user": user,
+        "site_url": settings.SITE_URL,
+        "login_url": settings.SITE_URL + reverse("accounts:login"),
+        "reset_url": settings.SITE_URL + reverse("accounts:password_reset"),
+        "confirm_url": settings.SITE_URL
+        + reverse(
+            "accounts:signup_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": signup_tokens.make_token(user),
+            },
+        )
+        + query,
+    }
+    message = EmailMultiAlternatives(
+        subject=render_to_string(f"accounts/email/{template}_subject.txt", context).strip(),
+        body=render_to_string(f"accounts/email/{template}.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string(f"accounts/email/{template}.html", context), "text/html"
+    )
+    message.send()
+
+
+def user_signup_confirm(*, uidb64: str, token: str) -> User | None:
+    """The user whose sign-up link this is, now active; None for a wrong or spent link."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None or not signup_tokens.check_token(user, token):
+        return None
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     return user
 
 

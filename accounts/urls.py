@@ -9,8 +9,10 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", ratelimit("signup")(views.signup), name="signup"),
-    # Per client address, beside django-axes's lock per account: this one stops a flood that
-    # tries many accounts from one place.
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("signup/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
+    # Per client address, beside the lock per account (accounts/lockout.py): this one stops a
+    # flood that tries many accounts from one place.
     path("login/", ratelimit("login")(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", views.account_settings, name="settings"),
@@ -50,10 +52,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

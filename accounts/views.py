@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services, settings_sections
+from accounts import lockout, services, settings_sections
 from accounts.forms import (
     AccountSettingsForm,
     InvitationForm,
@@ -35,22 +35,32 @@ def signup(request):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            user = services.user_signup(
+            services.user_signup_request(
                 email=data["email"],
                 name=data["name"],
                 password=data["password1"],
                 time_zone=data["time_zone"],
+                next_url=request.POST.get("next", ""),
             )
-            login(request, user, backend=BACKEND)
-            messages.success(request, _("Welcome to Infoview. This is your personal workspace."))
-            next_url = request.POST.get("next", "")
-            if next_url.startswith("/accounts/invitations/"):
-                return redirect(next_url)
-            return redirect(user.last_workspace)
+            return redirect("accounts:signup_sent")
         return render(request, "accounts/signup.html", {"form": form}, status=400)
     return render(
         request, "accounts/signup.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+def signup_confirm(request, uidb64, token):
+    user = services.user_signup_confirm(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/signup_confirm_invalid.html", status=404)
+    login(request, user, backend=BACKEND)
+    messages.success(request, _("Welcome to Infoview. This is your personal workspace."))
+    next_url = services.safe_next(request.GET.get("next", ""))
+    return redirect(next_url or user.last_workspace)
 
 
 class LoginView(auth_views.LoginView):
@@ -58,9 +68,26 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Known from now on: the log-in lock never holds this browser up for this account.
+        lockout.remember_device(self.request, response, form.get_user().email)
+        return response
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         response.status_code = 400
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever proved they read the account's email ends its log-in cool-off.
+        lockout.account_unlock(email=form.user.email)
         return response
 
 

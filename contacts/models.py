@@ -16,7 +16,7 @@ class Company(models.Model):
     name = models.CharField(_("name"), max_length=200)
     website = models.URLField(_("website"), blank=True)
     industry = models.CharField(_("industry"), max_length=120, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=10_000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -84,7 +84,7 @@ class Contact(models.Model):
     )
     location = models.CharField(_("location"), max_length=200, blank=True)
     linkedin_url = models.URLField(_("LinkedIn URL"), blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), max_length=10_000, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
     source = models.CharField(_("how we met"), max_length=20, choices=Source, blank=True)
     connected_on = models.DateField(

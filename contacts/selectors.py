@@ -5,7 +5,16 @@ from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,7 +86,9 @@ def contacts_search(queryset: QuerySet, term: str, workspace_id: int) -> QuerySe
     """Full-text search over the contact's document, tolerant of typos, best matches first."""
     tsquery = search_query(workspace_id, " ".join(term.split())[:200])
     if not tsquery:
-        return queryset
+        # Nothing searchable in the term (only punctuation, "%", an RTL mark...): every row,
+        # equally relevant, so callers can still sort by relevance.
+        return queryset.annotate(relevance=Value(0.0, output_field=FloatField()))
     query = SearchQuery(tsquery, search_type="raw", config="simple")
     return queryset.filter(search_vector=query).annotate(
         relevance=SearchRank(F("search_vector"), query)

@@ -45,7 +45,15 @@ EDITABLE_FIELDS = (
 # against them while planning, so one bad row is reported instead of failing its batch).
 MAX_LENGTHS = {
     name: Contact._meta.get_field(name).max_length
-    for name in ("first_name", "last_name", "phone", "title", "location", "linkedin_url")
+    for name in (
+        "first_name",
+        "last_name",
+        "phone",
+        "title",
+        "location",
+        "linkedin_url",
+        "summary",
+    )
 }
 EMAIL_MAX_LENGTH = Contact._meta.get_field("emails").base_field.max_length
 COMPANY_NAME_MAX_LENGTH = Company._meta.get_field("name").max_length
@@ -179,12 +187,17 @@ def company_for_name(*, workspace: Workspace, name: str) -> Company | None:
     return company
 
 
+def tag_name_clean(raw: str) -> str:
+    """A tag's name as stored: single spaces, no commas (they separate tags in forms, files and
+    exports). May be longer than a tag can be; callers check ``TAG_NAME_MAX_LENGTH``."""
+    return " ".join(raw.replace(",", " ").split())
+
+
 def tags_for_names(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
     """The workspace's tags of these names (any case), made when missing."""
     wanted: dict[str, str] = {}
     for raw in names:
-        # Commas separate tags in forms, files and exports, so a name never holds one.
-        name = " ".join(raw.replace(",", " ").split())[:TAG_NAME_MAX_LENGTH]
+        name = tag_name_clean(raw)[:TAG_NAME_MAX_LENGTH]
         if name:
             wanted.setdefault(name.lower(), name)
     existing = {

@@ -1,15 +1,25 @@
 """Email templates: the variables, the defaults and rendering that never raises at the sender.
 
-Templates use Django's template syntax in a sandboxed engine: no loaders (so no
-``{% include %}`` or ``{% extends %}`` of files), and a context made only of plain strings, so a
-template can read nothing but the documented variables.
+Templates are written by users, so they are not Django templates (which can loop without bound
+and reach tags such as ``{% debug %}``) but a small language of their own, rendered in one pass
+in time proportional to the template and its output:
+
+- ``{{ name }}``: one of the documented variables (``VARIABLES``);
+- ``{{ name|default:other }}`` or ``{{ name|default:"text" }}``: the other variable, or the
+  text, when ``name`` is empty;
+- ``{% if name %}…{% else %}…{% endif %}``: a part kept only when ``name`` is not empty
+  (``{% else %}`` optional, nested at most ``MAX_DEPTH`` deep).
+
+Nothing else: any other ``{{``, ``{%`` or ``{#`` is an error, shown to the template's editor
+when they save it. The three default templates use only these forms.
 """
 
+import re
 from dataclasses import dataclass
 
-from django.template import Context, Engine, TemplateSyntaxError
 from django.utils.formats import date_format
 from django.utils.html import linebreaks
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import FollowUp, Signature
@@ -81,14 +91,119 @@ DEFAULT_TEMPLATES = [
     ),
 ]
 
-_TEXT_ENGINE = Engine(dirs=[], app_dirs=False, loaders=[], autoescape=False, debug=False)
+MAX_TEMPLATE_LENGTH = 10_000
+MAX_OUTPUT_LENGTH = 100_000
+MAX_DEPTH = 5
+
+_TOKEN = re.compile(r"\{\{([^{}]*)\}\}|\{%([^{}]*)%\}")
+_NAME = r"[a-z_][a-z0-9_]*"
+_VARIABLE = re.compile(rf"\s*({_NAME})\s*(?:\|\s*default\s*:\s*(?:({_NAME})|\"([^\"]*)\"))?\s*")
+_IF = re.compile(rf"\s*if\s+({_NAME})\s*")
+_KNOWN = {name for name, _label in VARIABLES}
+
+
+class TemplateError(ValueError):
+    """A template outside the language; the message says where and why."""
+
+
+def _text(piece: str, nodes: list) -> None:
+    if any(mark in piece for mark in ("{{", "{%", "{#", "%}", "}}")):
+        raise TemplateError(
+            _gettext(
+                '"%(text)s" is not a {{ variable }}, {%% if %%}, {%% else %%} or {%% endif %%}.'
+            )
+            % {"text": piece.strip()[:40]}
+        )
+    if piece:
+        nodes.append(piece)
+
+
+def _known(name: str) -> str:
+    if name not in _KNOWN:
+        raise TemplateError(
+            _gettext("Unknown variable “%(name)s”. The variables are: %(names)s.")
+            % {"name": name, "names": ", ".join(name for name, _label in VARIABLES)}
+        )
+    return name
+
+
+def compile_template(source: str) -> list:
+    """The template as nodes: text, ("var", name, other, text) and ("if", name, then, else)."""
+    if len(source) > MAX_TEMPLATE_LENGTH:
+        raise TemplateError(
+            _gettext("A template is at most %(max)d characters.") % {"max": MAX_TEMPLATE_LENGTH}
+        )
+    root: list = []
+    # Each open {% if %}: (name, the node list being filled, its then-list, its else-list).
+    stack: list[tuple[str, list, list, list | None]] = []
+    current, position = root, 0
+    for match in _TOKEN.finditer(source):
+        _text(source[position : match.start()], current)
+        position = match.end()
+        variable, tag = match.group(1), match.group(2)
+        if variable is not None:
+            parsed = _VARIABLE.fullmatch(variable)
+            if parsed is None:
+                raise TemplateError(
+                    _gettext("“{{%(text)s}}” is not a variable.") % {"text": variable[:40]}
+                )
+            name, other, literal = parsed.groups()
+            current.append(("var", _known(name), other and _known(other), literal))
+            continue
+        words = tag.split()
+        if (parsed := _IF.fullmatch(tag)) is not None:
+            if len(stack) >= MAX_DEPTH:
+                raise TemplateError(_gettext("Too many {% if %} inside one another."))
+            then: list = []
+            stack.append((_known(parsed.group(1)), current, then, None))
+            current = then
+        elif words == ["else"] and stack and stack[-1][3] is None:
+            name, parent, then, _else = stack.pop()
+            otherwise: list = []
+            stack.append((name, parent, then, otherwise))
+            current = otherwise
+        elif words == ["endif"] and stack:
+            name, parent, then, otherwise = stack.pop()
+            parent.append(("if", name, then, otherwise or []))
+            current = parent
+        else:
+            raise TemplateError(
+                _gettext(
+                    "“{%%%(text)s%%}” is not allowed: only {%% if variable %%}, "
+                    "{%% else %%} and {%% endif %%}."
+                )
+                % {"text": tag[:40]}
+            )
+    _text(source[position:], current)
+    if stack:
+        raise TemplateError(_gettext("An {% if %} has no {% endif %}."))
+    return root
+
+
+def _render_nodes(nodes: list, variables: dict[str, str], out: list[str], size: list[int]) -> None:
+    for node in nodes:
+        if isinstance(node, str):
+            piece = node
+        elif node[0] == "var":
+            _kind, name, other, literal = node
+            piece = str(variables.get(name, "") or "")
+            if not piece:
+                piece = str(variables.get(other, "") or "") if other else (literal or "")
+        else:
+            _kind, name, then, otherwise = node
+            _render_nodes(then if variables.get(name) else otherwise, variables, out, size)
+            continue
+        size[0] += len(piece)
+        if size[0] > MAX_OUTPUT_LENGTH:
+            raise TemplateError(_gettext("The email would be too long."))
+        out.append(piece)
 
 
 def check(source: str) -> str | None:
-    """The syntax error in a template, for its editor, or None when it compiles."""
+    """The error in a template, for its editor, or None when it is fine."""
     try:
-        _TEXT_ENGINE.from_string(source)
-    except TemplateSyntaxError as error:
+        compile_template(source)
+    except TemplateError as error:
         return str(error)
     return None
 
@@ -101,8 +216,9 @@ class Draft:
 
 
 def render(source: str, variables: dict[str, str]) -> str:
-    template = _TEXT_ENGINE.from_string(source)
-    return template.render(Context(variables, autoescape=False))
+    out: list[str] = []
+    _render_nodes(compile_template(source), variables, out, [0])
+    return "".join(out)
 
 
 def render_draft(*, subject: str, body: str, variables: dict[str, str]) -> Draft:

@@ -38,7 +38,9 @@ class DoneForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("How"), choices=[("", "—"), *FollowUp.Channel.choices], required=False
     )
-    message = forms.CharField(label=_("What you said"), widget=forms.Textarea, required=False)
+    message = forms.CharField(
+        label=_("What you said"), max_length=20_000, widget=forms.Textarea, required=False
+    )
 
 
 class SnoozeForm(forms.Form):
@@ -48,16 +50,32 @@ class SnoozeForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    to = forms.EmailField(label=_("To"))
+    # Only the contact's own addresses: a free "To" would make Infoview a relay that mails
+    # anyone "via Infoview".
+    to = forms.ChoiceField(label=_("To"), choices=[])
     subject = forms.CharField(label=_("Subject"), max_length=255)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 14}))
+    body = forms.CharField(
+        label=_("Message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 14})
+    )
 
     def __init__(self, *args, contact, **kwargs):
         super().__init__(*args, **kwargs)
-        if contact.emails:
-            self.fields["to"] = forms.ChoiceField(
-                label=_("To"), choices=[(email, email) for email in contact.emails]
+        self.fields["to"].choices = [(email, email) for email in contact.emails]
+        if not contact.emails:
+            self.fields["to"].help_text = _(
+                "This contact has no email address: add one to the contact first."
             )
+
+    def clean_to(self):
+        if not self.fields["to"].choices:
+            raise forms.ValidationError(
+                _("This contact has no email address: add one to the contact first.")
+            )
+        return self.cleaned_data["to"]
+
+    def clean_subject(self):
+        # A line break in a subject would end the header; one line of plain words is sent.
+        return " ".join(self.cleaned_data["subject"].split())
 
 
 class EmailTemplateForm(forms.ModelForm):

@@ -50,7 +50,7 @@ class FollowUp(models.Model):
     snoozed_until = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), max_length=20_000, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     # The Message-ID of the email sent from Infoview, so the timeline can point at it.
     message_id = models.CharField(max_length=255, blank=True)
@@ -165,13 +165,13 @@ class Reminder(models.Model):
 
 
 class EmailTemplate(models.Model):
-    """A workspace's wording for one kind of follow-up email (Django template syntax)."""
+    """A workspace's wording for one kind of follow-up email (the language of emails.py)."""
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
     kind = models.CharField(_("for"), max_length=20, choices=FollowUp.Kind)
     name = models.CharField(_("name"), max_length=120)
     subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), max_length=10_000)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -195,7 +195,7 @@ class Signature(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_signature"
     )
-    text = models.TextField(_("signature"), blank=True)
+    text = models.TextField(_("signature"), max_length=2_000, blank=True)
 
     def __str__(self):
         return f"Signature of {self.user}"

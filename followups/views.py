@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -188,9 +189,12 @@ def _after_action(request, followup):
         return TemplateResponse(
             request, "followups/followup_list.html#row", {"followup": followup, "acted": True}
         )
-    return redirect(
-        request.POST.get("next") or reverse("followups:list", kwargs={"ws": request.workspace.slug})
-    )
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("followups:list", kwargs={"ws": request.workspace.slug})
+    return HttpResponseRedirect(back)
 
 
 @require_POST

@@ -53,7 +53,9 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     children = {
-        name: subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+        name: subprocess.Popen(
+            command, cwd=BASE_DIR, start_new_session=True, env=child_environment(name, env)
+        )
         for name, command in commands.items()
     }
     # Print the banner once the web server answers, so it is the last thing on the screen.
@@ -83,6 +85,21 @@ def main() -> int:
     finally:
         _stop_all(children)
     return exit_code
+
+
+def child_environment(name: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of one of the processes.
+
+    runserver answers each request on a new thread, and a persistent database connection
+    belongs to its thread: with DATABASE_CONN_MAX_AGE above zero, every thread leaves one open
+    until it times out, and a burst of requests takes a shared PostgreSQL's last connections.
+    So the development server closes its connection after each request; gunicorn's workers,
+    which reuse their threads, keep persistent connections.
+    """
+    environment = dict(os.environ if base is None else base)
+    if name == "web":
+        environment["DATABASE_CONN_MAX_AGE"] = "0"
+    return environment
 
 
 def _stop_all(children: dict) -> None:

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    # After the CSP middleware (it gives Django's debug pages a policy) and authentication.
+    "infoview.hostile.HostileInputMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during log-in into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -144,11 +146,17 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 INVITATION_LIFETIME = timedelta(days=7)
 
-# django-axes: five wrong passwords for one account (or from one address) lock it for 15 minutes.
+# django-axes, with the lock of accounts/lockout.py: five wrong passwords for one account, or
+# twenty from one client address (any accounts), start a 15-minute cool-off; a browser that has
+# logged in to the account before is never held up, and a password reset ends the cool-off.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(env("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "infoview.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

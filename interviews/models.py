@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from interviews.markup import markdown_to_text, render_markdown
+from interviews.markup import MAX_NOTE_LENGTH, html_to_text, markdown_to_text
 
 
 class Interview(models.Model):
@@ -231,7 +231,9 @@ class Note(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.INSIGHT)
-    body = models.TextField(_("note"), help_text=_("Markdown"))
+    body = models.TextField(_("note"), max_length=MAX_NOTE_LENGTH, help_text=_("Markdown"))
+    # The body rendered once, when saved (services.note_add): never per view.
+    body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -249,12 +251,12 @@ class Note(models.Model):
 
     @property
     def html(self):
-        return render_markdown(self.body)
+        return self.body_html
 
     @property
     def plain_text(self) -> str:
         """The note as text, without its Markdown (for excerpts, timelines and emails)."""
-        return markdown_to_text(self.body)
+        return html_to_text(self.body_html) if self.body_html else markdown_to_text(self.body)
 
 
 class Assessment(models.Model):

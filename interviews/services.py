@@ -16,6 +16,7 @@ from contacts import services as contact_services
 from contacts.models import Contact
 from contacts.signals import interaction_happened
 from interviews import defaults, ics, signals
+from interviews.markup import render_markdown
 from interviews.models import (
     Assessment,
     CalendarToken,
@@ -375,6 +376,7 @@ def note_add(
         objective=objective,
     )
     note.full_clean()
+    note.body_html = render_markdown(note.body)
     note.save()
     interaction_happened.send(sender=Note, contact=interview.contact, at=note.created_at)
     return note

@@ -60,3 +60,18 @@ register(
     kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"},
     access=PUBLIC,
 )
+
+
+def _signup_link(world):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from accounts.services import signup_tokens
+
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(world.alice.pk)),
+        "token": signup_tokens.make_token(world.alice),
+    }
+
+
+register("accounts:signup_confirm", kwargs=_signup_link, access=PUBLIC)

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,25 +22,66 @@ def _signup(client, **overrides):
         "time_zone": "Europe/London",
         **overrides,
     }
-    return client.post(reverse("accounts:signup"), data)
+    # The emails go once the sign-up's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("accounts:signup"), data)
+
+
+def _signup_link(outbox, email="dana@example.test") -> str:
+    [message] = [m for m in outbox if m.to == [email]]
+    return re.search(r"https?://[^/\s]+(/accounts/signup/\S+)", message.body).group(1)
 
 
 class TestSignup:
-    def test_it_creates_the_user_and_a_personal_workspace_and_logs_in(self, client, db):
+    def test_it_creates_the_user_and_a_personal_workspace_once_the_email_link_is_followed(
+        self, client, db, mailoutbox
+    ):
         response = _signup(client)
+        assert response.url == reverse("accounts:signup_sent")
         user = User.objects.get(email="dana@example.test")
+        assert not user.is_active
+        response = client.post(
+            reverse("accounts:login"),
+            {"username": "dana@example.test", "password": "a long unusual passphrase"},
+        )
+        assert response.status_code == 400
+        response = client.get(_signup_link(mailoutbox))
         personal = Workspace.objects.get(membership__user=user)
         assert personal.kind == Workspace.Kind.PERSONAL
         assert Membership.objects.get(user=user).role == Membership.Role.OWNER
         assert response.status_code == 302
         assert response.url == personal.get_absolute_url()
         assert client.get(response.url).status_code == 200
+        client.post(reverse("accounts:logout"))
+        # The link works once.
+        assert client.get(_signup_link(mailoutbox)).status_code == 404
 
-    def test_it_refuses_an_email_already_used_whatever_its_case(self, client, alice):
+    def test_it_answers_the_same_for_an_email_already_used_and_tells_its_owner(
+        self, client, alice, mailoutbox
+    ):
+        fresh = _signup(client, email="nobody@example.test")
         response = _signup(client, email="ALICE@example.test")
-        assert response.status_code == 400
-        assert "already exists" in response.content.decode()
+        assert (response.status_code, response.url) == (fresh.status_code, fresh.url)
         assert User.objects.filter(email__iexact="alice@example.test").count() == 1
+        [notice] = [m for m in mailoutbox if m.to == ["alice@example.test"]]
+        assert "already has an account" in notice.body
+        assert not re.search(r"/accounts/signup/\S+/", notice.body)
+        alice.refresh_from_db()
+        assert alice.check_password(PASSWORD) and alice.is_active
+
+    def test_signing_up_again_before_confirming_sends_a_new_link(self, client, db, mailoutbox):
+        _signup(client)
+        _signup(client, name="Dana Again")
+        assert len(mailoutbox) == 2
+        assert client.get(re.search(r"(/accounts/signup/\S+)", mailoutbox[1].body).group(1))
+        assert User.objects.get(email="dana@example.test").name == "Dana Again"
+
+    def test_a_very_long_name_still_gets_a_personal_workspace(self, client, db, mailoutbox):
+        response = _signup(client, name="N" * 150)
+        assert response.status_code == 302
+        client.get(_signup_link(mailoutbox))
+        user = User.objects.get(email="dana@example.test")
+        assert user.last_workspace.name.startswith("NNN")
 
     @pytest.mark.parametrize("password", ["password123", "short", "12345678901"])
     def test_it_refuses_weak_or_common_passwords(self, client, db, password):
@@ -184,7 +226,13 @@ class TestInvitations:
 
         client.post(reverse("accounts:logout"))
         assert "Create an account to join" in client.get(path).content.decode()
-        response = _signup(client, email="newcomer@example.test", next=path)
+        _signup(client, email="newcomer@example.test", next=path)
+        confirm = smtp_server.messages[-1]
+        assert confirm["To"] == "newcomer@example.test"
+        link = re.search(
+            r"https?://[^/\s]+(/accounts/signup/\S+)", confirm.get_body(("plain",)).get_content()
+        )
+        response = client.get(link.group(1))
         assert response.url == path
         response = client.post(path)
         assert response.status_code == 302

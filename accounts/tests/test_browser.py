@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,6 +15,9 @@ def test_a_newcomer_signs_up_creates_a_team_switches_and_logs_out(page):
     page.locator("#id_password1").fill("a long unusual passphrase")
     page.locator("#id_password2").fill("a long unusual passphrase")
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    [message] = mail.outbox
+    page.goto(re.search(r"https?://[^/\s]+(/accounts/signup/\S+)", message.body).group(1))
 
     expect(page.get_by_role("heading", name="Robin's network")).to_be_visible()
     expect(page.get_by_text("Personal workspace · only you can see it")).to_be_visible()

@@ -18,6 +18,9 @@ from contacts.models import Contact, ImportJob
 from infoview.spreadsheets import unescape_formula
 
 MAX_ROWS = 20_000
+# A contact has a dozen fields; a file with hundreds of columns is not an address book, and
+# its preview would be a table as wide as the file.
+MAX_COLUMNS = 200
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 # Fields a column can be mapped to, in the order the mapping step shows them.
@@ -158,6 +161,18 @@ def read_table(text: str, kind: str) -> tuple[list[str], list[list[str]]]:
     if not rows:
         raise ImportRefused(_("The file is empty."))
     header = [cell.strip() for cell in rows[0]]
+    if len(header) > MAX_COLUMNS:
+        raise ImportRefused(
+            _("The file has %(columns)d columns; at most %(max)d can be imported.")
+            % {"columns": len(header), "max": MAX_COLUMNS}
+        )
+    named = [name for name in header if name]
+    twice = sorted({name for name in named if named.count(name) > 1})
+    if twice:
+        raise ImportRefused(
+            _("Two columns have the same name (%(names)s): rename one and upload the file again.")
+            % {"names": ", ".join(f"“{name}”" for name in twice[:3])}
+        )
     if kind == ImportJob.Kind.LINKEDIN:
         missing = [name for name in ("First Name", "Last Name") if name not in header]
         if missing:

@@ -109,6 +109,28 @@ class Plan:
 _url = URLValidator(schemes=["http", "https"])
 
 
+MAX_EMAILS_PER_ROW = 20
+MAX_TAGS_PER_ROW = 50
+
+
+def _clean_tags(raw_tags: list[str]) -> list[str]:
+    """The row's tags as they will be stored, checked now so the preview reports a bad one and
+    the run never meets it (a name the database would refuse stopped an import half done)."""
+    tags: dict[str, str] = {}
+    for raw in raw_tags:
+        name = services.tag_name_clean(raw)
+        if len(name) > services.TAG_NAME_MAX_LENGTH:
+            raise ValidationError(
+                _("A tag is longer than %(max)d characters.")
+                % {"max": services.TAG_NAME_MAX_LENGTH}
+            )
+        if name:
+            tags.setdefault(name.lower(), name)
+    if len(tags) > MAX_TAGS_PER_ROW:
+        raise ValidationError(_("More than %(max)d tags.") % {"max": MAX_TAGS_PER_ROW})
+    return list(tags.values())
+
+
 def clean_record(record: dict) -> dict:
     """Tidy one record, raising ValidationError with a message fit for the error report."""
     record = dict(record)
@@ -123,6 +145,9 @@ def clean_record(record: dict) -> dict:
         raise ValidationError(_("Bad email address.")) from error
     if any(len(email) > services.EMAIL_MAX_LENGTH for email in record["emails"]):
         raise ValidationError(_("Bad email address."))
+    if len(record["emails"]) > MAX_EMAILS_PER_ROW:
+        raise ValidationError(_("More than %(max)d email addresses.") % {"max": MAX_EMAILS_PER_ROW})
+    record["tags"] = _clean_tags(record.get("tags", []))
     if record.get("linkedin_url"):
         record["linkedin_url"] = services.normalise_linkedin(record["linkedin_url"])
         try:

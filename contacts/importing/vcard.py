@@ -182,14 +182,15 @@ def _finish(record: dict, full_name: str, urls: list[tuple[str, str]]) -> dict:
     }
 
 
+# Every line break a reader might honour (a lone CR ends a line for many), and the other
+# control characters, which have no place in a card.
+_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
+
+
 def _escape(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace(";", "\\;")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return _CONTROLS.sub("", _BREAKS.sub("\\\\n", value))
 
 
 def _fold(line: str) -> str:
@@ -215,7 +216,9 @@ def contact_vcard(contact, tag_names: list[str]) -> str:
     if contact.location:
         lines.append(f"ADR:;;;{_escape(contact.location)};;;")
     if contact.linkedin_url:
-        lines.append(f"URL;TYPE=linkedin:{contact.linkedin_url}")
+        lines.append(
+            f"URL;TYPE=linkedin:{_CONTROLS.sub('', _BREAKS.sub('', contact.linkedin_url))}"
+        )
     if contact.summary:
         lines.append(f"NOTE:{_escape(contact.summary)}")
     if tag_names:

@@ -2,6 +2,7 @@
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from accounts.audit import audit_record_many
 from accounts.scoping import workspace_view
@@ -24,6 +25,8 @@ def _filename(request, extension):
     return f"{request.workspace.slug}-contacts-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+# Personal data: no browser or proxy cache keeps a copy (as for the privacy exports).
+@never_cache
 @workspace_view
 def export_csv(request):
     _form, contacts = filtered_contacts(request)
@@ -35,6 +38,7 @@ def export_csv(request):
     return response
 
 
+@never_cache
 @workspace_view
 def export_vcard(request):
     _form, contacts = filtered_contacts(request)

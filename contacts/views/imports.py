@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scoping import get_for_workspace, workspace_view
@@ -93,7 +94,11 @@ def import_detail(request, pk):
 def _preview_context(job, mapping_form=None):
     context = {"problem": ""}
     if job.kind != ImportJob.Kind.VCARD:
-        header = read_table(job.text, job.kind)[0]
+        try:
+            header = read_table(job.text, job.kind)[0]
+        except importing.ImportRefused as error:
+            # A file stored before today's limits: say why, build no preview.
+            return {"problem": str(error)}
         context["header"] = header
         if job.kind == ImportJob.Kind.CSV:
             context["mapping_form"] = mapping_form or MappingForm(
@@ -111,7 +116,10 @@ def import_mapping(request, pk):
     job = _job(request, pk)
     if job.status != ImportJob.Status.PREVIEW or job.kind != ImportJob.Kind.CSV:
         return redirect(job)
-    header = files.read_table(job.text, job.kind)[0]
+    try:
+        header = files.read_table(job.text, job.kind)[0]
+    except importing.ImportRefused:
+        return redirect(job)
     form = MappingForm(request.POST, header=header, mapping=job.mapping)
     if not form.is_valid():
         context = {"job": job, "can_resume": False} | _preview_context(job, form)
@@ -148,6 +156,7 @@ def import_progress(request, pk):
     return render(request, "contacts/import_detail.html#progress", context)
 
 
+@never_cache
 @workspace_view
 def import_errors(request, pk):
     job = _job(request, pk)

@@ -26,7 +26,7 @@ PERSONAL_FIELDS: dict[str, set[str]] = {
     "interviews.objective": {"text", "insight"},
     "interviews.interviewquestion": {"text", "answer"},
     "interviews.prepitem": {"text"},
-    "interviews.note": {"body"},
+    "interviews.note": {"body", "body_html"},
     "interviews.assessment": {"skills", "roles_in_mind", "availability"},
     "followups.followup": {"title", "message", "subject", "message_id"},
     "followups.reminder": {"last_error", "message_id"},

@@ -20,6 +20,7 @@ from contacts.models import Company, Contact, StageChange, Tag
 from contacts.services import contacts_refresh_search
 from followups.models import FollowUp
 from infoview.demo_logins import DEMO_PASSWORD
+from interviews.markup import render_markdown
 from interviews.models import Assessment, Interview, Note
 
 SLUG = "scale-team"
@@ -335,8 +336,11 @@ class Command(BaseCommand):
                     interview=(interview := rng.choice(done)),
                     author=interview.owner,
                     kind=rng.choice(kinds),
-                    body=f"**{rng.choice(SKILLS).title()}** is where "
-                    f"{rng.choice(INDUSTRIES)} is heading.",
+                    body=(
+                        body := f"**{rng.choice(SKILLS).title()}** is where "
+                        f"{rng.choice(INDUSTRIES)} is heading."
+                    ),
+                    body_html=render_markdown(body),
                     created_at=interview.completed_at + timedelta(minutes=rng.randint(1, 600)),
                 )
                 for _ in range(count)

@@ -1,0 +1,46 @@
+"""Dates people can type, bounded to years a person could mean.
+
+Python's datetime ends at year 9999 and begins at year 1. A date typed at either end of that
+range (9999-12-31 23:59 in New York, 0001-01-01 00:10 in Tokyo) is valid in the form's own zone
+but leaves the range once converted to UTC, a day added or stored: the row then cannot be
+read back and every page that shows it fails. No one plans a follow-up for the year 9999, so
+every date and date-time field of every form accepts only years ``MIN_YEAR`` to ``MAX_YEAR``.
+
+``install()`` (from ``InfoviewConfig.ready``) adds the check to Django's form ``DateField`` and
+``DateTimeField`` classes, so a new form cannot forget it.
+"""
+
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MIN_YEAR = 1900
+MAX_YEAR = 2999
+
+
+def validate_calendar_range(value: date | datetime | None) -> None:
+    if value is None:
+        return
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(
+            _("Choose a date between the years %(min)d and %(max)d."),
+            code="calendar_range",
+            params={"min": MIN_YEAR, "max": MAX_YEAR},
+        )
+
+
+def _bounded(validate):
+    def validate_in_range(self, value):
+        validate(self, value)
+        validate_calendar_range(value)
+
+    validate_in_range.calendar_range = True
+    return validate_in_range
+
+
+def install() -> None:
+    for field_class in (forms.DateField, forms.DateTimeField):
+        if not getattr(field_class.validate, "calendar_range", False):
+            field_class.validate = _bounded(field_class.validate)
