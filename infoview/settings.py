@@ -257,6 +257,18 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# The outbox (accounts/outbox/): every email is a row sent by a worker. A worker holds a row
+# for SEND_LEASE seconds (longer than a whole SMTP exchange at EMAIL_TIMEOUT); temporary
+# refusals are retried from RETRY_BASE seconds, doubling up to RETRY_MAX, MAX_ATTEMPTS times;
+# a repeatable email (reminder, digest) whose outcome is unknown is sent once more after
+# UNKNOWN_RESEND_DELAY seconds; a worker waits RECORD_PATIENCE seconds for the database to
+# come back to record what the mail server said.
+OUTBOX_SEND_LEASE_SECONDS = int(env("OUTBOX_SEND_LEASE_SECONDS", "120"))
+OUTBOX_RETRY_BASE_SECONDS = int(env("OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_RETRY_MAX_SECONDS = int(env("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "10"))
+OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS = int(env("OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS", "600"))
+OUTBOX_RECORD_PATIENCE_SECONDS = int(env("OUTBOX_RECORD_PATIENCE_SECONDS", "300"))
 # Follow-up reminders: the first retry after an SMTP error waits this long, then doubles.
 FOLLOWUPS_RETRY_BACKOFF_SECONDS = int(env("FOLLOWUPS_RETRY_BACKOFF_SECONDS", "5"))
 # Beat keeps its last-run times here; its scheduler makes the folder when it starts (a clean
@@ -268,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-invitations": {
         "task": "accounts.tasks.invitations_purge_expired",
         "schedule": crontab(minute=17, hour=3),
+    },
+    "accounts-outbox-dispatch": {
+        "task": "accounts.tasks.outbox_dispatch",
+        "schedule": 20.0,
     },
     "followups-reminders-dispatch": {
         "task": "followups.tasks.reminders_dispatch",
