@@ -4,10 +4,12 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
 from accounts import services
-from accounts.models import Membership, Workspace
+from accounts.models import Membership, OutgoingMessage, Workspace
+from accounts.outbox import delivery
 from infoview.testing.browser import PASSWORD
 from infoview.testing.isolation import World
 from infoview.testing.smtp import SMTPTestServer
@@ -95,6 +97,18 @@ def smtp_server(settings):
     }
     yield server.inbox
     server.stop()
+
+
+@pytest.fixture
+def outbox_worker(smtp_server):
+    """The outbox's worker, run by hand: sends every due row to ``smtp_server`` as Celery would
+    once the request's transaction has committed. Returns the outcomes' counts."""
+
+    def run() -> dict:
+        due = OutgoingMessage.objects.filter(state="pending", next_attempt_at__lte=timezone.now())
+        return delivery.messages_deliver(ids=list(due.values_list("pk", flat=True)))
+
+    return run
 
 
 # --- Browser tests: real Chromium through Playwright ---------------------------------------
