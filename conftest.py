@@ -106,7 +106,7 @@ def outbox_worker(smtp_server):
 
     def run() -> dict:
         due = OutgoingMessage.objects.filter(state="pending", next_attempt_at__lte=timezone.now())
-        return delivery.messages_deliver(ids=list(due.values_list("pk", flat=True)))
+        return delivery.messages_deliver(ids=list(due.order_by("pk").values_list("pk", flat=True)))
 
     return run
 
