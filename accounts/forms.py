@@ -2,10 +2,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TIME_ZONE_CHOICES, Invitation, Membership, User, Workspace
+from accounts.outbox import message_queue
 
 
 class CrispyMixin:
@@ -131,3 +134,28 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(
         choices=[(Membership.Role.ADMIN, _("Admin")), (Membership.Role.RECRUITER, _("Recruiter"))]
     )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the email written to the outbox instead of sent in the request.
+
+    A second copy of a reset link is harmless, so an ambiguous send may be repeated once.
+    """
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        message = EmailMultiAlternatives(
+            subject, loader.render_to_string(email_template_name, context), from_email, [to_email]
+        )
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        message_queue(message=message, kind="password_reset", repeatable=True)

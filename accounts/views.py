@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import idempotency, selectors, services
 from accounts.forms import (
     AccountSettingsForm,
     InvitationForm,
@@ -134,7 +134,7 @@ def workspace_create(request):
 @workspace_view(team=True)
 def team_members(request):
     memberships = Membership.objects.filter(workspace=request.workspace).select_related("user")
-    invitations = Invitation.objects.filter(workspace=request.workspace, accepted_at=None)
+    invitations = selectors.invitations_pending(workspace=request.workspace)
     return render(
         request,
         "workspaces/members.html",
@@ -151,6 +151,7 @@ def team_members(request):
 @workspace_view(admin=True, team=True)
 def team_invite(request):
     form = InvitationForm(request.POST)
+    key = idempotency.key_from(request, "team-invite")
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -159,12 +160,13 @@ def team_invite(request):
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     invited_by=request.user,
+                    idempotency_key=key,
                 )
         except ValidationError as error:
             form.add_error("email", error)
         else:
             messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                request, _("Invitation to %(email)s queued.") % {"email": invitation.email}
             )
             return redirect("workspace:members", ws=request.workspace.slug)
     memberships = Membership.objects.filter(workspace=request.workspace).select_related("user")
@@ -173,7 +175,7 @@ def team_invite(request):
         "workspaces/members.html",
         {
             "memberships": memberships,
-            "invitations": Invitation.objects.filter(workspace=request.workspace, accepted_at=None),
+            "invitations": selectors.invitations_pending(workspace=request.workspace),
             "invite_form": form,
             "roles": RoleForm.base_fields["role"].choices,
         },
