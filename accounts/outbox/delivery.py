@@ -69,11 +69,13 @@ def message_queue(
     about: str = "",
     idempotency_key: str | None = None,
     repeatable: bool = False,
+    deliver_on_commit: bool = True,
 ) -> OutgoingMessage:
     """Write ``message`` to the outbox; it is sent once the caller's transaction commits.
 
     With an ``idempotency_key`` already used, nothing is written and the first row is
-    returned: a double-click or a second tab makes one email.
+    returned: a double-click or a second tab makes one email. ``deliver_on_commit=False`` is
+    for a worker that sends the row itself right after (the beat's claim is the safety net).
     """
     headers = {str(k): str(v) for k, v in message.extra_headers.items()}
     message_id = headers.pop("Message-ID", "") or make_msgid(domain=sender_domain())
@@ -114,8 +116,9 @@ def message_queue(
             return OutgoingMessage.objects.get(idempotency_key=idempotency_key)
     else:
         row.save()
-    pk = row.pk
-    transaction.on_commit(lambda: _queue([pk]))
+    if deliver_on_commit:
+        pk = row.pk
+        transaction.on_commit(lambda: _queue([pk]))
     return row
 
 
