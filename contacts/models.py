@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -5,6 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 CADENCE_PRESETS = [(30, _("Every 30 days")), (90, _("Every 90 days")), (180, _("Every 180 days"))]
@@ -221,6 +224,10 @@ class ImportJob(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the task that runs the job (contacts/importing/heartbeat.py);
+    # the beat re-queues a queued or running job whose heartbeat is older than a lease.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    requeues = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -230,6 +237,15 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("contacts:import_detail", kwargs={"ws": self.workspace.slug, "pk": self.pk})
+
+    @property
+    def is_stalled(self):
+        """Queued or running, and no worker has said so within a lease: nothing runs it now."""
+        if self.status not in {self.Status.QUEUED, self.Status.RUNNING}:
+            return False
+        last = self.heartbeat_at or self.updated_at
+        lease = timedelta(seconds=settings.IMPORTS_LEASE_SECONDS)
+        return last is not None and last < timezone.now() - lease
 
     @property
     def percent(self):

@@ -269,6 +269,12 @@ OUTBOX_RETRY_MAX_SECONDS = int(env("OUTBOX_RETRY_MAX_SECONDS", "3600"))
 OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "10"))
 OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS = int(env("OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS", "600"))
 OUTBOX_RECORD_PATIENCE_SECONDS = int(env("OUTBOX_RECORD_PATIENCE_SECONDS", "300"))
+# Import jobs (contacts/importing/heartbeat.py): the task running a job beats every HEARTBEAT
+# seconds; a queued or running job with no beat for LEASE seconds is queued again from its
+# committed offset, at most MAX_REQUEUES times, then marked failed with the reason.
+IMPORTS_HEARTBEAT_SECONDS = int(env("IMPORTS_HEARTBEAT_SECONDS", "10"))
+IMPORTS_LEASE_SECONDS = int(env("IMPORTS_LEASE_SECONDS", "60"))
+IMPORTS_MAX_REQUEUES = int(env("IMPORTS_MAX_REQUEUES", "3"))
 # Follow-up reminders: the first retry after an SMTP error waits this long, then doubles.
 FOLLOWUPS_RETRY_BACKOFF_SECONDS = int(env("FOLLOWUPS_RETRY_BACKOFF_SECONDS", "5"))
 # Beat keeps its last-run times here; its scheduler makes the folder when it starts (a clean
@@ -284,6 +290,10 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-outbox-dispatch": {
         "task": "accounts.tasks.outbox_dispatch",
         "schedule": 20.0,
+    },
+    "contacts-imports-sweep": {
+        "task": "contacts.tasks.imports_sweep",
+        "schedule": 30.0,
     },
     "followups-reminders-dispatch": {
         "task": "followups.tasks.reminders_dispatch",
