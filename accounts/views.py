@@ -3,7 +3,9 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,8 +21,9 @@ from accounts.forms import (
     WorkspaceCreateForm,
     WorkspaceSettingsForm,
 )
-from accounts.models import Invitation, Membership, Workspace
-from accounts.scoping import get_for_workspace, workspace_view
+from accounts.models import Invitation, Membership, OutgoingMessage, Workspace
+from accounts.scoping import for_workspace, get_for_workspace, workspace_view
+from infoview.pagination import query_without_page
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -251,3 +254,37 @@ def _bounce(request, message):
     response = team_members.__wrapped__(request)
     response.status_code = 400
     return response
+
+
+OUTBOX_PAGE = 50
+
+
+@workspace_view(admin=True)
+def outbox_list(request):
+    """Every email of the workspace, newest first: state, attempts, reason and last reply.
+
+    ``?state=failed`` (or pending, sending, sent, unknown) narrows it.
+    """
+    rows = for_workspace(OutgoingMessage, request.workspace).defer("body", "html", "attachments")
+    state = request.GET.get("state")
+    if state in OutgoingMessage.State.values:
+        rows = rows.filter(state=state)
+    else:
+        state = ""
+    page = Paginator(rows.order_by("-created_at", "-pk"), OUTBOX_PAGE).get_page(
+        request.GET.get("page")
+    )
+    counts = dict(
+        for_workspace(OutgoingMessage, request.workspace)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    states = [
+        (value, label, counts.get(value, 0)) for value, label in OutgoingMessage.State.choices
+    ]
+    return render(
+        request,
+        "workspaces/outbox.html",
+        {"page": page, "state": state, "states": states, "query": query_without_page(request)},
+    )

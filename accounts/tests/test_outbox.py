@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OutgoingMessage
@@ -208,3 +209,41 @@ def test_a_rolled_back_change_sends_nothing():
         _queue()
         raise RuntimeError
     assert OutgoingMessage.objects.count() == 0
+
+
+def _page(client, user, query=""):
+    client.force_login(user)
+    return client.get(reverse("workspace:outbox", kwargs={"ws": "acme"}) + query)
+
+
+def test_admins_see_every_email_with_its_reason_and_last_reply(
+    client, alice, workspace_a, smtp_server
+):
+    smtp_server.refuse_with = "550 5.1.1 Mailbox unavailable"
+    row = _queue(workspace=workspace_a)
+    delivery.messages_deliver(ids=[row.pk])
+    page = _page(client, alice).text
+    assert 'data-outgoing-state="failed"' in page
+    assert "Refused: end of DATA: 550 5.1.1 Mailbox unavailable" in page
+    assert 'data-state-count="failed">1<' in page
+    assert "Refused" not in _page(client, alice, "?state=sent").text
+
+
+def test_members_who_are_not_admins_are_refused_and_other_workspaces_hidden(
+    client, bob, charlie, workspace_a
+):
+    _queue(workspace=workspace_a, to="secret@example.test")
+    assert _page(client, bob).status_code == 403
+    assert _page(client, charlie).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_page_costs_the_same_queries_at_any_size(
+    client, alice, workspace_a, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        _queue(workspace=workspace_a)
+    client.force_login(alice)
+    url = reverse("workspace:outbox", kwargs={"ws": "acme"})
+    with django_assert_max_num_queries(9):
+        assert client.get(url).status_code == 200
