@@ -273,14 +273,23 @@ def _apply(row: OutgoingMessage, outcome: transmit.Outcome, now: datetime) -> No
         )
         event = "retry"
     with transaction.atomic():
+        # Still this attempt's row: sending, or settled by the sweep as unknown (or queued for
+        # its one resend, not yet taken) while this worker waited for the database. What this
+        # worker heard from the server is better than the sweep's guess, so it is recorded.
         current = (
             OutgoingMessage.objects.select_for_update()
-            .filter(pk=row.pk, state=State.SENDING, attempts=row.attempts)
+            .filter(
+                pk=row.pk,
+                attempts=row.attempts,
+                state__in=[State.SENDING, State.UNKNOWN, State.PENDING],
+            )
             .first()
         )
-        if current is None:  # the sweep settled it meanwhile; its record stands
+        if current is None:  # settled for good, or taken again: that record stands
             logger.warning("Outbox row %s was settled while being sent (%s)", row.pk, outcome)
             return
+        if current.state != State.SENDING and outcome.result in {transmit.RETRY, transmit.UNKNOWN}:
+            return  # nothing better to say than the sweep did
         fields["log"] = _log(current, now, event, outcome.reply)
         OutgoingMessage.objects.filter(pk=row.pk).update(**fields)
     if event in {"sent", "failed", "unknown"}:

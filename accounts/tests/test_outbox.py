@@ -247,3 +247,22 @@ def test_the_page_costs_the_same_queries_at_any_size(
     url = reverse("workspace:outbox", kwargs={"ws": "acme"})
     with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def test_an_answer_recorded_late_wins_over_the_sweeps_guess(smtp_server, monkeypatch):
+    """The database was away past the lease: the sweep said unknown; the worker heard 250."""
+    row = _queue(kind="reminder", repeatable=True)
+    real_apply = delivery._apply
+
+    def database_back_late(taken, outcome, now):
+        later = timezone.now() + timedelta(minutes=5)
+        assert delivery.messages_sweep(now=later)["unknown"] == 1
+        assert delivery.messages_sweep(now=later + timedelta(hours=1))["resent"] == 1
+        real_apply(taken, outcome, now)
+
+    monkeypatch.setattr(delivery, "_apply", database_back_late)
+    delivery.messages_deliver(ids=[row.pk])
+    row = _row(row)
+    assert row.state == State.SENT
+    assert delivery.messages_claim_due(now=timezone.now() + timedelta(days=1)) == []
+    assert len(smtp_server.messages) == 1
