@@ -53,3 +53,4 @@ bench: $(DEV_STAMP)
 
 drills: $(DEV_STAMP)
 	$(PY) -m bench.drills
+	$(PY) -m bench.exactly_once $(DRILL_ARGS)

@@ -5,6 +5,7 @@ machine; production sets DEBUG=false and the variables the README names, and the
 `python manage.py check --deploy` reports nothing.
 """
 
+import json
 from datetime import timedelta
 
 import dj_database_url
@@ -224,6 +225,12 @@ if EMAIL_HOST:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# An email service provider instead of SMTP: EMAIL_BACKEND names a django-anymail backend
+# (e.g. anymail.backends.postmark.EmailBackend; pip install django-anymail==15.2) and ANYMAIL
+# holds its settings as JSON. The outbox sends through it like through SMTP.
+if env("EMAIL_BACKEND"):
+    MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND")}}
+    ANYMAIL = json.loads(env("ANYMAIL", "{}"))
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Infoview <infoview@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
