@@ -184,7 +184,11 @@ def messages_sweep(*, now: datetime | None = None) -> dict[str, int]:
             )
         )
         for row in expired:
-            if row.data_sent_at is None:
+            if row.data_sent_at is None and row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                row.state = State.FAILED
+                row.reason = f"Gave up after {row.attempts} attempts: the worker kept stopping."
+                row.log = _log(row, now, "failed", "worker lost before the message text")
+            elif row.data_sent_at is None:
                 # Nothing went past MAIL/RCPT: safe to try again.
                 row.state = State.PENDING
                 row.next_attempt_at = now
