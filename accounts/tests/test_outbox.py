@@ -266,3 +266,17 @@ def test_an_answer_recorded_late_wins_over_the_sweeps_guess(smtp_server, monkeyp
     assert row.state == State.SENT
     assert delivery.messages_claim_due(now=timezone.now() + timedelta(days=1)) == []
     assert len(smtp_server.messages) == 1
+
+
+def test_a_row_whose_worker_keeps_dying_before_data_is_failed_in_the_end(settings):
+    row = _queue()
+    now = timezone.now()
+    OutgoingMessage.objects.filter(pk=row.pk).update(
+        state=State.SENDING,
+        attempts=settings.OUTBOX_MAX_ATTEMPTS,
+        lease_until=now - timedelta(seconds=1),
+    )
+    delivery.messages_sweep(now=now)
+    row = _row(row)
+    assert row.state == State.FAILED
+    assert "the worker kept stopping" in row.reason
