@@ -11,7 +11,8 @@ from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from accounts import services
-from accounts.models import Membership, Workspace
+from accounts.models import Membership, OutgoingMessage, Workspace
+from accounts.outbox import delivery
 from infoview.testing.browser import PASSWORD
 from infoview.testing.isolation import World
 from infoview.testing.smtp import SMTPTestServer
@@ -127,6 +128,19 @@ def smtp_server(settings):
     }
     yield server.inbox
     server.stop()
+
+
+@pytest.fixture
+def outbox_worker(smtp_server):
+    """The outbox's worker, run by hand: sends every pending row (whatever its next attempt
+    time) to ``smtp_server`` as Celery would once the request's transaction has committed.
+    Returns the outcomes' counts."""
+
+    def run() -> dict:
+        due = OutgoingMessage.objects.filter(state="pending")
+        return delivery.messages_deliver(ids=list(due.order_by("pk").values_list("pk", flat=True)))
+
+    return run
 
 
 # --- Browser tests: real Chromium through Playwright ---------------------------------------

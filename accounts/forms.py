@@ -4,10 +4,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TIME_ZONE_CHOICES, Invitation, Membership, User, Workspace
+from accounts.outbox import message_queue
 
 
 class TimeZoneSelect(forms.Select):
@@ -150,10 +153,31 @@ class RoleForm(forms.Form):
     )
 
 
-class LanguageAwarePasswordResetForm(PasswordResetForm):
-    """The reset email in the account's language; the browser's when it chose none."""
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the email written to the outbox instead of sent in the request,
+    in the account's language (the browser's when it chose none).
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        language = context["user"].language or translation.get_language()
-        with translation.override(language):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+    A second copy of a reset link is harmless, so an ambiguous send may be repeated once.
+    """
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        with translation.override(context["user"].language or translation.get_language()):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            text = loader.render_to_string(email_template_name, context)
+            html = (
+                loader.render_to_string(html_email_template_name, context)
+                if html_email_template_name is not None
+                else None
+            )
+        message = EmailMultiAlternatives(subject, text, from_email, [to_email])
+        if html is not None:
+            message.attach_alternative(html, "text/html")
+        message_queue(message=message, kind="password_reset", repeatable=True)

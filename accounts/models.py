@@ -291,3 +291,85 @@ class AuditEvent(models.Model):
     @property
     def record_key(self) -> tuple[str, int]:
         return (self.object_type, self.object_id)
+
+
+class OutgoingMessage(models.Model):
+    """One email on its way out: written in the transaction that makes it, sent by a worker.
+
+    Every email Infoview sends goes through this outbox (``accounts/outbox/``). The web request
+    only writes the row; the worker claims it, marks it ``sending`` for a lease, speaks SMTP and
+    records the reply. The states say what is known, no more:
+
+    - ``pending``: waiting for its (next) attempt at ``next_attempt_at``;
+    - ``sending``: a worker holds it until ``lease_until``;
+    - ``sent``: the server accepted it (250 after DATA);
+    - ``failed``: refused for good (5xx, a bad address) or too many temporary refusals;
+    - ``unknown``: the message text was transmitted but no answer came back (connection lost or
+      timeout after DATA, worker or database gone before the answer was recorded). It may have
+      arrived. Only ``repeatable`` kinds (a reminder, a digest) are sent once more, after a
+      delay; the rest stay ``unknown`` for a person to decide.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNKNOWN = "unknown", _("Unknown: may have arrived")
+
+    workspace = models.ForeignKey(Workspace, null=True, blank=True, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=32)
+    # What it is about, "app.model:pk", for the page that shows its state.
+    about = models.CharField(max_length=64, blank=True)
+    # A per-form token (or another natural key): the same key never makes a second message.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # A duplicate is harmless (a reminder to oneself): an ambiguous send may be repeated once.
+    repeatable = models.BooleanField(default=False)
+    from_email = models.CharField(max_length=320)
+    to = models.JSONField(default=list)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    # [{"filename", "content", "mimetype"}], text attachments only (calendar invitations).
+    attachments = models.JSONField(default=list, blank=True)
+    message_id = models.CharField(max_length=255)
+    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Set just before the message text goes out in the current attempt: past this point a lost
+    # answer is ambiguous.
+    data_sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    resent = models.BooleanField(default=False)
+    last_reply = models.CharField(max_length=500, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    log = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state="pending"),
+                name="accounts_outbox_due_idx",
+            ),
+            models.Index(
+                fields=["lease_until"],
+                condition=models.Q(state="sending"),
+                name="accounts_outbox_lease_idx",
+            ),
+            models.Index(fields=["about", "created_at"], name="accounts_outbox_about_idx"),
+            models.Index(fields=["workspace", "created_at"], name="accounts_outbox_ws_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} to {', '.join(self.to)} ({self.state})"
+
+    @property
+    def is_settled(self):
+        return self.state in {self.State.SENT, self.State.FAILED, self.State.UNKNOWN}

@@ -1,10 +1,28 @@
 """Reads about accounts that several apps share."""
 
-from django.db.models import QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
-from accounts.models import User, Workspace
+from accounts.models import Invitation, OutgoingMessage, User, Workspace
 
 
 def workspace_members(workspace: Workspace) -> QuerySet[User]:
     """The users of a workspace (who may own its contacts, run its conversations), by name."""
     return User.objects.filter(membership__workspace=workspace).order_by("name", "pk")
+
+
+def invitations_pending(*, workspace: Workspace) -> list[Invitation]:
+    """Unaccepted invitations, each with the state of its latest email (``email_state``,
+    ``email_state_label``, ``email_reason``), in one query."""
+    about = Concat(Value("accounts.invitation:"), Cast(OuterRef("pk"), CharField()))
+    latest = OutgoingMessage.objects.filter(about=about).order_by("-pk")
+    rows = list(
+        Invitation.objects.filter(workspace=workspace, accepted_at=None).annotate(
+            email_state=Subquery(latest.values("state")[:1]),
+            email_reason=Subquery(latest.values("reason")[:1]),
+        )
+    )
+    for invitation in rows:
+        state = invitation.email_state
+        invitation.email_state_label = OutgoingMessage.State(state).label if state else ""
+    return rows

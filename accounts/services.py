@@ -17,7 +17,8 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation, Membership, User, Workspace
+from accounts.models import Invitation, Membership, OutgoingMessage, User, Workspace
+from accounts.outbox import message_queue
 from accounts.signals import workspace_created
 
 
@@ -207,8 +208,21 @@ def membership_remove(*, membership: Membership) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, workspace: Workspace, email: str, role: str, invited_by: User
+    *,
+    workspace: Workspace,
+    email: str,
+    role: str,
+    invited_by: User,
+    idempotency_key: str | None = None,
 ) -> Invitation:
+    """Invite ``email`` and queue the invitation email (once per form: ``idempotency_key``)."""
+    if idempotency_key:
+        earlier = OutgoingMessage.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            pk = earlier.about.rpartition(":")[2]
+            invitation = Invitation.objects.filter(pk=pk, workspace=workspace).first()
+            if invitation is not None:
+                return invitation
     email = email.strip().lower()
     if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
         raise ValidationError(_("%(email)s is already a member of this team.") % {"email": email})
@@ -225,22 +239,25 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    transaction.on_commit(lambda: invitation_send(invitation=invitation))
+    invitation_send(invitation=invitation, idempotency_key=idempotency_key)
     return invitation
 
 
-def invitation_send(*, invitation: Invitation) -> None:
-    # Someone who already has an account reads it in their language; a newcomer in the
-    # inviter's (the language of the request that invited them).
+def invitation_send(*, invitation: Invitation, idempotency_key: str | None = None) -> None:
+    """Queue the invitation email in the outbox (inside the caller's transaction).
+
+    Someone who already has an account reads it in their language; a newcomer in the
+    inviter's (the language of the request that invited them).
+    """
     invitee = User.objects.filter(email__iexact=invitation.email).exclude(language="").first()
     if invitee is None:
-        _invitation_send(invitation=invitation)
+        _invitation_send(invitation=invitation, idempotency_key=idempotency_key)
     else:
         with translation.override(invitee.language):
-            _invitation_send(invitation=invitation)
+            _invitation_send(invitation=invitation, idempotency_key=idempotency_key)
 
 
-def _invitation_send(*, invitation: Invitation) -> None:
+def _invitation_send(*, invitation: Invitation, idempotency_key: str | None = None) -> None:
     context = {
         "invitation": invitation,
         "url": settings.SITE_URL + invitation.get_absolute_url(),
@@ -258,7 +275,13 @@ def _invitation_send(*, invitation: Invitation) -> None:
     message.attach_alternative(
         render_to_string("accounts/email/invitation.html", context), "text/html"
     )
-    message.send()
+    message_queue(
+        message=message,
+        kind="workspace_invitation",
+        workspace=invitation.workspace,
+        about=f"accounts.invitation:{invitation.pk}",
+        idempotency_key=idempotency_key,
+    )
 
 
 class InvitationError(Exception):

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.forms import LanguageAwarePasswordResetForm
+from accounts.forms import QueuedPasswordResetForm
 from infoview.ratelimit import ratelimit
 
 app_name = "accounts"
@@ -36,7 +36,7 @@ urlpatterns = [
         ratelimit("password_reset")(
             auth_views.PasswordResetView.as_view(
                 template_name="accounts/password_reset.html",
-                form_class=LanguageAwarePasswordResetForm,
+                form_class=QueuedPasswordResetForm,
                 email_template_name="accounts/email/password_reset.txt",
                 html_email_template_name="accounts/email/password_reset.html",
                 subject_template_name="accounts/email/password_reset_subject.txt",

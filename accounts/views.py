@@ -3,7 +3,9 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -11,7 +13,7 @@ from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import lockout, services, settings_sections
+from accounts import idempotency, lockout, selectors, services, settings_sections
 from accounts.forms import (
     AccountSettingsForm,
     InvitationForm,
@@ -21,8 +23,9 @@ from accounts.forms import (
     WorkspaceCreateForm,
     WorkspaceSettingsForm,
 )
-from accounts.models import Invitation, Membership, Workspace
-from accounts.scoping import get_for_workspace, workspace_view
+from accounts.models import Invitation, Membership, OutgoingMessage, Workspace
+from accounts.scoping import for_workspace, get_for_workspace, workspace_view
+from infoview.pagination import query_without_page
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -166,7 +169,7 @@ def workspace_create(request):
 @workspace_view(team=True)
 def team_members(request):
     memberships = Membership.objects.filter(workspace=request.workspace).select_related("user")
-    invitations = Invitation.objects.filter(workspace=request.workspace, accepted_at=None)
+    invitations = selectors.invitations_pending(workspace=request.workspace)
     return render(
         request,
         "workspaces/members.html",
@@ -183,6 +186,7 @@ def team_members(request):
 @workspace_view(admin=True, team=True)
 def team_invite(request):
     form = InvitationForm(request.POST)
+    key = idempotency.key_from(request, "team-invite")
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -191,12 +195,13 @@ def team_invite(request):
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     invited_by=request.user,
+                    idempotency_key=key,
                 )
         except ValidationError as error:
             form.add_error("email", error)
         else:
             messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                request, _("Invitation to %(email)s queued.") % {"email": invitation.email}
             )
             return redirect("workspace:members", ws=request.workspace.slug)
     memberships = Membership.objects.filter(workspace=request.workspace).select_related("user")
@@ -205,7 +210,7 @@ def team_invite(request):
         "workspaces/members.html",
         {
             "memberships": memberships,
-            "invitations": Invitation.objects.filter(workspace=request.workspace, accepted_at=None),
+            "invitations": selectors.invitations_pending(workspace=request.workspace),
             "invite_form": form,
             "roles": RoleForm.base_fields["role"].choices,
         },
@@ -281,3 +286,37 @@ def _bounce(request, message):
     response = team_members.__wrapped__(request)
     response.status_code = 400
     return response
+
+
+OUTBOX_PAGE = 50
+
+
+@workspace_view(admin=True)
+def outbox_list(request):
+    """Every email of the workspace, newest first: state, attempts, reason and last reply.
+
+    ``?state=failed`` (or pending, sending, sent, unknown) narrows it.
+    """
+    rows = for_workspace(OutgoingMessage, request.workspace).defer("body", "html", "attachments")
+    state = request.GET.get("state")
+    if state in OutgoingMessage.State.values:
+        rows = rows.filter(state=state)
+    else:
+        state = ""
+    page = Paginator(rows.order_by("-created_at", "-pk"), OUTBOX_PAGE).get_page(
+        request.GET.get("page")
+    )
+    counts = dict(
+        for_workspace(OutgoingMessage, request.workspace)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    states = [
+        (value, label, counts.get(value, 0)) for value, label in OutgoingMessage.State.choices
+    ]
+    return render(
+        request,
+        "workspaces/outbox.html",
+        {"page": page, "state": state, "states": states, "query": query_without_page(request)},
+    )

@@ -18,4 +18,5 @@ urlpatterns = [
     path("members/<int:pk>/remove/", views.team_member_remove, name="member_remove"),
     path("invitations/<int:pk>/revoke/", views.team_invitation_revoke, name="invitation_revoke"),
     path("settings/", views.workspace_settings, name="settings"),
+    path("outbox/", views.outbox_list, name="outbox"),
 ]

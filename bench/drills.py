@@ -11,7 +11,9 @@ reminders falling due minute by minute, it:
 
 polling /healthz every second throughout (the timeline), checking that pages fail cleanly
 during an outage (a 5xx with the site's error page, or a redirect to log in; never a hang), and
-at the end that every due reminder reached the SMTP server exactly once (by Message-ID).
+at the end that every due reminder reached the SMTP server (by Message-ID), a second time only
+if the outbox marked its first send unknown. `bench/exactly_once.py` (also run by
+`make drills`) drills each failure on its own, one line per drill.
 It prints the timeline and a verdict, and exits 1 when a check fails.
 """
 
@@ -213,8 +215,11 @@ def main() -> int:
         )
         if missing:
             failures.append(f"reminders never arrived: {missing[:10]}")
-        if doubled:
-            failures.append(f"reminders arrived more than once: {doubled[:10]}")
+        # A second copy is allowed only of an email the outbox marked unknown and resent once.
+        marked = resent_ids()
+        unmarked = [k for k in doubled if k not in marked or counts[k] > 2]
+        if unmarked:
+            failures.append(f"reminders arrived more than once unannounced: {unmarked[:10]}")
     finally:
         watcher.stop.set()
         for process in processes.values():
@@ -337,15 +342,27 @@ def seed_reminders() -> dict:
 
 
 def count_pending() -> int:
+    """Reminders not yet in the outbox, and outbox emails not yet settled."""
     from django.db import close_old_connections
 
+    from accounts.models import OutgoingMessage
     from followups.models import Reminder
 
     close_old_connections()
     try:
-        return Reminder.objects.filter(state=Reminder.State.PENDING).count()
+        waiting = Reminder.objects.filter(state=Reminder.State.PENDING).count()
+        unsettled = OutgoingMessage.objects.filter(state__in=["pending", "sending"]).count()
+        return waiting + unsettled
     except Exception:
         return -1
+
+
+def resent_ids() -> set[str]:
+    """Message-ID prefixes of reminders whose outcome was unknown and were sent once more."""
+    from accounts.models import OutgoingMessage
+
+    rows = OutgoingMessage.objects.filter(resent=True).values_list("message_id", flat=True)
+    return {message_id.split("@", 1)[0] + "@" for message_id in rows}
 
 
 def received(inbox) -> list[str]:

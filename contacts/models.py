@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -228,6 +230,10 @@ class ImportJob(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the task that runs the job (contacts/importing/heartbeat.py);
+    # the beat re-queues a queued or running job whose heartbeat is older than a lease.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    requeues = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -237,6 +243,15 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("contacts:import_detail", kwargs={"ws": self.workspace.slug, "pk": self.pk})
+
+    @property
+    def is_stalled(self):
+        """Queued or running, and no worker has said so within a lease: nothing runs it now."""
+        if self.status not in {self.Status.QUEUED, self.Status.RUNNING}:
+            return False
+        last = self.heartbeat_at or self.updated_at
+        lease = timedelta(seconds=settings.IMPORTS_LEASE_SECONDS)
+        return last is not None and last < timezone.now() - lease
 
     @property
     def percent(self):

@@ -115,6 +115,9 @@ class Reminder(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Handed to the outbox (``outgoing``), which says whether it was sent.
+        QUEUED = "queued", _("Queued")
+        # Before the outbox: sent directly by the reminder worker.
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
@@ -138,6 +141,14 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=255, blank=True)
     reason = models.CharField(max_length=64, blank=True)
+    # Its email in the outbox, once queued: the outbox row's state is the truth about sending.
+    outgoing = models.ForeignKey(
+        "accounts.OutgoingMessage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

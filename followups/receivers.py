@@ -6,7 +6,7 @@ write too.
 
 from django.dispatch import receiver
 
-from accounts.signals import workspace_created
+from accounts.signals import message_settled, workspace_created
 from contacts.signals import contact_updated, interaction_happened
 from followups import services
 from interviews.signals import interview_completed
@@ -33,3 +33,8 @@ def on_contact_updated(sender, *, contact, changed=(), **kwargs) -> None:
 @receiver(interview_completed, dispatch_uid="followups.open_thank_you")
 def open_thank_you(sender, *, interview, **kwargs) -> None:
     services.followup_open_thank_you(interview=interview)
+
+
+@receiver(message_settled, dispatch_uid="followups.email_settled")
+def on_message_settled(sender, *, message, **kwargs) -> None:
+    services.followup_email_settled(message=message)

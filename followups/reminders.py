@@ -3,28 +3,29 @@
 The row is the truth (STYLE.md section 7). ``reminders_claim_due`` (beat, every minute) picks
 pending rows whose ``next_attempt_at`` has come, pushes that time one lease ahead and returns
 their ids for the workers; a lost broker message therefore costs one lease, never the
-reminder. ``reminder_deliver`` locks one row (``skip_locked``: whoever holds it is sending it),
-sends, and marks it sent in the same transaction. The one duplicate no design can rule out is a
-crash after the SMTP server accepted and before that commit; the Message-ID is derived from the
-row, so even that duplicate is recognisable as the same message.
+reminder. ``reminder_queue`` locks one row (``skip_locked``: whoever holds it is handling it),
+checks it is still wanted, and writes its email to the outbox (``accounts.outbox``) in the same
+transaction that marks it queued; the outbox then sends it with honest states (sent, failed,
+unknown) and retries. The Message-ID is derived from the row, so the one extra copy the outbox
+may send after an ambiguous send is recognisable as the same message.
 """
 
 import logging
-import smtplib
 import zoneinfo
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.i18n import language_of
-from accounts.models import Membership, User
+from accounts.models import Membership, OutgoingMessage, User
+from accounts.outbox import delivery, message_queue
 from followups.models import FollowUp, Reminder
 from followups.selectors import followups_for_feed
 from infoview.mail import sender_domain
@@ -90,6 +91,13 @@ FROM accounts_user u
 WHERE u.is_active
   AND u.reminder_preference <> 'off'
   AND (%(now)s AT TIME ZONE u.time_zone)::time >= time '08:00'
+  -- A local day already digested, or a later one (the user moved west, Tokyo to Los Angeles,
+  -- after today's digest): never a second digest for the same local date.
+  AND NOT EXISTS (
+      SELECT 1 FROM followups_reminder r
+      WHERE r.user_id = u.id AND r.kind = 'digest'
+        AND r.local_date >= (%(now)s AT TIME ZONE u.time_zone)::date
+  )
 ON CONFLICT DO NOTHING
 """
 
@@ -98,7 +106,8 @@ def digests_schedule(*, now: datetime | None = None) -> int:
     """Write today's digest row for every user past 08:00 local who has none yet.
 
     One statement for all users; the unique (user, local date) index makes it exactly once
-    per local day, whatever the DST change or however often the beat runs.
+    per local day, whatever the DST change or however often the beat runs, and a local date
+    is digested once even across a time-zone change (the dates only move forward).
     """
     with connection.cursor() as cursor:
         cursor.execute(DIGEST_SQL, {"now": now or timezone.now()})
@@ -191,73 +200,58 @@ def _message(reminder: Reminder, cache: dict) -> EmailMultiAlternatives:
     return message
 
 
-def reminder_deliver(*, reminder: Reminder, mail_connection, cache: dict | None = None) -> bool:
-    """Send one reminder unless it is sent, cancelled or being sent; True when this call sent it.
+def reminder_queue(*, reminder: Reminder, cache: dict | None = None) -> OutgoingMessage | None:
+    """Hand one due reminder to the outbox unless it is queued, cancelled or being handled.
 
     ``reminder`` may have been read a moment ago with its relations; the row lock taken here,
-    and the state read under it, are what decide. SMTP errors are recorded on the row and
-    raised again for the task to retry with backoff.
+    and the state read under it, are what decide. The outbox row is written in the same
+    transaction that marks the reminder queued, with the reminder as its idempotency key, so
+    a reminder makes one email whatever runs twice. A reminder is repeatable: should its send
+    end ambiguously, the outbox sends it once more, with the same Message-ID.
     """
     cache = {} if cache is None else cache
-    failure = None
     pending = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.PENDING).order_by()
     with transaction.atomic():
-        attempts = next(
-            iter(pending.select_for_update(skip_locked=True).values_list("attempts", flat=True)),
-            None,
-        )
-        if attempts is None:  # sent, cancelled, or another worker is sending it right now
-            return False
+        locked = pending.select_for_update(skip_locked=True).values_list("pk", flat=True)
+        if not list(locked):  # queued, cancelled, or another worker has it right now
+            return None
         try:
             message = _message(reminder, cache)
         except Undeliverable as reason:
             pending.update(state=Reminder.State.CANCELLED, reason=str(reason)[:64])
-            return False
-        try:
-            mail_connection.send_messages([message])
-        except (smtplib.SMTPException, OSError) as error:
-            failure = error
-            # Back off in the database too, so the beat does not hammer a refusing server.
-            base = settings.FOLLOWUPS_RETRY_BACKOFF_SECONDS
-            backoff = timedelta(seconds=min(600, base * 2 ** min(attempts + 1, 7)))
-            pending.update(
-                attempts=attempts + 1,
-                last_error=f"{type(error).__name__}: {error}"[:1000],
-                next_attempt_at=timezone.now() + backoff,
-            )
-        else:
-            pending.update(
-                state=Reminder.State.SENT,
-                sent_at=timezone.now(),
-                message_id=message.extra_headers["Message-ID"],
-            )
-    if failure is not None:
-        raise failure
-    return True
+            return None
+        followup = reminder.followup if reminder.kind == Reminder.Kind.THANK_YOU else None
+        outgoing = message_queue(
+            message=message,
+            kind="reminder" if followup is not None else "digest",
+            workspace=followup.workspace if followup is not None else None,
+            about=f"followups.reminder:{reminder.pk}",
+            idempotency_key=f"followups.reminder:{reminder.pk}",
+            repeatable=True,
+            deliver_on_commit=False,  # this worker sends the batch itself, below
+        )
+        pending.update(
+            state=Reminder.State.QUEUED, outgoing=outgoing, message_id=outgoing.message_id
+        )
+    return outgoing
 
 
 def reminders_deliver(*, reminder_ids: list[int]) -> int:
-    """Deliver a batch over one SMTP connection; returns how many this call sent."""
+    """Queue a batch in the outbox and send it over one connection; returns how many were sent.
+
+    Each reminder becomes its outbox row in its own transaction, then the outbox sends the rows
+    (one bad recipient never holds back the others; refusals are retried by the outbox).
+    """
     # One read for the whole batch; each row is then locked and re-checked on its own.
     rows = Reminder.objects.filter(pk__in=reminder_ids, state=Reminder.State.PENDING)
     rows = rows.select_related("user", "followup__contact", "followup__workspace").in_bulk()
-    if not rows:
-        return 0
-    mail_connection = mailers.default
-    sent = 0
     cache = {}
-    try:
-        # Opened here, the connection serves the whole batch; send_messages() on a closed
-        # connection would open and close one per message.
-        mail_connection.open()
-        for reminder_id in reminder_ids:
-            if reminder_id in rows:
-                sent += reminder_deliver(
-                    reminder=rows[reminder_id], mail_connection=mail_connection, cache=cache
-                )
-    finally:
-        try:
-            mail_connection.close()
-        except (smtplib.SMTPException, OSError):
-            logger.info("Closing the SMTP connection failed", exc_info=True)
-    return sent
+    outgoing = []
+    for reminder_id in reminder_ids:
+        if reminder_id in rows:
+            row = reminder_queue(reminder=rows[reminder_id], cache=cache)
+            if row is not None:
+                outgoing.append(row.pk)
+    if not outgoing:
+        return 0
+    return delivery.messages_deliver(ids=outgoing).get("sent", 0)

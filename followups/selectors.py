@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Case, F, Q, QuerySet, When
 
-from accounts.models import User, Workspace
+from accounts.models import OutgoingMessage, User, Workspace
 from followups.models import FollowUp
 
 PENDING = FollowUp.PENDING_STATUSES
@@ -80,3 +80,10 @@ def followups_of_contact(*, contact) -> QuerySet[FollowUp]:
         .select_related("workspace", "owner", "interview")
         .order_by(Case(When(Q(status__in=PENDING), then=0), default=1), "next_at", "pk")
     )
+
+
+def followup_outgoing(*, followup: FollowUp) -> QuerySet[OutgoingMessage]:
+    """The emails sent (or being sent) from this follow-up's page, newest first."""
+    return OutgoingMessage.objects.filter(
+        workspace_id=followup.workspace_id, about=f"followups.followup:{followup.pk}"
+    ).order_by("-created_at", "-pk")

@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User, Workspace
+from accounts.models import OutgoingMessage, User, Workspace
+from accounts.outbox import message_queue
 from contacts.models import Contact
 from followups import mail_hooks, signals
 from followups.emails import DEFAULT_TEMPLATES, html_body
@@ -298,35 +299,77 @@ def _sender_address(sender: User) -> str:
     return str(Address(display_name=display, addr_spec=address))
 
 
+def followup_about(followup: FollowUp) -> str:
+    """How the outbox names this follow-up (``OutgoingMessage.about``)."""
+    return f"followups.followup:{followup.pk}"
+
+
+OUTGOING_KIND = "followup"
+IN_FLIGHT = (OutgoingMessage.State.PENDING, OutgoingMessage.State.SENDING)
+
+
+@transaction.atomic
 def followup_send_email(
-    *, followup: FollowUp, sender: User, to: str, subject: str, body: str
-) -> FollowUp:
-    """Send the message through SMTP (plain text and HTML), then record it as done.
+    *, followup: FollowUp, sender: User, to: str, subject: str, body: str, idempotency_key: str
+) -> tuple[OutgoingMessage | None, bool]:
+    """Queue the email (plain text and HTML) in the outbox; the worker sends it.
 
-    The email goes first: if the SMTP server refuses, nothing is recorded and the user can
-    try again; the Message-ID goes on the follow-up so the timeline points at that email.
+    The follow-up is locked first, and an email of it already queued or being sent is
+    returned instead of a second one, as is the email an earlier submit of the same form made
+    (``idempotency_key``): a double-click or a second tab sends once. The follow-up is marked
+    done when the mail server accepts the email (``followup_email_settled``). Returns the
+    email and whether this call queued it.
     """
-
+    earlier = OutgoingMessage.objects.filter(idempotency_key=idempotency_key).first()
+    if earlier is not None:
+        return earlier, False
+    followup = _lock(followup)
+    about = followup_about(followup)
+    in_flight = OutgoingMessage.objects.filter(about=about, state__in=IN_FLIGHT).first()
+    if in_flight is not None or not followup.is_pending:
+        return in_flight or OutgoingMessage.objects.filter(about=about).first(), False
     # Footers from the apps above (the privacy notice), marked sent once the email has gone.
     footers = mail_hooks.footers_for(followup.contact)
     if footers:
         body = f"{body.rstrip()}\n\n-- \n" + "\n".join(text for _provider, text in footers)
-    message_id = make_msgid(domain=sender_domain())
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
         from_email=_sender_address(sender),
         to=[to],
         reply_to=[sender.email],
-        headers={"Message-ID": message_id},
+        headers={"Message-ID": make_msgid(domain=sender_domain())},
     )
     message.attach_alternative(html_body(body), "text/html")
-    message.send()
-    mail_hooks.footers_mark_sent(footers, followup.contact)
-    return followup_done(
-        followup=followup,
-        channel=FollowUp.Channel.EMAIL,
-        message=body,
-        subject=subject,
-        message_id=message_id,
+    outgoing = message_queue(
+        message=message,
+        kind=OUTGOING_KIND,
+        workspace=followup.workspace,
+        about=about,
+        idempotency_key=idempotency_key,
     )
+    return outgoing, True
+
+
+def followup_email_settled(*, message: OutgoingMessage) -> None:
+    """The outbox settled an email of a follow-up: once accepted, the follow-up is done.
+
+    A failed or unknown email leaves the follow-up open; its page says what happened.
+    """
+    if message.kind != OUTGOING_KIND or message.state != OutgoingMessage.State.SENT:
+        return
+    pk = message.about.rpartition(":")[2]
+    followup = FollowUp.objects.select_related("contact").filter(pk=pk).first()
+    if followup is None:
+        return
+    with transaction.atomic():
+        footers = mail_hooks.footers_for(followup.contact)
+        mail_hooks.footers_mark_sent(footers, followup.contact)
+        followup_done(
+            followup=followup,
+            at=message.sent_at,
+            channel=FollowUp.Channel.EMAIL,
+            message=message.body,
+            subject=message.subject,
+            message_id=message.message_id,
+        )

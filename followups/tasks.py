@@ -1,14 +1,13 @@
 """Celery tasks: the beat asks the database what is due; workers deliver by id."""
 
-import smtplib
-
 from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
 from followups import reminders
 
-RETRYABLE = (smtplib.SMTPException, OSError, DatabaseError)
+# SMTP errors are the outbox's to retry (on the row); these are the database's and broker's.
+RETRYABLE = (OSError, DatabaseError)
 
 
 @shared_task(
@@ -21,7 +20,7 @@ RETRYABLE = (smtplib.SMTPException, OSError, DatabaseError)
     max_retries=12,
 )
 def reminders_deliver(reminder_ids: list[int]) -> int:
-    """Idempotent: a reminder already sent, cancelled or being sent by another worker is skipped."""
+    """Idempotent: a reminder already queued, cancelled or handled by another worker is skipped."""
     return reminders.reminders_deliver(reminder_ids=reminder_ids)
 
 

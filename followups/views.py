@@ -1,7 +1,6 @@
 """Pages of the follow-ups app: what is due, one-click actions, drafting and sending."""
 
 import logging
-import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts import idempotency
 from accounts.models import User
 from accounts.scoping import for_workspace, get_for_workspace, workspace_view
 from contacts.models import Contact
@@ -154,8 +154,10 @@ def _send_form(request, followup, template_pk=None, data=None):
 @workspace_view
 def followup_detail(request, pk):
     followup = _followup(request, pk)
-    context = {"followup": followup, "done_form": DoneForm()}
-    if followup.is_pending:
+    outgoing = list(selectors.followup_outgoing(followup=followup))
+    context = {"followup": followup, "done_form": DoneForm(), "outgoing": outgoing}
+    in_flight = any(row.state in services.IN_FLIGHT for row in outgoing)
+    if followup.is_pending and not in_flight:
         context.update(_send_form(request, followup, template_pk=request.GET.get("template")))
     return TemplateResponse(request, "followups/followup_detail.html", context)
 
@@ -163,7 +165,9 @@ def followup_detail(request, pk):
 @require_POST
 @workspace_view
 def followup_send(request, pk):
+    """Queue the email; the page then shows it queued, sent or failed (never sends twice)."""
     followup = _followup(request, pk)
+    key = idempotency.key_from(request, "followup-send")
     if not followup.is_pending:
         return redirect(followup.get_absolute_url())
     context = {"followup": followup, "done_form": DoneForm()}
@@ -171,16 +175,14 @@ def followup_send(request, pk):
     form = context["send_form"]
     if not form.is_valid():
         return TemplateResponse(request, "followups/followup_detail.html", context, status=400)
-    try:
-        services.followup_send_email(followup=followup, sender=request.user, **form.cleaned_data)
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Sending follow-up %s failed: %s", followup.pk, error)
-        context["send_error"] = _(
-            "The mail server did not accept the message; nothing was sent. Try again shortly."
-        )
-        return TemplateResponse(request, "followups/followup_detail.html", context, status=503)
-    messages.success(request, _("Sent to %(to)s.") % {"to": form.cleaned_data["to"]})
-    return redirect(followup.contact.get_absolute_url())
+    _outgoing, queued = services.followup_send_email(
+        followup=followup, sender=request.user, idempotency_key=key, **form.cleaned_data
+    )
+    if queued:
+        messages.success(request, _("Queued for %(to)s.") % {"to": form.cleaned_data["to"]})
+    else:
+        messages.info(request, _("This email was already on its way; it was not sent again."))
+    return redirect(followup.get_absolute_url())
 
 
 def _after_action(request, followup):

@@ -5,6 +5,7 @@ machine; production sets DEBUG=false and the variables the README names, and the
 `python manage.py check --deploy` reports nothing.
 """
 
+import json
 from datetime import timedelta
 
 import dj_database_url
@@ -237,6 +238,12 @@ if EMAIL_HOST:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# An email service provider instead of SMTP: EMAIL_BACKEND names a django-anymail backend
+# (e.g. anymail.backends.postmark.EmailBackend; pip install django-anymail==15.2) and ANYMAIL
+# holds its settings as JSON. The outbox sends through it like through SMTP.
+if env("EMAIL_BACKEND"):
+    MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND")}}
+    ANYMAIL = json.loads(env("ANYMAIL", "{}"))
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Infoview <infoview@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
@@ -270,6 +277,24 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# The outbox (accounts/outbox/): every email is a row sent by a worker. A worker holds a row
+# for SEND_LEASE seconds (longer than a whole SMTP exchange at EMAIL_TIMEOUT); temporary
+# refusals are retried from RETRY_BASE seconds, doubling up to RETRY_MAX, MAX_ATTEMPTS times;
+# a repeatable email (reminder, digest) whose outcome is unknown is sent once more after
+# UNKNOWN_RESEND_DELAY seconds; a worker waits RECORD_PATIENCE seconds for the database to
+# come back to record what the mail server said.
+OUTBOX_SEND_LEASE_SECONDS = int(env("OUTBOX_SEND_LEASE_SECONDS", "120"))
+OUTBOX_RETRY_BASE_SECONDS = int(env("OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_RETRY_MAX_SECONDS = int(env("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "10"))
+OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS = int(env("OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS", "600"))
+OUTBOX_RECORD_PATIENCE_SECONDS = int(env("OUTBOX_RECORD_PATIENCE_SECONDS", "300"))
+# Import jobs (contacts/importing/heartbeat.py): the task running a job beats every HEARTBEAT
+# seconds; a queued or running job with no beat for LEASE seconds is queued again from its
+# committed offset, at most MAX_REQUEUES times, then marked failed with the reason.
+IMPORTS_HEARTBEAT_SECONDS = int(env("IMPORTS_HEARTBEAT_SECONDS", "10"))
+IMPORTS_LEASE_SECONDS = int(env("IMPORTS_LEASE_SECONDS", "60"))
+IMPORTS_MAX_REQUEUES = int(env("IMPORTS_MAX_REQUEUES", "3"))
 # Follow-up reminders: the first retry after an SMTP error waits this long, then doubles.
 FOLLOWUPS_RETRY_BACKOFF_SECONDS = int(env("FOLLOWUPS_RETRY_BACKOFF_SECONDS", "5"))
 # Beat keeps its last-run times here; its scheduler makes the folder when it starts (a clean
@@ -281,6 +306,14 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-invitations": {
         "task": "accounts.tasks.invitations_purge_expired",
         "schedule": crontab(minute=17, hour=3),
+    },
+    "accounts-outbox-dispatch": {
+        "task": "accounts.tasks.outbox_dispatch",
+        "schedule": 20.0,
+    },
+    "contacts-imports-sweep": {
+        "task": "contacts.tasks.imports_sweep",
+        "schedule": 30.0,
     },
     "followups-reminders-dispatch": {
         "task": "followups.tasks.reminders_dispatch",

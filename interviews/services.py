@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Workspace
+from accounts.models import OutgoingMessage, Workspace
+from accounts.outbox import message_queue
 from contacts import services as contact_services
 from contacts.models import Contact
 from contacts.signals import interaction_happened
@@ -431,7 +432,19 @@ def calendar_token_revoke(*, user) -> None:
     CalendarToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
 
 
-def _email_contact(*, interview: Interview, subject: str, template: str, method: str) -> None:
+def interview_about(interview: Interview) -> str:
+    """How the outbox names this interview (``OutgoingMessage.about``)."""
+    return f"interviews.interview:{interview.pk}"
+
+
+INVITATION_KIND = "interview_invitation"
+CANCELLATION_KIND = "interview_cancellation"
+IN_FLIGHT = (OutgoingMessage.State.PENDING, OutgoingMessage.State.SENDING)
+
+
+def _email_contact(
+    *, interview: Interview, subject: str, template: str, method: str, kind: str, key: str
+) -> OutgoingMessage:
     context = {"interview": interview, "contact": interview.contact}
     message = EmailMessage(
         subject=subject,
@@ -441,31 +454,66 @@ def _email_contact(*, interview: Interview, subject: str, template: str, method:
     )
     body = ics.interview_invitation if method == "REQUEST" else ics.interview_cancellation
     message.attach("invite.ics", body(interview), f"text/calendar; method={method}; charset=utf-8")
-    message.send()
+    return message_queue(
+        message=message,
+        kind=kind,
+        workspace=interview.workspace,
+        about=interview_about(interview),
+        idempotency_key=key,
+    )
 
 
-def interview_send_invitation(*, interview: Interview) -> None:
-    """Email the contact an invitation with the event attached (METHOD:REQUEST)."""
+@transaction.atomic
+def interview_send_invitation(
+    *, interview: Interview, idempotency_key: str
+) -> tuple[OutgoingMessage, bool]:
+    """Queue an invitation to the contact with the event attached (METHOD:REQUEST).
+
+    The interview is locked first; an invitation already on its way, or the one an earlier
+    submit of the same form made, is returned instead of a second one. Returns the email and
+    whether this call queued it.
+    """
+    earlier = OutgoingMessage.objects.filter(idempotency_key=idempotency_key).first()
+    if earlier is not None:
+        return earlier, False
+    interview = Interview.objects.select_for_update().select_related("contact").get(pk=interview.pk)
     if not interview.contact.primary_email:
         raise ValidationError(_("This contact has no email address."))
     if interview.starts_at is None or not interview.is_open:
         raise ValidationError(_("Only a scheduled interview can be sent as an invitation."))
-    _email_contact(
+    in_flight = OutgoingMessage.objects.filter(
+        about=interview_about(interview), kind=INVITATION_KIND, state__in=IN_FLIGHT
+    ).first()
+    if in_flight is not None:
+        return in_flight, False
+    outgoing = _email_contact(
         interview=interview,
         subject=_("Invitation: conversation with %(name)s")
         % {"name": interview.owner or interview.workspace},
         template="interviews/email/invitation.txt",
         method="REQUEST",
+        kind=INVITATION_KIND,
+        key=idempotency_key,
     )
     interview.invited_at = timezone.now()
     interview.save(update_fields=["invited_at"])
+    return outgoing, True
 
 
+@transaction.atomic
 def interview_send_cancellation(*, interview: Interview) -> bool:
-    """Tell an invited contact the interview is off (METHOD:CANCEL); False if never invited."""
+    """Queue word to an invited contact that the interview is off (METHOD:CANCEL).
+
+    False if never invited. One cancellation per cancelled sequence: two cancels racing, or
+    the page and the API, queue one email.
+    """
+    interview = Interview.objects.select_for_update().select_related("contact").get(pk=interview.pk)
     if interview.invited_at is None or not interview.contact.primary_email:
         return False
     if interview.status != Interview.Status.CANCELLED or interview.starts_at is None:
+        return False
+    key = f"{CANCELLATION_KIND}:{interview.pk}:{interview.sequence}"
+    if OutgoingMessage.objects.filter(idempotency_key=key).exists():
         return False
     _email_contact(
         interview=interview,
@@ -473,5 +521,13 @@ def interview_send_cancellation(*, interview: Interview) -> bool:
         % {"name": interview.owner or interview.workspace},
         template="interviews/email/cancellation.txt",
         method="CANCEL",
+        kind=CANCELLATION_KIND,
+        key=key,
     )
     return True
+
+
+def interview_outgoing(*, interview: Interview):
+    return OutgoingMessage.objects.filter(
+        workspace_id=interview.workspace_id, about=interview_about(interview)
+    ).order_by("-created_at", "-pk")

@@ -8,6 +8,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from followups import mail_hooks
+        from privacy import receivers  # noqa: F401  (receivers connect)
         from privacy.services.basis import privacy_notice_footer
 
         # The first email a team workspace sends to a person carries its privacy notice link.

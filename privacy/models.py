@@ -88,7 +88,16 @@ class RetentionWarning(models.Model):
     )
     due_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the admins' email was accepted by the mail server: the week of notice starts here.
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The admins' email in the outbox; a failed one is queued again at the next daily run.
+    outgoing = models.ForeignKey(
+        "accounts.OutgoingMessage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from standardwebhooks.webhooks import Webhook
 
 from accounts.models import Membership
+from accounts.outbox import message_queue
 from webhooks import ssrf
 from webhooks.models import FAILURES_REASON, SINCE_REASON, Attempt, Delivery, Endpoint
 
@@ -183,8 +184,8 @@ def _record_failure(delivery: Delivery, now: datetime) -> None:
         is_active=False, disabled_at=now, disabled_reason=reason[:200], updated_at=now
     )
     if switched_off:  # once, however many workers fail at the same moment
-        endpoint_id = delivery.endpoint_id
-        transaction.on_commit(lambda: endpoint_disabled_notify(endpoint_id=endpoint_id))
+        # Queued in the outbox in this transaction: the email goes if and only if it is off.
+        endpoint_disabled_notify(endpoint_id=delivery.endpoint_id)
 
 
 def delivery_attempt(*, delivery_id: int, sender: Sender) -> bool:
@@ -258,6 +259,7 @@ def deliveries_deliver(*, delivery_ids: list[int]) -> int:
 
 
 def endpoint_disabled_notify(*, endpoint_id: int) -> None:
+    """Queue the admins' email about a switched-off endpoint in the outbox."""
     endpoint = Endpoint.objects.select_related("workspace").get(pk=endpoint_id)
     admins = Membership.objects.filter(
         workspace=endpoint.workspace,
@@ -277,8 +279,11 @@ def endpoint_disabled_notify(*, endpoint_id: int) -> None:
         with translation.override(language):
             subject = render_to_string("webhooks/email/disabled_subject.txt", context).strip()
             body = render_to_string("webhooks/email/disabled.txt", context)
-        try:
-            EmailMessage(subject=subject, body=body, to=emails).send()
-        except Exception:
-            # The endpoint page says it is off; the email is a courtesy, not the record.
-            logger.exception("Emailing the admins about disabled webhook %s failed", endpoint_id)
+        # The endpoint page says it is off; the email is a courtesy (a second copy is harmless).
+        message_queue(
+            message=EmailMessage(subject=subject, body=body, to=emails),
+            kind="webhook_disabled",
+            workspace=endpoint.workspace,
+            about=f"webhooks.endpoint:{endpoint.pk}",
+            repeatable=True,
+        )

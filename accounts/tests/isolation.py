@@ -31,11 +31,16 @@ def _invitation(world):
 
 register("workspace:members", access=TEAM_MEMBER)
 register("workspace:settings", access=ADMIN)
+register("workspace:outbox", access=ADMIN)
 register(
     "workspace:invite",
     method="post",
     access=TEAM_ADMIN,
-    data=lambda w: {"email": "someone@example.test", "role": "recruiter"},
+    data=lambda w: {
+        "email": "someone@example.test",
+        "role": "recruiter",
+        "idempotency_token": "isolation-token-0123456789",
+    },
 )
 register(
     "workspace:member_role",

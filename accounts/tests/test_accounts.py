@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import Invitation, Membership, User, Workspace
+from accounts.models import Invitation, Membership, OutgoingMessage, User, Workspace
 from infoview.testing.browser import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -145,8 +145,12 @@ class TestLogin:
 
 
 class TestPasswordReset:
-    def test_it_emails_a_link_that_sets_a_new_password(self, client, alice, smtp_server):
+    def test_it_emails_a_link_that_sets_a_new_password(
+        self, client, alice, smtp_server, outbox_worker
+    ):
         client.post(reverse("accounts:password_reset"), {"email": "alice@example.test"})
+        assert smtp_server.messages == []  # queued, not sent in the request
+        assert outbox_worker() == {"sent": 1}
         [message] = smtp_server.messages
         assert message["To"] == "alice@example.test"
         link = re.search(
@@ -203,19 +207,26 @@ class TestAccountSettings:
         assert "2 Dec 2026, 00:30" in page
 
 
-def _invite(client, alice, email="newcomer@example.test", role="recruiter"):
+def _invite(client, alice, email="newcomer@example.test", role="recruiter", token=None):
     client.force_login(alice)
+    token = token or f"invite-{email}-token-0123"[:60].replace("@", "-").replace(".", "-")
     return client.post(
-        reverse("workspace:invite", kwargs={"ws": "acme"}), {"email": email, "role": role}
+        reverse("workspace:invite", kwargs={"ws": "acme"}),
+        {"email": email, "role": role, "idempotency_token": token},
     )
 
 
 class TestInvitations:
     def test_the_whole_flow_from_email_to_membership(
-        self, client, alice, smtp_server, django_capture_on_commit_callbacks
+        self, client, alice, smtp_server, outbox_worker
     ):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert _invite(client, alice).status_code == 302
+        assert _invite(client, alice).status_code == 302
+        assert smtp_server.messages == []  # the request only queued it
+        page = client.get(reverse("workspace:members", kwargs={"ws": "acme"})).content.decode()
+        assert 'data-outgoing-state="pending"' in page
+        assert outbox_worker() == {"sent": 1}
+        page = client.get(reverse("workspace:members", kwargs={"ws": "acme"})).content.decode()
+        assert 'data-outgoing-state="sent"' in page
         [message] = smtp_server.messages
         assert message["To"] == "newcomer@example.test"
         assert "Acme" in message["Subject"]
@@ -245,6 +256,23 @@ class TestInvitations:
         again = client.post(path)
         assert again.status_code == 410
         assert "already been used" in again.content.decode()
+
+    def test_the_same_invite_form_posted_twice_invites_once(self, client, alice):
+        first = _invite(client, alice, token="the-same-token-0123456789")
+        again = _invite(client, alice, token="the-same-token-0123456789")
+        assert (first.status_code, again.status_code) == (302, 302)
+        assert Invitation.objects.filter(email="newcomer@example.test").count() == 1
+        assert OutgoingMessage.objects.filter(kind="workspace_invitation").count() == 1
+
+    def test_a_refused_invitation_email_shows_on_the_members_page(
+        self, client, alice, smtp_server, outbox_worker
+    ):
+        smtp_server.refuse_with = "550 5.1.1 No such mailbox"
+        _invite(client, alice)
+        assert outbox_worker() == {"failed": 1}
+        page = client.get(reverse("workspace:members", kwargs={"ws": "acme"})).content.decode()
+        assert 'data-outgoing-state="failed"' in page
+        assert "550 5.1.1 No such mailbox" in page
 
     def test_an_expired_invitation_is_refused_and_changes_nothing(self, client, alice, bob):
         invitation = services.invitation_create(

@@ -1,9 +1,7 @@
 """Interviews and everything inside one: through the same services and rules as the pages."""
 
-import contextlib
 import zoneinfo
 from datetime import UTC, datetime
-from smtplib import SMTPException
 from typing import Literal
 
 from django.db import transaction
@@ -426,9 +424,8 @@ def interview_cancel(request, ws: Ws, interview_id: int, payload: ReasonIn):
         interview = services.interview_cancel(interview=interview, reason=payload.reason)
     except services.InterviewClosed as error:
         raise _closed(error) from None
-    # The cancellation stands even when the email fails, as on the page.
-    with contextlib.suppress(SMTPException, OSError):
-        services.interview_send_cancellation(interview=interview)
+    # Queued in the outbox, as from the page; the worker sends it.
+    services.interview_send_cancellation(interview=interview)
     return _detail(request, interview_id)
 
 

@@ -103,16 +103,18 @@ STALE_AFTER = timezone.timedelta(minutes=2)
 
 
 def import_can_resume(job: ImportJob) -> bool:
-    """A job whose worker died: queued or running, with no progress for a while."""
+    """A job whose worker died: queued or running with no heartbeat for a lease, or failed."""
     if job.status not in {ImportJob.Status.QUEUED, ImportJob.Status.RUNNING}:
         return job.status == ImportJob.Status.FAILED
-    return job.updated_at < timezone.now() - STALE_AFTER
+    return job.is_stalled or job.updated_at < timezone.now() - STALE_AFTER
 
 
 def import_resume(*, job: ImportJob) -> ImportJob:
     """Run a job again from its committed offset (after a worker died)."""
+    # A person asked: the automatic re-queues start counting again, from a fresh heartbeat.
+    now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
-        status=ImportJob.Status.QUEUED, updated_at=timezone.now(), failure=""
+        status=ImportJob.Status.QUEUED, updated_at=now, heartbeat_at=now, requeues=0, failure=""
     )
     tasks.import_run.delay_on_commit(job.pk)
     job.refresh_from_db()

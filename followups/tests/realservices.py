@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 from celery import Celery
 from django.conf import settings
 
+from accounts.outbox import delivery
 from followups import reminders
 from infoview.net import free_port
 from infoview.testing.smtp import Inbox
@@ -80,6 +81,10 @@ class Worker:
             "EMAIL_PORT": str(smtp_port),
             "EMAIL_TIMEOUT": "5",
             "FOLLOWUPS_RETRY_BACKOFF_SECONDS": "1",
+            "OUTBOX_RETRY_BASE_SECONDS": "1",
+            "OUTBOX_SEND_LEASE_SECONDS": "8",
+            "OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS": "1",
+            "OUTBOX_RECORD_PATIENCE_SECONDS": "20",
             "LOG_LEVEL": "INFO",
         }
         self.log_dir = log_dir
@@ -133,13 +138,18 @@ class Beat:
         self.lease = timedelta(seconds=lease_seconds)
 
     def tick(self, batch_size: int = 10) -> int:
+        """Both beat entries: due reminders into the outbox, then the outbox's sweep and claim."""
         ids = reminders.reminders_claim_due(lease=self.lease)
+        delivery.messages_sweep()
+        outgoing = delivery.messages_claim_due(lease=self.lease)
         try:
             for batch in reminders.batches(ids, batch_size):
                 self.app.send_task("followups.tasks.reminders_deliver", args=[batch], retry=False)
+            for batch in delivery.batches(outgoing, batch_size):
+                self.app.send_task("accounts.tasks.outbox_deliver", args=[batch], retry=False)
         except Exception:  # a broker that is down: the rows come back after the lease
             return 0
-        return len(ids)
+        return len(ids) + len(outgoing)
 
     def close(self):
         self.app.close()

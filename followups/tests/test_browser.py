@@ -8,7 +8,9 @@ from interviews.models import Interview, Objective
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_complete_draft_send_and_see_it_on_the_timeline(page, smtp_server, alice, workspace_a):
+def test_complete_draft_send_and_see_it_on_the_timeline(
+    page, smtp_server, outbox_worker, alice, workspace_a
+):
     contact = ContactFactory(
         workspace=workspace_a, owner=alice, first_name="Grace", emails=["grace@example.test"]
     )
@@ -34,8 +36,14 @@ def test_complete_draft_send_and_see_it_on_the_timeline(page, smtp_server, alice
     assert "- Portfolios beat CVs" in body.input_value()
     body.fill(body.input_value() + "\nP.S. I have started on the portfolio.")
     page.get_by_role("button", name="Send email").click()
-    page.wait_for_url(f"**{contact.get_absolute_url()}")
+    page.wait_for_url("**/follow-ups/*/")
+    assert "Queued for grace@example.test." in page.content()
+    assert "The email is on its way" in page.content()
+    assert outbox_worker() == {"sent": 1}
+    page.reload()
+    assert page.locator('[data-outgoing-state="sent"]').count() == 1
 
+    page.goto(contact.get_absolute_url())
     timeline = page.locator("#timeline")
     assert "Sent “Thank you for your time, Grace”" in timeline.inner_text()
     [message] = smtp_server.messages

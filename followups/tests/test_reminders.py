@@ -1,4 +1,3 @@
-import smtplib
 import zoneinfo
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -7,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import OutgoingMessage, User
 from followups import reminders, services
 from followups.models import Reminder
 from followups.tests.factories import ContactFactory, FollowUpFactory, InterviewFactory
@@ -44,7 +43,9 @@ def test_it_reminds_of_a_due_thank_you_once_with_an_unsubscribe_link(smtp_server
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe in message.get_body(("plain",)).get_content()
     reminder = Reminder.objects.get(followup=due_thank_you)
-    assert (reminder.state, reminder.message_id) == ("sent", message["Message-ID"])
+    assert (reminder.state, reminder.message_id) == ("queued", message["Message-ID"])
+    assert (reminder.outgoing.state, reminder.outgoing.repeatable) == ("sent", True)
+    assert reminder.outgoing.kind == "reminder"
 
 
 def test_it_waits_until_the_reminder_is_due(smtp_server, alice, workspace_a):
@@ -72,7 +73,8 @@ def test_it_never_sends_what_should_not_be_sent(smtp_server, due_thank_you, chan
     change(due_thank_you)
     _dispatch()
     assert smtp_server.messages == []
-    assert not Reminder.objects.filter(followup=due_thank_you, state="sent").exists()
+    assert not Reminder.objects.filter(followup=due_thank_you, state="queued").exists()
+    assert not OutgoingMessage.objects.exists()
 
 
 def test_an_erased_contact_takes_its_reminders_with_it(smtp_server, due_thank_you):
@@ -82,17 +84,43 @@ def test_an_erased_contact_takes_its_reminders_with_it(smtp_server, due_thank_yo
     assert not Reminder.objects.exists()
 
 
-def test_a_refused_reminder_is_kept_for_later(smtp_server, due_thank_you):
+def test_a_refused_reminder_is_retried_by_the_outbox(smtp_server, outbox_worker, due_thank_you):
     smtp_server.refuse_with = "451 4.3.0 Try again later"
-    with pytest.raises(smtplib.SMTPDataError):
-        _dispatch()
-    reminder = Reminder.objects.get(followup=due_thank_you)
-    assert (reminder.state, reminder.attempts) == ("pending", 1)
-    assert reminder.next_attempt_at > timezone.now()
+    assert _dispatch() == 0
+    reminder = Reminder.objects.select_related("outgoing").get(followup=due_thank_you)
+    assert reminder.state == "queued"
+    assert (reminder.outgoing.state, reminder.outgoing.attempts) == ("pending", 1)
+    assert reminder.outgoing.next_attempt_at > timezone.now()
 
     smtp_server.refuse_with = None
-    Reminder.objects.filter(pk=reminder.pk).update(next_attempt_at=timezone.now())
+    OutgoingMessage.objects.filter(pk=reminder.outgoing_id).update(next_attempt_at=timezone.now())
+    assert _dispatch() == 0  # the reminder is queued once; the outbox retries its email
+    assert outbox_worker() == {"sent": 1}
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_permanently_refused_reminder_is_failed_not_retried_for_ever(smtp_server, due_thank_you):
+    smtp_server.refuse_with = "550 5.1.1 No such mailbox"
+    _dispatch()
+    outgoing = Reminder.objects.get(followup=due_thank_you).outgoing
+    assert outgoing.state == "failed"
+    assert "550 5.1.1" in outgoing.reason
+
+
+def test_one_refused_reminder_does_not_hold_back_its_batch(smtp_server, alice, bob, workspace_a):
+    for owner in (alice, bob):
+        contact = ContactFactory(workspace=workspace_a, owner=owner)
+        interview = InterviewFactory(
+            contact=contact,
+            owner=owner,
+            status="completed",
+            completed_at=timezone.now() - timedelta(hours=25),
+        )
+        services.followup_open_thank_you(interview=interview)
+    smtp_server.refuse_recipients["alice@example.test"] = "550 5.1.1 No such user"
     assert _dispatch() == 1
+    assert [m["To"] for m in smtp_server.messages] == ["bob@example.test"]
+    assert OutgoingMessage.objects.filter(state="failed").count() == 1
 
 
 def test_the_unsubscribe_link_turns_reminders_off_in_one_click(client, alice):

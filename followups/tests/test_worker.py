@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import OutgoingMessage
 from followups import services
 from followups.models import FollowUp, Reminder
 from followups.tests.factories import ContactFactory
@@ -42,7 +43,8 @@ def worker(redis, smtp, tmp_path, transactional_db):
 
 
 @pytest.fixture
-def beat(redis, monkeypatch):
+def beat(redis, monkeypatch, settings):
+    settings.OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS = 1
     # Celery prefers the CELERY_BROKER_URL environment variable (set in CI to the machine's
     # Redis) over the broker an app is given: without this, the test would queue its tasks
     # where the worker under test never looks.
@@ -67,7 +69,7 @@ def _due_reminders(alice, workspace, count) -> list[int]:
 
 
 def _sent():
-    return Reminder.objects.filter(state="sent").count()
+    return OutgoingMessage.objects.filter(kind="reminder", state="sent").count()
 
 
 def _until_all_sent(beat, total, timeout=60):
@@ -113,7 +115,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_at_most_one(
     counts = smtp.inbox.counts()
     duplicates = sum(n - 1 for n in counts.values())
     assert len(counts) == total
-    assert duplicates <= 1, counts
+    # Only a row killed between DATA and the record is ambiguous: marked so, resent once.
+    # At most one per worker process (concurrency 2) was in that window.
+    unknown = OutgoingMessage.objects.filter(resent=True).count()
+    assert duplicates <= unknown <= 2, counts
 
 
 def test_redis_restarted_and_the_database_connection_dropped_during_dispatch(
@@ -151,7 +156,7 @@ def test_an_smtp_server_refusing_then_down_gets_everything_once_it_recovers(
 
     beat.tick()
     wait_for(
-        lambda: Reminder.objects.filter(attempts__gte=1).exists(),
+        lambda: OutgoingMessage.objects.filter(attempts__gte=1).exists(),
         timeout=15,
         message="a refused attempt",
     )
@@ -165,4 +170,6 @@ def test_an_smtp_server_refusing_then_down_gets_everything_once_it_recovers(
     counts = smtp.inbox.counts()
     assert len(counts) == total
     assert max(counts.values()) == 1
-    assert Reminder.objects.filter(attempts__gte=1).exists()
+    logs = [str(row.log) for row in OutgoingMessage.objects.filter(attempts__gte=2)]
+    assert any("451 4.3.0 Mailbox busy" in log for log in logs)
+    assert any("Connection refused" in log for log in logs)

@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) on 127.0.0.1 for tests about email."""
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -19,7 +20,19 @@ class Inbox:
     # so a property that parsed everything each time would slow long tests down.
     messages: list = field(default_factory=list)
     refuse_with: str | None = None
+    # Recipients refused at RCPT TO (a bad address): {address: reply}.
+    refuse_recipients: dict = field(default_factory=dict)
+    # The ambiguous cases: keep the message, then drop the connection before answering, or
+    # answer only after this many seconds (past the client's timeout).
+    drop_after_data: bool = False
+    answer_after: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse_recipients:
+            return self.refuse_recipients[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_with:
@@ -28,6 +41,10 @@ class Inbox:
         with self.lock:
             self.envelopes.append(envelope)
             self.messages.append(parsed)
+        if self.drop_after_data:
+            server.transport.abort()
+        if self.answer_after:
+            await asyncio.sleep(self.answer_after)
         return "250 Message accepted"
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import OutgoingMessage
 from followups.models import FollowUp
 from interviews import ics, services
 from interviews.models import CalendarToken
@@ -187,10 +188,17 @@ def test_the_feed_settings_page_makes_and_revokes_the_address(client, alice, url
     assert not CalendarToken.objects.filter(user=alice, revoked_at=None).exists()
 
 
-def test_the_contact_gets_an_invitation_by_email(client, alice, planned, url, smtp_server):
+TOKEN = {"idempotency_token": "invite-token-0123456789"}
+
+
+def test_the_contact_gets_an_invitation_by_email(
+    client, alice, planned, url, smtp_server, outbox_worker
+):
     client.force_login(alice)
-    response = client.post(url("invite", pk=planned.pk), follow=True)
-    assert f"Invitation sent to {planned.contact.primary_email}." in response.text
+    response = client.post(url("invite", pk=planned.pk), TOKEN, follow=True)
+    assert f"Invitation queued for {planned.contact.primary_email}." in response.text
+    assert 'data-outgoing-state="pending"' in response.text
+    assert outbox_worker() == {"sent": 1}
     [message] = smtp_server.messages
     assert message["To"] == planned.contact.primary_email
     assert "15:00" in message.get_body(("plain",)).get_content()  # the planner's clocks
@@ -210,18 +218,41 @@ def test_no_invitation_without_an_email_address(client, alice, planned, url, smt
     planned.contact.emails = []
     planned.contact.save()
     client.force_login(alice)
-    response = client.post(url("invite", pk=planned.pk), follow=True)
+    response = client.post(url("invite", pk=planned.pk), TOKEN, follow=True)
     assert "This contact has no email address." in response.text
-    assert smtp_server.messages == []
+    assert not OutgoingMessage.objects.exists()
 
 
-def test_an_invited_contact_hears_of_the_cancellation(client, alice, planned, url, smtp_server):
+def test_an_invitation_posted_twice_is_queued_once(
+    client, alice, planned, url, smtp_server, outbox_worker
+):
     client.force_login(alice)
-    client.post(url("invite", pk=planned.pk))
+    client.post(url("invite", pk=planned.pk), TOKEN)
+    again = client.post(url("invite", pk=planned.pk), TOKEN, follow=True)
+    assert "already on its way; it was not sent again" in again.text
+    other_tab = {"idempotency_token": "another-tab-0123456789"}
+    client.post(url("invite", pk=planned.pk), other_tab)
+    assert OutgoingMessage.objects.count() == 1
+    outbox_worker()
+    assert len(smtp_server.messages) == 1
+
+
+def test_an_invitation_without_its_token_is_a_400(client, alice, planned, url):
+    client.force_login(alice)
+    assert client.post(url("invite", pk=planned.pk)).status_code == 400
+    assert not OutgoingMessage.objects.exists()
+
+
+def test_an_invited_contact_hears_of_the_cancellation(
+    client, alice, planned, url, smtp_server, outbox_worker
+):
+    client.force_login(alice)
+    client.post(url("invite", pk=planned.pk), TOKEN)
     planned.refresh_from_db()
     assert planned.invited_at is not None
     response = client.post(url("cancel", pk=planned.pk), {"reason": "Travel"}, follow=True)
-    assert f"{planned.contact.primary_email} was told by email." in response.text
+    assert f"A cancellation email to {planned.contact.primary_email} is queued." in response.text
+    assert outbox_worker() == {"sent": 2}
     _invitation, cancellation = smtp_server.messages
     assert cancellation["Subject"] == "Cancelled: conversation with Alice Admin"
     assert "Travel" in cancellation.get_body(("plain",)).get_content()
@@ -236,10 +267,11 @@ def test_an_invited_contact_hears_of_the_cancellation(client, alice, planned, ur
     assert event["SEQUENCE"] == 1
     # Cancelling again sends nothing more.
     client.post(url("cancel", pk=planned.pk))
+    assert outbox_worker() == {}
     assert len(smtp_server.messages) == 2
 
 
 def test_an_uninvited_contact_gets_no_cancellation(client, alice, planned, url, smtp_server):
     client.force_login(alice)
     client.post(url("cancel", pk=planned.pk))
-    assert smtp_server.messages == []
+    assert not OutgoingMessage.objects.exists()

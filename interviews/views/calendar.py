@@ -3,8 +3,6 @@
 The private feed itself is served by ``followups.calendar_feed``, above both apps it reads.
 """
 
-from smtplib import SMTPException
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -12,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import idempotency
 from accounts.scoping import workspace_view
 from interviews import ics, selectors, services
 from interviews.views.common import interview_for
@@ -30,18 +29,25 @@ def interview_ics(request, pk):
 @require_POST
 @workspace_view
 def interview_invite(request, pk):
+    """Queue the invitation; the page then shows it queued, sent or failed (never twice)."""
     interview = interview_for(request, pk)
+    key = idempotency.key_from(request, "interview-invite")
     try:
-        services.interview_send_invitation(interview=interview)
+        _outgoing, queued = services.interview_send_invitation(
+            interview=interview, idempotency_key=key
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
-    except (SMTPException, OSError):
-        messages.error(request, _("The email could not be sent. Try again later."))
     else:
-        messages.success(
-            request,
-            _("Invitation sent to %(email)s.") % {"email": interview.contact.primary_email},
-        )
+        if queued:
+            messages.success(
+                request,
+                _("Invitation queued for %(email)s.") % {"email": interview.contact.primary_email},
+            )
+        else:
+            messages.info(
+                request, _("This invitation was already on its way; it was not sent again.")
+            )
     return redirect(interview)
 
 

@@ -40,6 +40,7 @@ def detail_context(request, interview) -> dict:
         "person_form": PersonToMeetForm(),
         "reason_form": StatusReasonForm(),
         "introduced": interview.contact.introduced.filter(workspace=request.workspace),
+        "outgoing": services.interview_outgoing(interview=interview),
     }
 
 

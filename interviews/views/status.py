@@ -1,7 +1,5 @@
 """An interview's status: completed, cancelled (telling an invited contact), no-show."""
 
-from smtplib import SMTPException
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -52,17 +50,13 @@ def interview_cancel(request, pk):
         request, interview, services.interview_cancel, _("The interview is cancelled.")
     )
     interview = interview_for(request, pk)
-    if was_open and interview.status == Interview.Status.CANCELLED:
-        try:
-            if services.interview_send_cancellation(interview=interview):
-                messages.info(
-                    request,
-                    _("%(email)s was told by email.") % {"email": interview.contact.primary_email},
-                )
-        except (SMTPException, OSError):
-            messages.warning(
-                request, _("The cancellation email could not be sent; tell them yourself.")
-            )
+    cancelled = was_open and interview.status == Interview.Status.CANCELLED
+    if cancelled and services.interview_send_cancellation(interview=interview):
+        messages.info(
+            request,
+            _("A cancellation email to %(email)s is queued.")
+            % {"email": interview.contact.primary_email},
+        )
     return response
 
 

@@ -7,13 +7,15 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from accounts.models import Membership, Workspace
+from accounts.models import Membership, OutgoingMessage, Workspace
+from accounts.outbox import message_queue
 from contacts.models import Contact
 from privacy.models import (
     RETENTION_WARNING_DAYS,
@@ -22,6 +24,8 @@ from privacy.models import (
     RetentionWarning,
 )
 from privacy.services.erasure import contact_anonymise
+
+RETENTION_KIND = "retention_warning"
 
 
 def retention_policy_for(workspace: Workspace) -> RetentionPolicy:
@@ -96,20 +100,28 @@ def retention_warn(*, workspace: Workspace, policy: RetentionPolicy, now: dateti
             ]
         )
     with transaction.atomic():
+        # Not yet emailed, or whose email failed for good; an email on its way is left to it.
         warnings = list(
-            RetentionWarning.objects.select_for_update(skip_locked=True)
+            RetentionWarning.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(workspace=workspace, sent_at=None)
+            .filter(Q(outgoing__isnull=True) | Q(outgoing__state=OutgoingMessage.State.FAILED))
             .select_related("contact")
             .order_by("due_on", "pk")
         )
         if not warnings:
             return 0
-        _email_admins(workspace, warnings)
-        RetentionWarning.objects.filter(pk__in=[w.pk for w in warnings]).update(sent_at=now)
+        outgoing = _email_admins(workspace, warnings)
+        pks = [w.pk for w in warnings]
+        if outgoing is None:  # no admin to tell: the notice period runs from now
+            RetentionWarning.objects.filter(pk__in=pks).update(sent_at=now)
+        else:
+            RetentionWarning.objects.filter(pk__in=pks).update(outgoing=outgoing)
     return len(warnings)
 
 
-def _email_admins(workspace: Workspace, warnings: list[RetentionWarning]) -> None:
+def _email_admins(workspace: Workspace, warnings: list[RetentionWarning]) -> OutgoingMessage | None:
+    """Queue the admins' warning in the outbox, one email per language among them; the first
+    one queued is the one whose acceptance starts the week of notice (None: no admin)."""
     admins = list(
         Membership.objects.filter(
             workspace=workspace, role__in=[Membership.Role.ADMIN, Membership.Role.OWNER]
@@ -118,14 +130,17 @@ def _email_admins(workspace: Workspace, warnings: list[RetentionWarning]) -> Non
     by_language: dict[str, list[str]] = {}
     for email, language in admins:
         by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    first = None
     for language, emails in sorted(by_language.items()):
         with translation.override(language):
-            _email_admins_in_language(workspace, warnings, emails)
+            message = _email_admins_in_language(workspace, warnings, emails)
+        first = first or message
+    return first
 
 
 def _email_admins_in_language(
     workspace: Workspace, warnings: list[RetentionWarning], admins: list[str]
-) -> None:
+) -> OutgoingMessage:
     context = {
         "workspace": workspace,
         "warnings": warnings,
@@ -144,7 +159,23 @@ def _email_admins_in_language(
         "days": RETENTION_WARNING_DAYS,
     }
     body = render_to_string("privacy/email/retention_warning.txt", context)
-    EmailMultiAlternatives(subject=subject, body=body, to=admins).send()
+    # A second copy of a warning to the admins is harmless: an ambiguous send is repeated.
+    return message_queue(
+        message=EmailMultiAlternatives(subject=subject, body=body, to=admins),
+        kind=RETENTION_KIND,
+        workspace=workspace,
+        about=f"privacy.retention:{workspace.pk}",
+        repeatable=True,
+    )
+
+
+def retention_email_settled(*, message: OutgoingMessage) -> int:
+    """The admins' warning was accepted: the week of notice of its contacts starts now."""
+    if message.kind != RETENTION_KIND or message.state != OutgoingMessage.State.SENT:
+        return 0
+    return RetentionWarning.objects.filter(outgoing_id=message.pk, sent_at=None).update(
+        sent_at=message.sent_at
+    )
 
 
 def retention_anonymise(*, workspace: Workspace, policy: RetentionPolicy, now: datetime) -> int:

@@ -1,7 +1,7 @@
-import smtplib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from dateutil.relativedelta import relativedelta
 
 from accounts.models import AuditEvent, Workspace
@@ -42,9 +42,19 @@ def _bodies(inbox):
     return [m.get_body(("plain",)).get_content() for m in inbox.messages]
 
 
-def test_it_warns_the_admins_once_seven_days_ahead(smtp_server, bob, due_in_5_days, due_next_month):
+def _deliver(outbox_worker, at=NOW):
+    """The outbox's worker, at ``at``: the week of notice starts when the email is accepted."""
+    with time_machine.travel(at, tick=False):
+        return outbox_worker()
+
+
+def test_it_warns_the_admins_once_seven_days_ahead(
+    smtp_server, outbox_worker, bob, due_in_5_days, due_next_month
+):
     assert retention.retention_run(now=NOW) == {"warned": 1, "anonymised": 0}
     assert retention.retention_run(now=NOW + timedelta(hours=1)) == {"warned": 0, "anonymised": 0}
+    assert RetentionWarning.objects.get().sent_at is None  # queued, not yet accepted
+    assert _deliver(outbox_worker) == {"sent": 1}
 
     (message,) = smtp_server.messages
     assert message["To"] == "alice@example.test"  # admins only, not Bob the recruiter
@@ -55,8 +65,12 @@ def test_it_warns_the_admins_once_seven_days_ahead(smtp_server, bob, due_in_5_da
     assert warning.contact == due_in_5_days and warning.sent_at == NOW
 
 
-def test_it_anonymises_a_week_after_the_warning_and_not_before(smtp_server, due_in_5_days):
+def test_it_anonymises_a_week_after_the_warning_and_not_before(
+    smtp_server, outbox_worker, due_in_5_days
+):
     retention.retention_run(now=NOW)
+    assert retention.retention_run(now=NOW + timedelta(days=8))["anonymised"] == 0  # not sent
+    _deliver(outbox_worker)
     assert retention.retention_run(now=NOW + timedelta(days=5, hours=1))["anonymised"] == 0
     assert retention.retention_run(now=NOW + timedelta(days=7))["anonymised"] == 1
     due_in_5_days.refresh_from_db()
@@ -68,9 +82,12 @@ def test_it_anonymises_a_week_after_the_warning_and_not_before(smtp_server, due_
     assert len(smtp_server.messages) == 1
 
 
-def test_a_long_overdue_contact_still_gets_its_week_of_notice(smtp_server, workspace_a, alice):
+def test_a_long_overdue_contact_still_gets_its_week_of_notice(
+    smtp_server, outbox_worker, workspace_a, alice
+):
     old = _contact(workspace_a, alice, last_touch=NOW - relativedelta(months=40))
     assert retention.retention_run(now=NOW) == {"warned": 1, "anonymised": 0}
+    _deliver(outbox_worker)
     assert retention.retention_run(now=NOW + timedelta(days=6))["anonymised"] == 0
     assert retention.retention_run(now=NOW + timedelta(days=7))["anonymised"] == 1
     old.refresh_from_db()
@@ -105,21 +122,23 @@ def test_personal_workspaces_are_left_alone(smtp_server, alice):
     assert retention.retention_run(now=NOW + timedelta(days=30)) == {"warned": 0, "anonymised": 0}
 
 
-def test_a_refused_email_is_warned_again_next_time(smtp_server, due_in_5_days):
+def test_a_refused_email_is_warned_again_next_time(smtp_server, outbox_worker, due_in_5_days):
     smtp_server.refuse_with = "554 No thanks"
-    with pytest.raises(smtplib.SMTPException):
-        retention.retention_run(now=NOW)
+    retention.retention_run(now=NOW)
+    assert _deliver(outbox_worker) == {"failed": 1}
     assert RetentionWarning.objects.get().sent_at is None
     smtp_server.refuse_with = None
     assert retention.retention_run(now=NOW + timedelta(hours=1))["warned"] == 1
+    assert _deliver(outbox_worker, NOW + timedelta(hours=1)) == {"sent": 1}
     assert len(smtp_server.messages) == 1
     # The clock of the week's notice starts when the email went, not when it was first tried.
     assert RetentionWarning.objects.get().sent_at == NOW + timedelta(hours=1)
 
 
-def test_the_celery_task_runs_the_pass(smtp_server, due_in_5_days):
+def test_the_celery_task_runs_the_pass(smtp_server, outbox_worker, due_in_5_days):
     result = tasks.retention_apply.apply().get()
     assert result == {"warned": 1, "anonymised": 0}
+    outbox_worker()
     assert len(smtp_server.messages) == 1
 
 

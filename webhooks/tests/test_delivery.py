@@ -198,6 +198,7 @@ def test_it_switches_off_an_endpoint_that_keeps_failing_and_emails_the_admins(
     alice,
     bob,
     smtp_server,
+    outbox_worker,
     settings,
     django_capture_on_commit_callbacks,
 ):
@@ -214,6 +215,7 @@ def test_it_switches_off_an_endpoint_that_keeps_failing_and_emails_the_admins(
     assert not endpoint.is_active
     assert "3 failed attempts in a row" in endpoint.disabled_reason
     assert len(receiver.requests) == 3, "nothing more is posted once it is off"
+    assert outbox_worker() == {"sent": 1}
     (message,) = smtp_server.messages
     assert message["To"] == "alice@example.test", "admins only, not the recruiter Bob"
     assert receiver.url() in message.get_content()
@@ -231,7 +233,13 @@ def test_it_switches_off_an_endpoint_that_keeps_failing_and_emails_the_admins(
 
 
 def test_it_switches_off_an_endpoint_whose_attempts_all_failed_for_24_hours(
-    receiver, endpoint_for, workspace_a, alice, smtp_server, django_capture_on_commit_callbacks
+    receiver,
+    endpoint_for,
+    workspace_a,
+    alice,
+    smtp_server,
+    outbox_worker,
+    django_capture_on_commit_callbacks,
 ):
     receiver.status = 502
     with time_machine.travel(T0, tick=False) as clock:
@@ -246,6 +254,7 @@ def test_it_switches_off_an_endpoint_whose_attempts_all_failed_for_24_hours(
             assert endpoint.is_active == (hour < 24), hour
     assert endpoint.failing_since == T0
     assert "every attempt failed since" in endpoint.disabled_reason
+    outbox_worker()
     assert len(smtp_server.messages) == 1
 
 
@@ -262,10 +271,13 @@ def test_a_success_resets_the_run_of_failures(receiver, endpoint_for, workspace_
     assert endpoint.is_active and endpoint.consecutive_failures == 2
 
 
-def test_the_disabled_email_goes_to_every_admin(workspace_a, alice, bob, endpoint_for, smtp_server):
+def test_the_disabled_email_goes_to_every_admin(
+    workspace_a, alice, bob, endpoint_for, smtp_server, outbox_worker
+):
     Membership.objects.filter(user=bob).update(role=Membership.Role.ADMIN)
     endpoint = endpoint_for("http://127.0.0.1:9/hook")
     delivery.endpoint_disabled_notify(endpoint_id=endpoint.pk)
+    outbox_worker()
     (message,) = smtp_server.messages
     assert sorted(message["To"].split(", ")) == ["alice@example.test", "bob@example.test"]
 

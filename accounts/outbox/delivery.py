@@ -1,0 +1,361 @@
+"""Queueing, claiming and sending outbox rows; the beat's sweep for what nobody finished.
+
+- ``message_queue`` writes the row (same transaction as the caller's change) and queues the
+  delivery task on commit.
+- ``messages_claim_due`` (beat) pushes due ``pending`` rows one claim-lease ahead and returns
+  them; a lost broker message costs one lease, never the email.
+- ``message_deliver`` takes one row ``pending`` → ``sending`` in its own short transaction
+  (``skip_locked``: whoever holds it is sending it), speaks SMTP outside any transaction, and
+  records the outcome. Past DATA the row carries ``data_sent_at``; a worker killed after that
+  leaves a row the sweep marks ``unknown``, one killed before it goes back to ``pending``.
+- ``messages_sweep`` (beat) settles expired leases and sends ``unknown`` rows of repeatable
+  kinds once more, after a delay.
+
+One bad recipient never holds back the others: each row is its own attempt, and a refusal is
+written on that row and the batch goes on.
+"""
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+
+from accounts import signals
+from accounts.models import OutgoingMessage, Workspace
+from accounts.outbox import transmit
+from infoview.mail import sender_domain
+
+logger = logging.getLogger(__name__)
+
+State = OutgoingMessage.State
+BATCH_SIZE = 50
+# A claimed row whose task message was lost is claimed again after this.
+CLAIM_LEASE = timedelta(seconds=50)
+LOG_ENTRIES = 20
+
+
+def send_lease() -> timedelta:
+    """How long a worker may hold a row in ``sending``: past it the sweep settles the row."""
+    return timedelta(seconds=settings.OUTBOX_SEND_LEASE_SECONDS)
+
+
+def backoff(attempts: int) -> timedelta:
+    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** min(attempts - 1, 20)
+    return timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
+
+
+def _log(row: OutgoingMessage, at: datetime, event: str, detail: str = "") -> list:
+    entry = {"at": at.isoformat(timespec="seconds"), "event": event}
+    if detail:
+        entry["detail"] = detail[:500]
+    return [*row.log, entry][-LOG_ENTRIES:]
+
+
+# --- writing rows -----------------------------------------------------------------------------
+
+
+def message_queue(
+    *,
+    message: EmailMessage,
+    kind: str,
+    workspace: Workspace | None = None,
+    about: str = "",
+    idempotency_key: str | None = None,
+    repeatable: bool = False,
+    deliver_on_commit: bool = True,
+) -> OutgoingMessage:
+    """Write ``message`` to the outbox; it is sent once the caller's transaction commits.
+
+    With an ``idempotency_key`` already used, nothing is written and the first row is
+    returned: a double-click or a second tab makes one email. ``deliver_on_commit=False`` is
+    for a worker that sends the row itself right after (the beat's claim is the safety net).
+    """
+    headers = {str(k): str(v) for k, v in message.extra_headers.items()}
+    message_id = headers.pop("Message-ID", "") or make_msgid(domain=sender_domain())
+    html = next(
+        (
+            content
+            for content, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
+        "",
+    )
+    attachments = [
+        {"filename": filename, "content": content, "mimetype": mimetype}
+        for filename, content, mimetype in message.attachments
+    ]
+    row = OutgoingMessage(
+        workspace=workspace,
+        kind=kind,
+        about=about,
+        idempotency_key=idempotency_key,
+        repeatable=repeatable,
+        from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+        to=[str(address) for address in message.to],
+        reply_to=[str(address) for address in message.reply_to],
+        subject=str(message.subject),
+        body=str(message.body),
+        html=str(html),
+        headers=headers,
+        attachments=attachments,
+        message_id=message_id,
+    )
+    row.log = _log(row, timezone.now(), "queued")
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            return OutgoingMessage.objects.get(idempotency_key=idempotency_key)
+    else:
+        row.save()
+    if deliver_on_commit:
+        pk = row.pk
+        transaction.on_commit(lambda: _queue([pk]))
+    return row
+
+
+def _queue(ids: list[int]) -> None:
+    # Imported here, same app: the tasks module imports this one.
+    from accounts import tasks
+
+    try:
+        tasks.outbox_deliver.delay(ids)
+    except Exception:
+        # The row is the truth: the beat's claim sends it within a minute anyway.
+        logger.warning("Queueing outbox rows %s failed; the beat will pick them up", ids)
+
+
+def email_for(row: OutgoingMessage) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body,
+        from_email=row.from_email,
+        to=row.to,
+        reply_to=row.reply_to or None,
+        headers={**row.headers, "Message-ID": row.message_id},
+    )
+    if row.html:
+        message.attach_alternative(row.html, "text/html")
+    for attachment in row.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
+
+
+# --- the beat's side --------------------------------------------------------------------------
+
+
+def messages_claim_due(
+    *, now: datetime | None = None, limit: int = 10_000, lease: timedelta = CLAIM_LEASE
+) -> list[int]:
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            OutgoingMessage.objects.select_for_update(skip_locked=True)
+            .filter(state=State.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            OutgoingMessage.objects.filter(pk__in=ids).update(next_attempt_at=now + lease)
+    return ids
+
+
+def batches(ids: Sequence[int], size: int = BATCH_SIZE) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def messages_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Settle rows whose worker vanished, and give ambiguous repeatable rows their one resend."""
+    now = now or timezone.now()
+    counts = {"requeued": 0, "unknown": 0, "resent": 0}
+    with transaction.atomic():
+        expired = list(
+            OutgoingMessage.objects.select_for_update(skip_locked=True).filter(
+                state=State.SENDING, lease_until__lt=now
+            )
+        )
+        for row in expired:
+            if row.data_sent_at is None and row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                row.state = State.FAILED
+                row.reason = f"Gave up after {row.attempts} attempts: the worker kept stopping."
+                row.log = _log(row, now, "failed", "worker lost before the message text")
+            elif row.data_sent_at is None:
+                # Nothing went past MAIL/RCPT: safe to try again.
+                row.state = State.PENDING
+                row.next_attempt_at = now
+                row.log = _log(row, now, "requeued", "worker lost before the message text")
+                counts["requeued"] += 1
+            else:
+                row.state = State.UNKNOWN
+                row.reason = (
+                    "The worker stopped after sending the message text; it may have arrived."
+                )
+                row.next_attempt_at = now + _unknown_delay()
+                row.log = _log(row, now, "unknown", "lease expired after DATA")
+                counts["unknown"] += 1
+            row.lease_until = None
+            row.save(update_fields=["state", "next_attempt_at", "reason", "log", "lease_until"])
+        again = list(
+            OutgoingMessage.objects.select_for_update(skip_locked=True).filter(
+                state=State.UNKNOWN, repeatable=True, resent=False, next_attempt_at__lte=now
+            )
+        )
+        for row in again:
+            row.state = State.PENDING
+            row.resent = True
+            row.next_attempt_at = now
+            row.log = _log(row, now, "resend", "one more copy after an ambiguous send")
+            row.save(update_fields=["state", "resent", "next_attempt_at", "log"])
+            counts["resent"] += 1
+    for row in expired:
+        if row.state == State.UNKNOWN:
+            _announce(row.pk)
+    return counts
+
+
+def _unknown_delay() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS)
+
+
+# --- the worker's side ------------------------------------------------------------------------
+
+
+def _take(pk: int, now: datetime) -> OutgoingMessage | None:
+    """pending → sending, under the row lock; None when it is not ours to send."""
+    with transaction.atomic():
+        row = (
+            OutgoingMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, state=State.PENDING)
+            .first()
+        )
+        if row is None:
+            return None
+        row.state = State.SENDING
+        row.attempts += 1
+        row.lease_until = now + send_lease()
+        row.data_sent_at = None
+        row.save(update_fields=["state", "attempts", "lease_until", "data_sent_at"])
+    return row
+
+
+def _apply(row: OutgoingMessage, outcome: transmit.Outcome, now: datetime) -> None:
+    """Write the outcome, only if the row is still ours (``sending``)."""
+    fields = {"last_reply": outcome.reply, "lease_until": None}
+    if outcome.result == transmit.SENT:
+        fields.update(state=State.SENT, sent_at=now, reason="")
+        event = "sent"
+    elif outcome.result == transmit.FAILED:
+        fields.update(state=State.FAILED, reason=f"Refused: {outcome.reply}"[:500])
+        event = "failed"
+    elif outcome.result == transmit.UNKNOWN:
+        fields.update(
+            state=State.UNKNOWN,
+            reason=f"No answer after the message text: {outcome.reply}"[:500],
+            next_attempt_at=now + _unknown_delay(),
+        )
+        event = "unknown"
+    elif row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        fields.update(
+            state=State.FAILED,
+            reason=f"Gave up after {row.attempts} attempts: {outcome.reply}"[:500],
+        )
+        event = "failed"
+    else:
+        fields.update(
+            state=State.PENDING,
+            next_attempt_at=now + backoff(row.attempts),
+            reason=f"Will retry: {outcome.reply}"[:500],
+        )
+        event = "retry"
+    with transaction.atomic():
+        # Still this attempt's row: sending, or settled by the sweep as unknown (or queued for
+        # its one resend, not yet taken) while this worker waited for the database. What this
+        # worker heard from the server is better than the sweep's guess, so it is recorded.
+        current = (
+            OutgoingMessage.objects.select_for_update()
+            .filter(
+                pk=row.pk,
+                attempts=row.attempts,
+                state__in=[State.SENDING, State.UNKNOWN, State.PENDING],
+            )
+            .first()
+        )
+        if current is None:  # settled for good, or taken again: that record stands
+            logger.warning("Outbox row %s was settled while being sent (%s)", row.pk, outcome)
+            return
+        if current.state != State.SENDING and outcome.result in {transmit.RETRY, transmit.UNKNOWN}:
+            return  # nothing better to say than the sweep did
+        fields["log"] = _log(current, now, event, outcome.reply)
+        OutgoingMessage.objects.filter(pk=row.pk).update(**fields)
+    if event in {"sent", "failed", "unknown"}:
+        _announce(row.pk)
+
+
+def _announce(pk: int) -> None:
+    """Tell the apps above about a settled row (the privacy notice is marked sent on ``sent``)."""
+    row = OutgoingMessage.objects.get(pk=pk)
+    try:
+        signals.message_settled.send(sender=OutgoingMessage, message=row)
+    except Exception:
+        logger.exception("A receiver of outbox row %s failed", pk)
+
+
+def _apply_patiently(row: OutgoingMessage, outcome: transmit.Outcome) -> bool:
+    """Record the outcome even if the database is away for a while (it is the only record)."""
+    deadline = time.monotonic() + settings.OUTBOX_RECORD_PATIENCE_SECONDS
+    pause = 0.5
+    while True:
+        try:
+            _apply(row, outcome, timezone.now())
+            return True
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                logger.exception("Could not record outbox row %s: %s", row.pk, outcome)
+                return False
+            logger.warning("Database unavailable; recording outbox row %s again soon", row.pk)
+            time.sleep(pause)
+            pause = min(pause * 2, 10)
+            with contextlib.suppress(DatabaseError):
+                connection.close()  # a new one is opened by the next query
+
+
+def message_deliver(*, pk: int, backend) -> str | None:
+    """Send one row if it is pending; returns the outcome ("sent", "failed"...) or None."""
+    row = _take(pk, timezone.now())
+    if row is None:
+        return None
+
+    def on_data() -> None:
+        OutgoingMessage.objects.filter(pk=row.pk, state=State.SENDING).update(
+            data_sent_at=timezone.now()
+        )
+
+    outcome = transmit.transmit(backend, email_for(row), on_data)
+    _apply_patiently(row, outcome)
+    return outcome.result
+
+
+def messages_deliver(*, ids: Sequence[int]) -> dict[str, int]:
+    """Send a batch over one connection; each row is its own attempt."""
+    backend = mailers.default
+    counts: dict[str, int] = {}
+    try:
+        for pk in ids:
+            result = message_deliver(pk=pk, backend=backend)
+            if result is not None:
+                counts[result] = counts.get(result, 0) + 1
+    finally:
+        try:
+            backend.close()
+        except Exception:
+            logger.info("Closing the mail connection failed", exc_info=True)
+    return counts

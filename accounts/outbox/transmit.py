@@ -1,0 +1,149 @@
+"""Speaking SMTP one step at a time, so every answer lands in the right outcome.
+
+Django's ``sendmail`` reports an error without saying when it happened. The outbox must know:
+a refusal or a lost connection *before* the message text went out means nothing was delivered
+(retry, or fail for good on a 5xx); a lost connection or a timeout *after* it means the server
+may have the message (``unknown``, never retried blindly). ``on_data`` is called just before
+the text goes out, so the worker can write that moment down first.
+
+Other backends (an ESP through django-anymail, the console, locmem) are called as they are: an
+error that carries an HTTP ``status_code`` is a refusal (4xx: for good; 5xx: retry), any other
+error after the call started is ambiguous.
+"""
+
+import contextlib
+import email.policy
+import re
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.mail import EmailMessage
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+
+SENT, FAILED, RETRY, UNKNOWN = "sent", "failed", "retry", "unknown"
+CRLF = b"\r\n"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str  # SENT, FAILED (for good), RETRY (nothing delivered) or UNKNOWN
+    reply: str  # the server's answer, or what went wrong, for the row and the page
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {' '.join(text.split())}"[:500]
+
+
+def _refused(step: str, code: int, text) -> Outcome:
+    """A server's refusal: 5xx is for good, anything else (4xx, odd codes) may pass later."""
+    reply = f"{step}: {_reply(code, text)}"
+    return Outcome(FAILED if 500 <= code < 600 else RETRY, reply)
+
+
+def _error(step: str, error: BaseException) -> str:
+    return f"{step}: {type(error).__name__}: {error}"[:500]
+
+
+def _dot_stuff(data: bytes) -> bytes:
+    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", CRLF, data)
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    if not data.endswith(CRLF):
+        data += CRLF
+    return data + b"." + CRLF
+
+
+def _smtp(backend: SMTPBackend, message: EmailMessage, on_data: Callable[[], None]) -> Outcome:
+    try:
+        sender = backend.prep_address(message.from_email)
+        recipients = [backend.prep_address(address) for address in message.recipients()]
+    except ValueError as error:
+        return Outcome(FAILED, f"bad address: {error}"[:500])
+    if not recipients:
+        return Outcome(FAILED, "no recipient")
+    data = message.message(policy=email.policy.SMTP).as_bytes()
+    step = "connect"
+    try:
+        if backend.connection is None:
+            backend.open()
+        conn = backend.connection
+        step = "EHLO"
+        conn.ehlo_or_helo_if_needed()
+        step = "MAIL FROM"
+        code, text = conn.mail(sender)
+        if code != 250:
+            conn.rset()
+            return _refused(step, code, text)
+        step = "RCPT TO"
+        accepted, refusals = [], []
+        for recipient in recipients:
+            code, text = conn.rcpt(recipient)
+            if code in (250, 251):
+                accepted.append(recipient)
+            else:
+                refusals.append((recipient, code, text))
+        if not accepted:
+            conn.rset()
+            # Retry if any refusal was temporary; fail only when every one was for good.
+            _recipient, code, text = min(refusals, key=lambda refusal: refusal[1])
+            return _refused(step, code, text)
+        step = "DATA"
+        conn.putcmd("data")
+        code, text = conn.getreply()
+        if code != 354:
+            conn.rset()
+            return _refused(step, code, text)
+    except (smtplib.SMTPException, OSError) as error:
+        _drop(backend)
+        return Outcome(RETRY, _error(step, error))
+    # From here on the server may end up with the message whatever happens to us.
+    try:
+        on_data()
+    except Exception as error:
+        # Could not write the moment down: abort the transaction with the server instead.
+        _drop(backend)
+        return Outcome(RETRY, _error("before DATA text", error))
+    try:
+        conn.send(_dot_stuff(data))
+        code, text = conn.getreply()
+    except (smtplib.SMTPException, OSError) as error:
+        _drop(backend)
+        return Outcome(UNKNOWN, _error("after DATA", error))
+    if code == 250:
+        reply = _reply(code, text)
+        if refusals:
+            refused = ", ".join(f"{r} ({_reply(c, t)})" for r, c, t in refusals)
+            reply = f"{reply}; refused: {refused}"[:500]
+        return Outcome(SENT, reply)
+    return _refused("end of DATA", code, text)
+
+
+def _drop(backend: SMTPBackend) -> None:
+    """Forget a connection in an unknown state; the next message opens a new one."""
+    conn, backend.connection = backend.connection, None
+    if conn is not None:
+        with contextlib.suppress(OSError):
+            conn.close()
+
+
+def _other(backend, message: EmailMessage) -> Outcome:
+    try:
+        backend.send_messages([message])
+    except Exception as error:  # an ESP's client raises its own types
+        status = getattr(error, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            return Outcome(FAILED, _error(f"HTTP {status}", error))
+        if isinstance(status, int):
+            return Outcome(RETRY, _error(f"HTTP {status}", error))
+        return Outcome(UNKNOWN, _error("send", error))
+    return Outcome(SENT, f"accepted by {type(backend).__name__}")
+
+
+def transmit(backend, message: EmailMessage, on_data: Callable[[], None]) -> Outcome:
+    """Hand one message to ``backend`` (open or not) and say what is known about it."""
+    if isinstance(backend, SMTPBackend):
+        return _smtp(backend, message, on_data)
+    on_data()
+    return _other(backend, message)

@@ -1,0 +1,282 @@
+"""The outbox's states, against a real SMTP server (aiosmtpd) that can refuse, drop or stall."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import OutgoingMessage
+from accounts.outbox import delivery, message_queue
+from infoview.net import free_port
+
+pytestmark = pytest.mark.django_db
+State = OutgoingMessage.State
+
+
+def _queue(to="ada@example.test", **options) -> OutgoingMessage:
+    message = EmailMessage(subject="Hello", body="Body text\n.\nafter a lone dot", to=[to])
+    return message_queue(message=message, kind=options.pop("kind", "test"), **options)
+
+
+def _row(row) -> OutgoingMessage:
+    return OutgoingMessage.objects.get(pk=row.pk)
+
+
+def _use_smtp(settings, port, timeout=5):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": timeout},
+        }
+    }
+
+
+def test_it_sends_and_records_the_reply(smtp_server):
+    row = _queue()
+    assert row.state == State.PENDING
+    assert delivery.messages_deliver(ids=[row.pk]) == {"sent": 1}
+    row = _row(row)
+    assert row.state == State.SENT
+    assert row.last_reply.startswith("250")
+    assert row.attempts == 1 and row.sent_at is not None
+    [message] = smtp_server.messages
+    assert message["Message-ID"] == row.message_id
+    assert "\n.\r\nafter a lone dot" in message.get_content()  # dot-stuffed, then unstuffed
+    assert [entry["event"] for entry in row.log] == ["queued", "sent"]
+
+
+def test_it_does_not_send_a_row_twice(smtp_server):
+    row = _queue()
+    delivery.messages_deliver(ids=[row.pk])
+    assert delivery.messages_deliver(ids=[row.pk, row.pk]) == {}
+    assert len(smtp_server.messages) == 1
+
+
+def test_it_queues_the_delivery_only_when_the_transaction_commits(
+    smtp_server, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(delivery, "_queue", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = _queue()
+        assert queued == []
+    assert queued == [[row.pk]]
+    assert smtp_server.messages == []  # the caller never talks to the mail server
+
+
+def test_the_same_idempotency_key_makes_one_message(smtp_server):
+    first = _queue(idempotency_key="form-1")
+    second = _queue(idempotency_key="form-1")
+    assert first.pk == second.pk
+    assert OutgoingMessage.objects.count() == 1
+
+
+def test_a_permanent_refusal_fails_the_row_at_once(smtp_server):
+    smtp_server.refuse_with = "550 5.1.1 Mailbox unavailable"
+    row = _queue()
+    delivery.messages_deliver(ids=[row.pk])
+    row = _row(row)
+    assert row.state == State.FAILED
+    assert "550 5.1.1 Mailbox unavailable" in row.reason
+    assert row.attempts == 1
+
+
+def test_a_temporary_refusal_is_retried_with_backoff_then_given_up(smtp_server, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    smtp_server.refuse_with = "451 4.3.0 Try again later"
+    row = _queue()
+    delivery.messages_deliver(ids=[row.pk])
+    row = _row(row)
+    assert row.state == State.PENDING
+    assert row.reason.startswith("Will retry: end of DATA: 451")
+    wait = row.next_attempt_at - timezone.now()
+    assert timedelta(seconds=25) < wait <= timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS)
+    for _attempt in range(2):
+        OutgoingMessage.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+        delivery.messages_deliver(ids=[row.pk])
+    row = _row(row)
+    assert row.state == State.FAILED
+    assert row.reason.startswith("Gave up after 3 attempts")
+    assert [entry["event"] for entry in row.log] == ["queued", "retry", "retry", "failed"]
+
+
+def test_one_bad_recipient_does_not_hold_back_its_batch(smtp_server):
+    smtp_server.refuse_recipients["nobody@example.test"] = "550 5.1.1 No such user"
+    rows = [_queue("a@example.test"), _queue("nobody@example.test"), _queue("c@example.test")]
+    counts = delivery.messages_deliver(ids=[row.pk for row in rows])
+    assert counts == {"sent": 2, "failed": 1}
+    assert [_row(row).state for row in rows] == [State.SENT, State.FAILED, State.SENT]
+    assert "RCPT TO: 550 5.1.1 No such user" in _row(rows[1]).reason
+
+
+def test_a_malformed_address_fails_without_talking_to_the_server(smtp_server):
+    row = _queue("not an address <a@b>, <c@d>")
+    delivery.messages_deliver(ids=[row.pk])
+    assert _row(row).state == State.FAILED
+    assert _row(row).reason.startswith("Refused: bad address")
+
+
+def test_a_refused_connection_is_retried(settings):
+    _use_smtp(settings, free_port())
+    row = _queue()
+    assert delivery.messages_deliver(ids=[row.pk]) == {"retry": 1}
+    row = _row(row)
+    assert row.state == State.PENDING
+    assert row.reason.startswith("Will retry: connect: ConnectionRefusedError")
+
+
+def test_a_connection_lost_after_data_is_unknown_and_a_thank_you_is_never_resent(smtp_server):
+    smtp_server.drop_after_data = True
+    row = _queue(kind="followup")
+    assert delivery.messages_deliver(ids=[row.pk]) == {"unknown": 1}
+    row = _row(row)
+    assert row.state == State.UNKNOWN
+    assert row.reason.startswith("No answer after the message text")
+    assert len(smtp_server.messages) == 1  # it did arrive: that is why it is not resent
+    smtp_server.drop_after_data = False
+    later = timezone.now() + timedelta(days=1)
+    assert delivery.messages_sweep(now=later)["resent"] == 0
+    assert delivery.messages_claim_due(now=later) == []
+    assert _row(row).state == State.UNKNOWN
+
+
+def test_a_repeatable_unknown_is_resent_once_after_the_delay(smtp_server, settings):
+    smtp_server.drop_after_data = True
+    row = _queue(kind="reminder", repeatable=True)
+    delivery.messages_deliver(ids=[row.pk])
+    assert _row(row).state == State.UNKNOWN
+    soon = timezone.now() + timedelta(seconds=settings.OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS - 5)
+    assert delivery.messages_sweep(now=soon)["resent"] == 0
+    later = soon + timedelta(seconds=10)
+    assert delivery.messages_sweep(now=later)["resent"] == 1
+    row = _row(row)
+    assert (row.state, row.resent) == (State.PENDING, True)
+    # Ambiguous again: this time it stays unknown.
+    delivery.messages_deliver(ids=[row.pk])
+    assert _row(row).state == State.UNKNOWN
+    assert delivery.messages_sweep(now=later + timedelta(days=1))["resent"] == 0
+    assert len(smtp_server.messages) == 2
+    assert {m["Message-ID"] for m in smtp_server.messages} == {row.message_id}
+
+
+def test_a_timeout_after_data_is_unknown_not_a_retry(smtp_server, settings):
+    port = settings.MAILERS["default"]["OPTIONS"]["port"]
+    _use_smtp(settings, port, timeout=0.5)
+    smtp_server.answer_after = 1.5
+    row = _queue(kind="followup")
+    assert delivery.messages_deliver(ids=[row.pk]) == {"unknown": 1}
+    assert "after DATA" in _row(row).last_reply
+
+
+def test_a_row_left_sending_is_settled_by_the_sweep_by_how_far_it_got():
+    before, after = _queue(), _queue()
+    now = timezone.now()
+    OutgoingMessage.objects.filter(pk=before.pk).update(
+        state=State.SENDING, lease_until=now - timedelta(seconds=1)
+    )
+    OutgoingMessage.objects.filter(pk=after.pk).update(
+        state=State.SENDING, lease_until=now - timedelta(seconds=1), data_sent_at=now
+    )
+    assert delivery.messages_sweep(now=now) == {"requeued": 1, "unknown": 1, "resent": 0}
+    assert _row(before).state == State.PENDING
+    assert _row(after).state == State.UNKNOWN
+    assert "may have arrived" in _row(after).reason
+
+
+def test_a_row_within_its_lease_is_left_to_its_worker():
+    row = _queue()
+    now = timezone.now()
+    OutgoingMessage.objects.filter(pk=row.pk).update(
+        state=State.SENDING, lease_until=now + timedelta(seconds=30)
+    )
+    assert delivery.messages_sweep(now=now) == {"requeued": 0, "unknown": 0, "resent": 0}
+    assert delivery.messages_claim_due(now=now) == []
+
+
+def test_the_claim_pushes_rows_one_lease_ahead():
+    row = _queue()
+    now = timezone.now() + timedelta(seconds=1)
+    assert delivery.messages_claim_due(now=now) == [row.pk]
+    assert delivery.messages_claim_due(now=now) == []
+    assert delivery.messages_claim_due(now=now + delivery.CLAIM_LEASE) == [row.pk]
+
+
+def test_a_rolled_back_change_sends_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _queue()
+        raise RuntimeError
+    assert OutgoingMessage.objects.count() == 0
+
+
+def _page(client, user, query=""):
+    client.force_login(user)
+    return client.get(reverse("workspace:outbox", kwargs={"ws": "acme"}) + query)
+
+
+def test_admins_see_every_email_with_its_reason_and_last_reply(
+    client, alice, workspace_a, smtp_server
+):
+    smtp_server.refuse_with = "550 5.1.1 Mailbox unavailable"
+    row = _queue(workspace=workspace_a)
+    delivery.messages_deliver(ids=[row.pk])
+    page = _page(client, alice).text
+    assert 'data-outgoing-state="failed"' in page
+    assert "Refused: end of DATA: 550 5.1.1 Mailbox unavailable" in page
+    assert 'data-state-count="failed">1<' in page
+    assert "Refused" not in _page(client, alice, "?state=sent").text
+
+
+def test_members_who_are_not_admins_are_refused_and_other_workspaces_hidden(
+    client, bob, charlie, workspace_a
+):
+    _queue(workspace=workspace_a, to="secret@example.test")
+    assert _page(client, bob).status_code == 403
+    assert _page(client, charlie).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_page_costs_the_same_queries_at_any_size(
+    client, alice, workspace_a, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        _queue(workspace=workspace_a)
+    client.force_login(alice)
+    url = reverse("workspace:outbox", kwargs={"ws": "acme"})
+    with django_assert_max_num_queries(9):
+        assert client.get(url).status_code == 200
+
+
+def test_an_answer_recorded_late_wins_over_the_sweeps_guess(smtp_server, monkeypatch):
+    """The database was away past the lease: the sweep said unknown; the worker heard 250."""
+    row = _queue(kind="reminder", repeatable=True)
+    real_apply = delivery._apply
+
+    def database_back_late(taken, outcome, now):
+        later = timezone.now() + timedelta(minutes=5)
+        assert delivery.messages_sweep(now=later)["unknown"] == 1
+        assert delivery.messages_sweep(now=later + timedelta(hours=1))["resent"] == 1
+        real_apply(taken, outcome, now)
+
+    monkeypatch.setattr(delivery, "_apply", database_back_late)
+    delivery.messages_deliver(ids=[row.pk])
+    row = _row(row)
+    assert row.state == State.SENT
+    assert delivery.messages_claim_due(now=timezone.now() + timedelta(days=1)) == []
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_row_whose_worker_keeps_dying_before_data_is_failed_in_the_end(settings):
+    row = _queue()
+    now = timezone.now()
+    OutgoingMessage.objects.filter(pk=row.pk).update(
+        state=State.SENDING,
+        attempts=settings.OUTBOX_MAX_ATTEMPTS,
+        lease_until=now - timedelta(seconds=1),
+    )
+    delivery.messages_sweep(now=now)
+    row = _row(row)
+    assert row.state == State.FAILED
+    assert "the worker kept stopping" in row.reason
