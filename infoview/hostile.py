@@ -20,8 +20,9 @@ DEBUG_PAGE_CSP = {
     "base-uri": ["'none'"],
 }
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-# The REST API answers bad input itself, as problem+json (api/problems.py).
-API_PREFIX = "/api/"
+# The REST API answers bad input itself, as problem+json (api/problems.py); the email services'
+# inbound webhooks are read by anymail from the raw body, which must stay unread here.
+OWN_ANSWER_PREFIXES = ("/api/", "/inbound/")
 
 
 def _holds_nul(values) -> bool:
@@ -33,7 +34,7 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        refused = not request.path.startswith(API_PREFIX) and (
+        refused = not request.path.startswith(OWN_ANSWER_PREFIXES) and (
             _holds_nul(request.GET)
             or (
                 request.method == "POST"

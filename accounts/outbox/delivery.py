@@ -123,7 +123,7 @@ def message_queue(
 
 
 def _queue(ids: list[int]) -> None:
-    # Imported here, same app: the tasks module imports this one.
+    # Imported here, same app: the tasks module imports this one (a cycle inside accounts).
     from accounts import tasks
 
     try:
