@@ -45,6 +45,19 @@ class ContactPickerWidget(forms.Widget):
         return context
 
 
+def use_contact_picker(field: forms.ModelChoiceField, *, workspace, queryset) -> None:
+    """Narrow a contact field to ``queryset`` and show it as the search-as-you-type picker.
+
+    The picker's results come from the workspace's active contacts (``contacts:picker``); the
+    field still validates the chosen id against ``queryset``.
+    """
+    field.queryset = queryset
+    field.widget = ContactPickerWidget(
+        picker_url=reverse("contacts:picker", kwargs={"ws": workspace.slug})
+    )
+    field.widget.queryset = queryset
+
+
 class ContactForm(forms.ModelForm):
     """Edits a person; the view hands ``cleaned_data`` to ``contact_create``/``contact_update``."""
 
@@ -100,11 +113,7 @@ class ContactForm(forms.ModelForm):
         else:
             self.initial.setdefault("cadence_days", workspace.default_cadence_days)
             self.initial.setdefault("stage", Contact.Stage.NEW)
-        self.fields["introduced_by"].queryset = others
-        self.fields["introduced_by"].widget = ContactPickerWidget(
-            picker_url=reverse("contacts:picker", kwargs={"ws": workspace.slug})
-        )
-        self.fields["introduced_by"].widget.queryset = others
+        use_contact_picker(self.fields["introduced_by"], workspace=workspace, queryset=others)
         self.fields["owner"].queryset = workspace_members(workspace)
         if workspace.is_team:
             self.fields["stage"].required = True
