@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User, Workspace
 from contacts import signals
+from contacts.counts import contacts_changed
 from contacts.models import Company, Contact, StageChange, Tag
 
 EDITABLE_FIELDS = (
@@ -121,10 +122,13 @@ def contacts_refresh_search(*, contact_ids: Iterable[int] = (), company_id: int 
             "company__name",
             "location",
             "summary",
+            "workspace_id",
         )
     )
     if not rows:
         return
+    for workspace_id in {row[-1] for row in rows}:
+        contacts_changed(workspace_id=workspace_id)
     tags: dict[int, list[str]] = {}
     through = Contact.tags.through
     for contact_id, name in (
@@ -144,7 +148,7 @@ def contacts_refresh_search(*, contact_ids: Iterable[int] = (), company_id: int 
             tags=tags.get(pk, ()),
             summary=summary,
         )
-        for pk, first, last, emails, title, company, location, summary in rows
+        for pk, first, last, emails, title, company, location, summary, _ws in rows
     ]
     found = [row[0] for row in rows]
     with connection.cursor() as cursor:
@@ -445,6 +449,7 @@ def contacts_create_many(
     )
     if contacts:
         _search_words_add([contact.pk for contact in contacts])
+        contacts_changed(workspace_id=workspace.pk)
     return contacts
 
 
@@ -479,6 +484,7 @@ def contact_archive(*, contact: Contact) -> Contact:
     if contact.archived_at is None:
         contact.archived_at = timezone.now()
         contact.save(update_fields=["archived_at", "updated_at"])
+        contacts_changed(workspace_id=contact.workspace_id)
         signals.contact_archived.send(sender=Contact, contact=contact)
     return contact
 
@@ -487,12 +493,14 @@ def contact_restore(*, contact: Contact) -> Contact:
     if contact.archived_at is not None:
         contact.archived_at = None
         contact.save(update_fields=["archived_at", "updated_at"])
+        contacts_changed(workspace_id=contact.workspace_id)
     return contact
 
 
 def contact_delete(*, contact: Contact) -> None:
     """Delete for good (interviews and follow-ups go with the person)."""
     contact.delete()
+    contacts_changed(workspace_id=contact.workspace_id)
 
 
 # --- bulk actions on selected rows ------------------------------------------------------------
@@ -533,12 +541,14 @@ def contacts_bulk_stage(
         for c in contacts
     )
     Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(stage=stage, updated_at=now)
+    contacts_changed(workspace_id=workspace.pk)
     return len(contacts)
 
 
 def contacts_bulk_owner(*, workspace: Workspace, contact_ids: list[int], owner: User) -> int:
     if not Membership.objects.filter(workspace=workspace, user=owner).exists():
         raise ValidationError(_("The owner must be a member of this workspace."))
+    contacts_changed(workspace_id=workspace.pk)
     return Contact.objects.filter(workspace=workspace, pk__in=contact_ids).update(
         owner=owner, updated_at=timezone.now()
     )
@@ -546,6 +556,7 @@ def contacts_bulk_owner(*, workspace: Workspace, contact_ids: list[int], owner: 
 
 def contacts_bulk_archive(*, workspace: Workspace, contact_ids: list[int]) -> int:
     now = timezone.now()
+    contacts_changed(workspace_id=workspace.pk)
     return Contact.objects.filter(
         workspace=workspace, pk__in=contact_ids, archived_at__isnull=True
     ).update(archived_at=now, updated_at=now)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import User
 from contacts import signals as contact_signals
+from contacts.counts import contacts_changed
 from contacts.models import Contact, ImportJob
 from contacts.services import contacts_refresh_search
 from contacts.suppression import contact_suppress
@@ -126,6 +127,7 @@ def contact_erase(*, contact: Contact, actor: User | None) -> None:
     _scrub_admin_log(contact, delete=True)
     workspace_id, contact_id = contact.workspace_id, contact.pk
     contact.delete()
+    contacts_changed(workspace_id=workspace_id)
     contact_signals.contact_erased.send(
         sender=Contact, workspace_id=workspace_id, contact_id=contact_id, how="erased"
     )
