@@ -42,7 +42,7 @@ def filtered_contacts(request):
 def contact_list(request):
     form, contacts = filtered_contacts(request)
     filters = form.filters()
-    paginator = Paginator(selectors.contact_list_page_rows(contacts), PAGE_SIZE)
+    paginator = Paginator(selectors.contact_list_screen_rows(contacts), PAGE_SIZE)
     if not filters["overdue"]:  # "overdue" moves with the clock: counted every time
         counted = {k: getattr(v, "pk", v) for k, v in filters.items() if k != "sort"}
         paginator.count = cached_count(
@@ -72,14 +72,14 @@ def _rows(request, contacts) -> list[Contact]:
     company_prefix = reverse("contacts:company_list", kwargs={"ws": ws})
     stages = {value: str(label) for value, label in Contact.Stage.choices}
     rows = list(contacts)
+    tags = selectors.contact_tag_names([contact.pk for contact in rows])
     for contact in rows:
         contact.url = f"{contact_prefix}{contact.pk}/"
-        company = contact.company
-        contact.company_url = f"{company_prefix}{company.pk}/" if company else ""
-        contact.company_name = company.name if company else ""
-        contact.tag_names = [tag.name for tag in contact.tags.all()]
+        company_id = contact.company_id
+        contact.company_url = f"{company_prefix}{company_id}/" if company_id else ""
+        contact.tag_names = tags.get(contact.pk, ())
         contact.stage_label = stages.get(contact.stage, contact.stage)
-        contact.owner_name = str(contact.owner) if contact.owner else ""
+        contact.owner_name = contact.owner_name or ""
         seen = contact.last_interaction_at
         contact.seen = dateformat.format(timezone.localtime(seen), "j M Y") if seen else ""
     return rows
