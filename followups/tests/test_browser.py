@@ -41,3 +41,39 @@ def test_complete_draft_send_and_see_it_on_the_timeline(page, smtp_server, alice
     [message] = smtp_server.messages
     assert message["To"] == "grace@example.test"
     assert "I have started on the portfolio." in message.get_body(("plain",)).get_content()
+
+
+def test_the_buttons_of_a_row_act_in_place(page, alice, workspace_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from followups.models import FollowUp
+    from followups.tests.factories import FollowUpFactory
+
+    first = FollowUpFactory(
+        contact=ContactFactory(workspace=workspace_a, first_name="Ada"),
+        owner=alice,
+        title="Call Ada",
+        due_at=timezone.now() - timedelta(days=2),
+    )
+    second = FollowUpFactory(
+        contact=ContactFactory(workspace=workspace_a, first_name="Lin"),
+        owner=alice,
+        title="Call Lin",
+        due_at=timezone.now() - timedelta(days=1),
+    )
+    log_in(page, alice.email)
+    page.goto(reverse("followups:list", kwargs={"ws": "acme"}))
+    row = page.locator(f"#followup-{first.pk}")
+    row.get_by_role("button", name="Snooze a week").click()
+    page.locator(f"#followup-{first.pk}").get_by_text("snoozed").wait_for()
+    first.refresh_from_db()
+    assert first.status == FollowUp.Status.SNOOZED
+    assert first.snoozed_until > timezone.now() + timedelta(days=6)
+
+    page.locator(f"#followup-{second.pk}").get_by_role("button", name="Skip").click()
+    page.locator(f"#followup-{second.pk}").get_by_role("button", name="Undo").wait_for()
+    second.refresh_from_db()
+    assert second.status == FollowUp.Status.SKIPPED
+    assert page.url.endswith("/follow-ups/")  # acted in place, no page load
