@@ -11,6 +11,7 @@ from accounts.models import TIME_ZONE_CHOICES
 from accounts.selectors import workspace_members
 from contacts.forms import use_contact_picker
 from contacts.models import Contact
+from infoview.widgets import PlainSelect
 from interviews.models import (
     TEAM_ONLY_CATEGORIES,
     Assessment,
@@ -55,7 +56,9 @@ class InterviewForm(forms.ModelForm):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=PlainSelect
+    )
     fold = forms.ChoiceField(
         label=_("This time happens twice that night. Which one do you mean?"),
         required=False,
