@@ -94,7 +94,7 @@ def test_it_picks_who_introduced_a_new_contact(page, alice, workspace_a):
     log_in(page, alice.email)
     page.goto("/w/acme/contacts/new/")
     page.get_by_label("First name").fill("Bea")
-    page.get_by_label("Search contacts").press_sequentially("lovel", delay=40)
+    page.get_by_label("Introduced by").press_sequentially("lovel", delay=40)
     page.get_by_role("button", name="Ada Lovelace").click()
     expect(page.locator("[data-picker-chosen]")).to_have_text("Ada Lovelace")
     page.get_by_role("button", name="Save").click()
