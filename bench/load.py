@@ -23,6 +23,8 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SERVER_TIMING_CPU = re.compile(r"cpu;dur=([0-9.]+)")
+SERVER_TIMING_SQL = re.compile(r'sql;desc="([0-9]+)"')
 
 
 class Session:
@@ -32,6 +34,9 @@ class Session:
         parsed = urllib.parse.urlsplit(base)
         self.host, self.port = parsed.hostname, parsed.port
         self.cookies: dict[str, str] = {}
+        # The server's own figures for the last response (infoview/servertiming.py).
+        self.last_cpu_ms: float | None = None
+        self.last_queries: int | None = None
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, bytes]:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
@@ -48,6 +53,10 @@ class Session:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             data = response.read()
+            timing = response.getheader("Server-Timing") or ""
+            cpu, sql = SERVER_TIMING_CPU.search(timing), SERVER_TIMING_SQL.search(timing)
+            self.last_cpu_ms = float(cpu.group(1)) if cpu else None
+            self.last_queries = int(sql.group(1)) if sql else None
             for name, value in response.getheaders():
                 if name.lower() == "set-cookie":
                     key, _, rest = value.partition("=")
@@ -98,15 +107,22 @@ def measure_latency(plan: dict) -> dict:
         client = Session(plan["base"]) if anonymous else session
         for _ in range(3):  # warm caches and connections
             client.request("GET", path)
-        durations, statuses = [], []
+        durations, statuses, cpu, queries, sizes = [], [], [], [], []
         started = time.perf_counter()
         for _ in range(plan["requests"]):
             t0 = time.perf_counter()
-            status, _body = client.request("GET", path)
+            status, body = client.request("GET", path)
             durations.append(time.perf_counter() - t0)
             statuses.append(status)
+            sizes.append(len(body))
+            if client.last_cpu_ms is not None:
+                cpu.append(client.last_cpu_ms)
+                queries.append(client.last_queries)
         results[name] = _summary(durations, statuses, time.perf_counter() - started)
         results[name]["path"] = path
+        results[name]["cpu_ms"] = round(statistics.median(cpu), 1) if cpu else None
+        results[name]["queries"] = max(queries) if queries else None
+        results[name]["kb"] = round(statistics.median(sizes) / 1024, 1)
     return results
 
 

@@ -12,7 +12,13 @@ Steps, each printed as it runs:
 6. bench/results.md and bench/results.json.
 
 Options: ``--quick`` (fewer requests, a 30-second load and a short step test: for checking the
-harness, not for figures), ``--skip-load``, ``--skip-apps``.
+harness, not for figures), ``--skip-load``, ``--skip-apps``, ``--pages WORD...`` (only the pages
+whose name holds one of the words, beside the floor: for iterating on one page), ``--requests N``.
+
+Beside each wall time the server reports (infoview/servertiming.py, ``SERVER_TIMING=true``) its
+CPU milliseconds and SQL queries for the request: on a machine shared with others, the ratio of
+CPU time to the floor's is the figure that holds from run to run. results.md keeps the previous
+run's figures beside the new ones.
 """
 
 import argparse
@@ -36,6 +42,7 @@ from infoview.net import free_port
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench"
 PYTHON = sys.executable
+FLOOR = "floor (base layout only)"
 
 
 def say(message: str) -> None:
@@ -97,7 +104,7 @@ def plan_pages() -> tuple[dict, dict]:
     token = interview_services.calendar_token_regenerate(user=admin).token
     pages = {
         "log-in page": reverse("accounts:login"),
-        "floor (base layout only)": reverse("accounts:password_change"),
+        FLOOR: reverse("accounts:password_change"),
         "workspace home": reverse("workspace_home", kwargs=ws),
         "contact list": reverse("contacts:list", kwargs=ws),
         "contact list, search 'patel'": reverse("contacts:list", kwargs=ws) + "?q=patel",
@@ -111,7 +118,12 @@ def plan_pages() -> tuple[dict, dict]:
         "contact page": contact.get_absolute_url(),
         "interview page": interview.get_absolute_url(),
         "conversation view": reverse("interviews:conversation", kwargs={**ws, "pk": interview.pk}),
+        "interview list": reverse("interviews:list", kwargs=ws),
+        "new interview": reverse("interviews:create", kwargs=ws),
         "follow-up list": reverse("followups:list", kwargs=ws),
+        "follow-up list, show all (overdue)": reverse("followups:list", kwargs=ws)
+        + "?section=overdue&who=all",
+        "new follow-up": reverse("followups:create", kwargs=ws),
         "calendar feed": reverse("calendar:feed", kwargs={"token": token}),
     }
     from reports.selectors import REPORTS
@@ -274,6 +286,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-apps", action="store_true")
+    parser.add_argument("--pages", nargs="*", default=None)
+    parser.add_argument("--requests", type=int, default=None)
     options = parser.parse_args()
 
     say("migrating and seeding the scale workspace (reused when present)")
@@ -283,6 +297,14 @@ def main() -> None:
     seed_seconds = round(time.monotonic() - started, 1)
     print(seed_output, flush=True)
     pages, writes = plan_pages()
+    if options.pages:
+        measured = {
+            name: path
+            for name, path in pages.items()
+            if name == FLOOR or any(word in name for word in options.pages)
+        }
+    else:
+        measured = pages
     from infoview.demo_logins import DEMO_PASSWORD
     from infoview.management.commands.seed_scale import ADMIN_EMAIL
 
@@ -295,6 +317,7 @@ def main() -> None:
         "SECURE_SSL_REDIRECT": "false",
         "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
         "LOG_LEVEL": "WARNING",
+        "SERVER_TIMING": "true",
         "DATABASE_URL": _database_url(),
         # Production settings want a broker named; without one, the file broker of the runs above.
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or local.FILE_BROKER_URL,
@@ -324,21 +347,26 @@ def main() -> None:
                 "mode": "latency",
                 "base": base,
                 "logins": logins[:1],
-                "pages": pages,
-                "requests": 10 if options.quick else 40,
+                "pages": measured,
+                "requests": options.requests or (10 if options.quick else 40),
             }
         )
-        floor = latency["floor (base layout only)"]["median_ms"]
+        floor, floor_cpu = latency[FLOOR]["median_ms"], latency[FLOOR]["cpu_ms"]
         for figures in latency.values():
             figures["ratio_to_floor"] = round(figures["median_ms"] / floor, 2) if floor else None
+            figures["cpu_ratio_to_floor"] = (
+                round(figures["cpu_ms"] / floor_cpu, 2)
+                if floor_cpu and figures["cpu_ms"] is not None
+                else None
+            )
         results["latency"] = latency
 
-        if not options.skip_load:
+        if not options.skip_load and not options.pages:
             seconds = 30 if options.quick else 300
             say(f"load: 50 requests per second for {seconds} s, realistic mix")
             mix = load_mix(pages, writes)
             common = {"mode": "rate", "base": base, "logins": logins, "mix": mix}
-            common["csrf_page"] = pages["floor (base layout only)"]
+            common["csrf_page"] = pages[FLOOR]
             results["load"] = drive({**common, "rate": 50, "seconds": seconds})
             steps = []
             for rate in [50, 60, 70, 80, 90, 100, 125, 150, 200, 300, 400]:
@@ -353,7 +381,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
-    if not options.skip_apps:
+    if not options.skip_apps and not options.pages:
         results["apps"] = app_benchmarks()
     write_results(results)
 
@@ -366,8 +394,32 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+def _previous() -> dict:
+    try:
+        return json.loads((RESULTS / "results.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _figure(value, suffix: str = "") -> str:
+    return "-" if value is None else f"{value}{suffix}"
+
+
 def write_results(results: dict) -> None:
     RESULTS.mkdir(exist_ok=True)
+    previous = _previous()
+    if results.get("latency") and len(results["latency"]) < len(previous.get("latency", {})):
+        # A partial run (--pages) keeps the pages it did not measure from the previous run.
+        results["latency"] = {
+            **{k: v for k, v in previous["latency"].items() if k not in results["latency"]},
+            **results["latency"],
+        }
+        results["partial"] = True
+    before = previous.get("previous_latency") if previous.get("partial") else None
+    results["previous_date"] = (
+        previous.get("previous_date") if previous.get("partial") else previous.get("date")
+    )
+    results["previous_latency"] = before or previous.get("latency", {})
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2))
     lines = [
         "# Benchmark results",
@@ -381,13 +433,23 @@ def write_results(results: dict) -> None:
         "",
         "## Page latency (sequential requests, gunicorn with 3 workers, DEBUG=false)",
         "",
-        "| page | median ms | p95 ms | p99 ms | req/s | x floor |",
-        "|---|---:|---:|---:|---:|---:|",
+        "Wall time is the client's; CPU ms and queries are the server's own for the request "
+        '(median CPU, most queries). "x floor" is wall time over the floor page\'s, '
+        '"CPU x floor" the same for CPU time. The "before" columns are the previous run '
+        f"({results.get('previous_date') or 'none'}).",
+        "",
+        "| page | median ms | p95 ms | CPU ms | queries | KB | x floor | CPU x floor "
+        "| before: median ms | before: x floor | before: CPU x floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    before = results.get("previous_latency", {})
     for name, f in results.get("latency", {}).items():
+        b = before.get(name, {})
         lines.append(
-            f"| {name} | {f['median_ms']} | {f['p95_ms']} | {f['p99_ms']} | "
-            f"{f['throughput_rps']} | {f['ratio_to_floor']} |"
+            f"| {name} | {f['median_ms']} | {f['p95_ms']} | {_figure(f.get('cpu_ms'))} | "
+            f"{_figure(f.get('queries'))} | {_figure(f.get('kb'))} | {f['ratio_to_floor']} | "
+            f"{_figure(f.get('cpu_ratio_to_floor'))} | {_figure(b.get('median_ms'))} | "
+            f"{_figure(b.get('ratio_to_floor'))} | {_figure(b.get('cpu_ratio_to_floor'))} |"
         )
     if "load" in results:
         load = results["load"]

@@ -12,6 +12,9 @@ from accounts.selectors import workspace_members
 from contacts import services
 from contacts.models import CADENCE_PRESETS, Company, Contact, Tag
 
+# The most options a filter drop-down lists; a longer list gives way to the search box.
+FILTER_OPTIONS = 50
+
 
 def _options_html(options, selected: str) -> str:
     # Plain html.escape: Django's escape() is lazy-aware and costs ~10x more per call, which
@@ -43,6 +46,19 @@ class ContactPickerWidget(forms.Widget):
             chosen = contact.full_name if contact else ""
         context["widget"].update({"picker_url": self.picker_url, "chosen": chosen})
         return context
+
+
+def use_contact_picker(field: forms.ModelChoiceField, *, workspace, queryset) -> None:
+    """Narrow a contact field to ``queryset`` and show it as the search-as-you-type picker.
+
+    The picker's results come from the workspace's active contacts (``contacts:picker``); the
+    field still validates the chosen id against ``queryset``.
+    """
+    field.queryset = queryset
+    field.widget = ContactPickerWidget(
+        picker_url=reverse("contacts:picker", kwargs={"ws": workspace.slug})
+    )
+    field.widget.queryset = queryset
 
 
 class ContactForm(forms.ModelForm):
@@ -110,11 +126,7 @@ class ContactForm(forms.ModelForm):
         else:
             self.initial.setdefault("cadence_days", workspace.default_cadence_days)
             self.initial.setdefault("stage", Contact.Stage.NEW)
-        self.fields["introduced_by"].queryset = others
-        self.fields["introduced_by"].widget = ContactPickerWidget(
-            picker_url=reverse("contacts:picker", kwargs={"ws": workspace.slug})
-        )
-        self.fields["introduced_by"].widget.queryset = others
+        use_contact_picker(self.fields["introduced_by"], workspace=workspace, queryset=others)
         self.fields["owner"].queryset = workspace_members(workspace)
         if workspace.is_team:
             self.fields["stage"].required = True
@@ -232,19 +244,26 @@ class ContactFilterForm(forms.Form):
             if name not in self.fields:
                 continue
             field = self.fields[name]
+            note = ""
+            selected = str(self.data.get(name, "")) if self.is_bound else ""
             if isinstance(field, forms.ModelChoiceField):
-                label_field = "name"
-                options = [("", field.empty_label)] + [
-                    (str(pk), label) for pk, label in field.queryset.values_list("pk", label_field)
-                ]
+                choices = list(field.queryset.values_list("pk", "name")[: FILTER_OPTIONS + 1])
+                if len(choices) > FILTER_OPTIONS:
+                    # Thousands of companies would be most of the page (36 KB for 1,000):
+                    # the search box finds people by company and tag names; a company's own
+                    # page links here with ?company=, which stays a filter.
+                    chosen = getattr(self, "cleaned_data", {}).get(name)
+                    choices = [(chosen.pk, chosen.name)] if chosen else []
+                    note = _("Too many to list: type the name in the search box.")
+                options = [("", field.empty_label)] + [(str(pk), label) for pk, label in choices]
             else:
                 options = [(str(value), label) for value, label in field.choices]
-            selected = str(self.data.get(name, "")) if self.is_bound else ""
             selects.append(
                 {
                     "name": name,
                     "label": field.label,
                     "options": _options_html(options, selected),
+                    "note": note,
                 }
             )
         return selects

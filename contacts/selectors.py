@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
     DateTimeField,
     ExpressionWrapper,
@@ -15,7 +16,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import Workspace
@@ -138,6 +139,33 @@ def contact_list(
 def contact_list_page_rows(contacts: QuerySet) -> QuerySet:
     """What one row of the list shows, in a fixed number of queries whatever the page size."""
     return contacts.select_related("company", "owner").prefetch_related("tags")
+
+
+def contact_list_screen_rows(contacts: QuerySet) -> QuerySet:
+    """The columns the contact list page shows and nothing else: no search document, no
+    summary, and the company's and owner's names as plain values rather than objects.
+    Tags come from ``contact_tag_names``."""
+    return contacts.only(
+        "pk", "first_name", "last_name", "title", "company_id", "stage", "last_interaction_at"
+    ).annotate(
+        company_name=F("company__name"),
+        owner_name=Coalesce(
+            NullIf(F("owner__name"), Value("")), F("owner__email"), output_field=CharField()
+        ),
+    )
+
+
+def contact_tag_names(contact_ids: list[int]) -> dict[int, list[str]]:
+    """Each contact's tag names, in one query."""
+    names: dict[int, list[str]] = {}
+    through = Contact.tags.through
+    for contact_id, name in (
+        through.objects.filter(contact_id__in=contact_ids)
+        .order_by("tag__name")
+        .values_list("contact_id", "tag__name")
+    ):
+        names.setdefault(contact_id, []).append(name)
+    return names
 
 
 def company_list(*, workspace: Workspace, q: str = "") -> QuerySet:

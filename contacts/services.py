@@ -10,13 +10,15 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Func, Q, Value
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User, Workspace
 from contacts import signals
+from contacts.counts import contacts_changed
 from contacts.erasure import contact_erase
 from contacts.models import Company, Contact, StageChange, Tag
 from contacts.normalise import normalise_emails, normalise_linkedin
@@ -84,15 +86,15 @@ def search_document(
     return fold(" ".join(part for part in parts if part is not None))
 
 
-def _search_vector(text: str) -> Func:
-    return Func(Value("simple"), Value(text), function="to_tsvector")
-
-
 _REFRESH_SQL = """
 UPDATE contacts_contact AS c
 SET search_text = doc.text, search_vector = to_tsvector('simple', doc.text)
 FROM unnest(%s::bigint[], %s::text[]) AS doc(id, text)
 WHERE c.id = doc.id
+"""
+
+_VECTORS_SQL = """
+UPDATE contacts_contact SET search_vector = to_tsvector('simple', search_text) WHERE id = ANY(%s)
 """
 
 _WORDS_SQL = """
@@ -133,10 +135,13 @@ def contacts_refresh_search(*, contact_ids: Iterable[int] = (), company_id: int 
             "company__name",
             "location",
             "summary",
+            "workspace_id",
         )
     )
     if not rows:
         return
+    for workspace_id in {row[-1] for row in rows}:
+        contacts_changed(workspace_id=workspace_id)
     tags: dict[int, list[str]] = {}
     through = Contact.tags.through
     for contact_id, name in (
@@ -156,7 +161,7 @@ def contacts_refresh_search(*, contact_ids: Iterable[int] = (), company_id: int 
             tags=tags.get(pk, ()),
             summary=summary,
         )
-        for pk, first, last, emails, title, company, location, summary in rows
+        for pk, first, last, emails, title, company, location, summary, _ws in rows
     ]
     found = [row[0] for row in rows]
     with connection.cursor() as cursor:
@@ -225,13 +230,11 @@ def companies_for_names(*, workspace: Workspace, names: Iterable[str]) -> dict[s
     if not wanted:
         return {}
 
+    # lower(name) = ANY(one array): an IN list on an expression costs Django a compile per name.
+    named = RawSQL("lower(contacts_company.name) = ANY(%s)", [list(wanted)], BooleanField())
+
     def existing():
-        return {
-            c.lname: c
-            for c in Company.objects.annotate(lname=Lower("name")).filter(
-                workspace=workspace, lname__in=list(wanted)
-            )
-        }
+        return {c.name.lower(): c for c in Company.objects.filter(named, workspace=workspace)}
 
     found = existing()
     missing = [Company(workspace=workspace, name=wanted[k]) for k in wanted if k not in found]
@@ -408,10 +411,14 @@ def contacts_create_many(
             tags=[tag.name for tag in contact_tags],
             summary=contact.summary,
         )
-        contact.search_vector = _search_vector(contact.search_text)
         contacts.append(contact)
         tags.append(contact_tags)
     Contact.objects.bulk_create(contacts)
+    # The vectors in one statement from the documents just written: an expression per row
+    # in the INSERT would cost Django more to compile than PostgreSQL to run.
+    if contacts:
+        with connection.cursor() as cursor:
+            cursor.execute(_VECTORS_SQL, [[contact.pk for contact in contacts]])
     through = Contact.tags.through
     through.objects.bulk_create(
         [
@@ -434,6 +441,7 @@ def contacts_create_many(
     )
     if contacts:
         _search_words_add([contact.pk for contact in contacts])
+        contacts_changed(workspace_id=workspace.pk)
     return contacts
 
 
@@ -484,6 +492,7 @@ def contact_archive(*, contact: Contact) -> Contact:
     if contact.archived_at is None:
         contact.archived_at = timezone.now()
         contact.save(update_fields=["archived_at", "updated_at"])
+        contacts_changed(workspace_id=contact.workspace_id)
         signals.contact_archived.send(sender=Contact, contact=contact)
     return contact
 
@@ -492,6 +501,7 @@ def contact_restore(*, contact: Contact) -> Contact:
     if contact.archived_at is not None:
         contact.archived_at = None
         contact.save(update_fields=["archived_at", "updated_at"])
+        contacts_changed(workspace_id=contact.workspace_id)
     return contact
 
 
@@ -499,7 +509,9 @@ def contact_delete(*, contact: Contact, by: User | None = None, erase: bool = Fa
     """Delete for good (interviews and follow-ups go with the person), through the one
     erasure: no upload, word list or admin log keeps them. ``erase``: on the person's request,
     so they are never imported or added again."""
+    workspace_id = contact.workspace_id
     contact_erase(contact=contact, actor=by, suppress=erase)
+    contacts_changed(workspace_id=workspace_id)
 
 
 # --- bulk actions on selected rows ------------------------------------------------------------
@@ -540,12 +552,14 @@ def contacts_bulk_stage(
         for c in contacts
     )
     Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(stage=stage, updated_at=now)
+    contacts_changed(workspace_id=workspace.pk)
     return len(contacts)
 
 
 def contacts_bulk_owner(*, workspace: Workspace, contact_ids: list[int], owner: User) -> int:
     if not Membership.objects.filter(workspace=workspace, user=owner).exists():
         raise ValidationError(_("The owner must be a member of this workspace."))
+    contacts_changed(workspace_id=workspace.pk)
     return Contact.objects.filter(workspace=workspace, pk__in=contact_ids).update(
         owner=owner, updated_at=timezone.now()
     )
@@ -553,6 +567,7 @@ def contacts_bulk_owner(*, workspace: Workspace, contact_ids: list[int], owner: 
 
 def contacts_bulk_archive(*, workspace: Workspace, contact_ids: list[int]) -> int:
     now = timezone.now()
+    contacts_changed(workspace_id=workspace.pk)
     return Contact.objects.filter(
         workspace=workspace, pk__in=contact_ids, archived_at__isnull=True
     ).update(archived_at=now, updated_at=now)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contacts.forms import use_contact_picker
 from contacts.models import Contact
 from followups import emails
 from followups.models import EmailTemplate, FollowUp, Signature
@@ -23,8 +24,10 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = Contact.objects.filter(
-            workspace=workspace, archived_at=None
+        use_contact_picker(
+            self.fields["contact"],
+            workspace=workspace,
+            queryset=Contact.objects.filter(workspace=workspace, archived_at=None),
         )
         tomorrow = timezone.localtime() + timedelta(days=1)
         self.fields["due_at"].initial = tomorrow.replace(second=0, microsecond=0)

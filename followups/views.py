@@ -76,16 +76,16 @@ def followup_list(request):
     week_end = today + timedelta(days=7)
     pending = {"workspace": request.workspace, "owner": owner}
     definitions = [
-        ("overdue", _("Overdue"), selectors.followups_pending(**pending, end=today)),
+        ("overdue", _("Overdue"), _listed(selectors.followups_pending(**pending, end=today))),
         (
             "today",
             _("Due today"),
-            selectors.followups_pending(**pending, start=today, end=tomorrow),
+            _listed(selectors.followups_pending(**pending, start=today, end=tomorrow)),
         ),
         (
             "week",
             _("This week"),
-            selectors.followups_pending(**pending, start=tomorrow, end=week_end),
+            _listed(selectors.followups_pending(**pending, start=tomorrow, end=week_end)),
         ),
         # Keep-in-touch dates months ahead are part of the plan too: seen here, not only on
         # each person's timeline.
@@ -110,8 +110,32 @@ def followup_list(request):
     return TemplateResponse(
         request,
         "followups/followup_list.html",
-        {"sections": sections, "everyone": everyone, "only": only},
+        {"sections": sections, "everyone": everyone, "only": only, **_row_prefixes(request)},
     )
+
+
+def _listed(followups):
+    """Only what a row shows: the person's name, not their search document or the interview."""
+    return (
+        followups.select_related(None)
+        .select_related("contact", "owner")
+        .only(
+            *(f.name for f in FollowUp._meta.concrete_fields),
+            "contact__first_name",
+            "contact__last_name",
+            "owner__name",
+            "owner__email",
+        )
+    )
+
+
+def _row_prefixes(request) -> dict:
+    """The start of every link in a follow-up row: reversed once, not four times a row."""
+    ws = {"ws": request.workspace.slug}
+    return {
+        "followups_prefix": reverse("followups:list", kwargs=ws),
+        "contacts_prefix": reverse("contacts:list", kwargs=ws),
+    }
 
 
 @workspace_view
@@ -188,9 +212,8 @@ def followup_send(request, pk):
 def _after_action(request, followup):
     if request.htmx:
         followup.refresh_from_db()
-        return TemplateResponse(
-            request, "followups/followup_list.html#row", {"followup": followup, "acted": True}
-        )
+        context = {"followup": followup, "acted": True, **_row_prefixes(request)}
+        return TemplateResponse(request, "followups/followup_list.html#row", context)
     back = request.POST.get("next", "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -86,6 +86,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout raised during log-in into its response.
     "axes.middleware.AxesMiddleware",
 ]
+# `make bench` measures each request's CPU time and queries in the server (servertiming.py).
+if env_bool("SERVER_TIMING", False):
+    MIDDLEWARE.insert(0, "infoview.servertiming.ServerTimingMiddleware")
 
 ROOT_URLCONF = "infoview.urls"
 WSGI_APPLICATION = "infoview.wsgi.application"

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TIME_ZONE_CHOICES
 from accounts.selectors import workspace_members
+from contacts.forms import use_contact_picker
 from contacts.models import Contact
+from infoview.widgets import PlainSelect
 from interviews.models import (
     TEAM_ONLY_CATEGORIES,
     Assessment,
@@ -54,7 +56,9 @@ class InterviewForm(forms.ModelForm):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=PlainSelect
+    )
     fold = forms.ChoiceField(
         label=_("This time happens twice that night. Which one do you mean?"),
         required=False,
@@ -77,13 +81,13 @@ class InterviewForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.workspace = workspace
         self.ambiguous = None
-        self.fields["contact"].queryset = Contact.objects.filter(
-            workspace=workspace, archived_at=None
-        ).order_by("first_name", "last_name")
-        self.fields["contact"].required = False
         instance = self.instance
+        contacts = Contact.objects.filter(workspace=workspace)
+        if not instance.pk:
+            contacts = contacts.filter(archived_at=None)
+        use_contact_picker(self.fields["contact"], workspace=workspace, queryset=contacts)
+        self.fields["contact"].required = False
         if instance.pk:
-            self.fields["contact"].queryset = Contact.objects.filter(workspace=workspace)
             for name in ("new_contact_first_name", "new_contact_last_name", "new_contact_email"):
                 del self.fields[name]
             self.initial["time_zone"] = instance.time_zone
@@ -323,8 +327,11 @@ class InterviewFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = workspace_members(workspace)
         self.fields["owner"].empty_label = _("Anyone")
-        self.fields["contact"].queryset = Contact.objects.filter(workspace=workspace)
-        self.fields["contact"].empty_label = _("Anyone")
+        use_contact_picker(
+            self.fields["contact"],
+            workspace=workspace,
+            queryset=Contact.objects.filter(workspace=workspace),
+        )
         if not workspace.is_team:
             del self.fields["owner"]
         for field in self.fields.values():

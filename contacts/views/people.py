@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +16,7 @@ from accounts.audit import audit_record, audit_record_many
 from accounts.scoping import get_for_workspace, workspace_view
 from accounts.selectors import workspace_members
 from contacts import merging, selectors, services
+from contacts.counts import cached_count
 from contacts.facts import facts_for
 from contacts.forms import (
     BulkOwnerForm,
@@ -39,12 +42,18 @@ def filtered_contacts(request):
 @workspace_view
 def contact_list(request):
     form, contacts = filtered_contacts(request)
-    page = Paginator(selectors.contact_list_page_rows(contacts), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = form.filters()
+    paginator = Paginator(selectors.contact_list_screen_rows(contacts), PAGE_SIZE)
+    if not filters["overdue"]:  # "overdue" moves with the clock: counted every time
+        counted = {k: getattr(v, "pk", v) for k, v in filters.items() if k != "sort"}
+        paginator.count = cached_count(
+            workspace_id=request.workspace.pk, filters=counted, count=contacts.count
+        )
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter_form": form,
         "page": page,
+        "rows": _rows(request, page.object_list),
         "query": query_without_page(request),
         "stages": Contact.Stage.choices,
         "people": workspace_members(request.workspace),
@@ -52,6 +61,29 @@ def contact_list(request):
     if request.htmx and request.htmx.target == "contact-results":
         return render(request, "contacts/contact_list.html#results", context)
     return render(request, "contacts/contact_list.html", context)
+
+
+def _rows(request, contacts) -> list[Contact]:
+    """What each row shows, worked out here once rather than by template tags 50 times.
+
+    The links are one reversed prefix plus the id; the labels and dates are plain strings.
+    """
+    ws = request.workspace.slug
+    contact_prefix = reverse("contacts:list", kwargs={"ws": ws})
+    company_prefix = reverse("contacts:company_list", kwargs={"ws": ws})
+    stages = {value: str(label) for value, label in Contact.Stage.choices}
+    rows = list(contacts)
+    tags = selectors.contact_tag_names([contact.pk for contact in rows])
+    for contact in rows:
+        contact.url = f"{contact_prefix}{contact.pk}/"
+        company_id = contact.company_id
+        contact.company_url = f"{company_prefix}{company_id}/" if company_id else ""
+        contact.tag_names = tags.get(contact.pk, ())
+        contact.stage_label = stages.get(contact.stage, contact.stage)
+        contact.owner_name = contact.owner_name or ""
+        seen = contact.last_interaction_at
+        contact.seen = dateformat.format(timezone.localtime(seen), "j M Y") if seen else ""
+    return rows
 
 
 @workspace_view

@@ -75,3 +75,39 @@ def test_a_sent_emails_message_id_fits_a_phone_screen(page, alice, workspace_a):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_the_buttons_of_a_row_act_in_place(page, alice, workspace_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from followups.models import FollowUp
+    from followups.tests.factories import FollowUpFactory
+
+    first = FollowUpFactory(
+        contact=ContactFactory(workspace=workspace_a, first_name="Ada"),
+        owner=alice,
+        title="Call Ada",
+        due_at=timezone.now() - timedelta(days=2),
+    )
+    second = FollowUpFactory(
+        contact=ContactFactory(workspace=workspace_a, first_name="Lin"),
+        owner=alice,
+        title="Call Lin",
+        due_at=timezone.now() - timedelta(days=1),
+    )
+    log_in(page, alice.email)
+    page.goto(reverse("followups:list", kwargs={"ws": "acme"}))
+    row = page.locator(f"#followup-{first.pk}")
+    row.get_by_role("button", name="Snooze a week").click()
+    page.locator(f"#followup-{first.pk}").get_by_text("snoozed").wait_for()
+    first.refresh_from_db()
+    assert first.status == FollowUp.Status.SNOOZED
+    assert first.snoozed_until > timezone.now() + timedelta(days=6)
+
+    page.locator(f"#followup-{second.pk}").get_by_role("button", name="Skip").click()
+    page.locator(f"#followup-{second.pk}").get_by_role("button", name="Undo").wait_for()
+    second.refresh_from_db()
+    assert second.status == FollowUp.Status.SKIPPED
+    assert page.url.endswith("/follow-ups/")  # acted in place, no page load

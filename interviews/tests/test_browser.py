@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from contacts.services import contacts_refresh_search
 from infoview.testing.browser import log_in
 from interviews.models import Interview, InterviewText
 
@@ -15,7 +16,10 @@ def test_a_user_schedules_an_interview_across_the_clock_change(page, alice, cont
     log_in(page, "alice@example.test")
     page.goto("/w/acme/interviews/")
     page.get_by_role("link", name="Plan an interview").first.click()
-    page.get_by_label("Contact", exact=True).select_option(label="Maya Lin")
+    contacts_refresh_search(contact_ids=[contact.pk])  # the picker finds people by search
+    page.get_by_label("Contact", exact=True).press_sequentially("maya", delay=40)
+    page.get_by_role("button", name="Maya Lin").click()
+    expect(page.locator("[data-picker-chosen]")).to_have_text("Maya Lin")
     page.get_by_label("Date").fill("2026-10-25")
     page.get_by_label("Starts").fill("01:30")
     page.get_by_label("Ends").fill("02:15")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -50,6 +51,7 @@ def interview_list(request):
             "page": page,
             "query": query_without_page(request),
             "when": when,
+            "interviews_prefix": reverse("interviews:list", kwargs={"ws": request.workspace.slug}),
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )

@@ -9,6 +9,7 @@ from accounts.audit import audit_record
 from accounts.models import User
 from contacts import erasure as contact_erasure
 from contacts import signals as contact_signals
+from contacts.counts import contacts_changed
 from contacts.locks import workspace_people_lock
 from contacts.models import Contact
 from contacts.services import contacts_refresh_search
@@ -76,3 +77,4 @@ def contact_anonymise(*, contact: Contact, actor: User | None = None) -> Contact
 def contact_erase(*, contact: Contact, actor: User | None) -> None:
     """Delete the person and everything tied to them, and keep them from being added again."""
     contact_erasure.contact_erase(contact=contact, actor=actor, suppress=True)
+    contacts_changed(workspace_id=contact.workspace_id)
