@@ -12,7 +12,7 @@ from accounts.models import OutgoingMessage
 from accounts.outbox import delivery, message_queue
 from infoview.net import free_port
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 State = OutgoingMessage.State
 
 
