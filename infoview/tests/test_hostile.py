@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import TestCase
 from django.urls import reverse
 
 from accounts import services
@@ -25,19 +24,20 @@ def test_every_plain_text_template_turns_html_escaping_off(path):
     assert source.rstrip().endswith("{% endautoescape %}")
 
 
-def test_plain_text_emails_carry_the_characters_as_typed(db, alice, mailoutbox):
+def test_plain_text_emails_carry_the_characters_as_typed(db, alice, smtp_server, outbox_worker):
     team = Workspace.objects.get(slug="acme")
     team.name = "R&D <Research> 'Team'"
     team.save(update_fields=["name"])
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        services.invitation_create(
-            workspace=team, email="n@example.test", role="recruiter", invited_by=alice
-        )
-    [message] = mailoutbox
-    assert "R&D <Research> 'Team'" in message.subject
-    assert "R&D <Research> 'Team'" in message.body
-    assert "&amp;" not in message.body and "&lt;" not in message.body
-    html = message.alternatives[0][0]
+    services.invitation_create(
+        workspace=team, email="n@example.test", role="recruiter", invited_by=alice
+    )
+    assert outbox_worker() == {"sent": 1}
+    [message] = smtp_server.messages
+    assert "R&D <Research> 'Team'" in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    assert "R&D <Research> 'Team'" in text
+    assert "&amp;" not in text and "&lt;" not in text
+    html = message.get_body(("html",)).get_content()
     assert "R&amp;D &lt;Research&gt;" in html
 
 

@@ -67,13 +67,14 @@ def test_behind_a_trusted_proxy_the_log_in_limit_counts_the_forwarded_address(
     assert other.status_code == 400
 
 
-def test_it_limits_password_reset_requests(client, settings, alice, smtp_server):
+def test_it_limits_password_reset_requests(client, settings, alice, smtp_server, outbox_worker):
     _limit(settings, "password_reset")
     url = reverse("accounts:password_reset")
     for _ in range(2):
         answer = client.post(url, {"email": "alice@example.test"}, REMOTE_ADDR=ADDRESS)
         assert answer.status_code == 302
     _assert_refused(client.post(url, {"email": "alice@example.test"}, REMOTE_ADDR=ADDRESS))
+    assert outbox_worker() == {"sent": 2}
     assert len(smtp_server.messages) == 2
 
 
@@ -81,18 +82,23 @@ def test_it_limits_invitations_per_admin(
     client, settings, alice, workspace_a, charlie, workspace_b, smtp_server
 ):
     _limit(settings, "invitation")
+
+    def form(email: str, n: int) -> dict:
+        # A fresh one-time token each time: these are separate forms, not a resubmission.
+        return {"email": email, "role": "recruiter", "idempotency_token": f"limit-token-{n:012}"}
+
     client.force_login(alice)
     url = reverse("workspace:invite", kwargs={"ws": workspace_a.slug})
     for n in range(2):
-        answer = client.post(url, {"email": f"new{n}@example.test", "role": "recruiter"})
+        answer = client.post(url, form(f"new{n}@example.test", n))
         assert answer.status_code == 302
-    refused = client.post(url, {"email": "new9@example.test", "role": "recruiter"})
+    refused = client.post(url, form("new9@example.test", 9))
     _assert_refused(refused)
     assert workspace_a.invitation_set.count() == 2
     # Counted per account, not per address: another admin from the same address is not refused.
     client.force_login(charlie)
     url_b = reverse("workspace:invite", kwargs={"ws": workspace_b.slug})
-    assert client.post(url_b, {"email": "x@example.test", "role": "recruiter"}).status_code == 302
+    assert client.post(url_b, form("x@example.test", 10)).status_code == 302
 
 
 def test_it_limits_import_uploads_per_user(client, settings, bob, workspace_a):

@@ -160,13 +160,18 @@ def test_the_feed_view_and_the_ics_view_read_right_in_both_hemispheres(
         _assert_read_back(client.get(url).content, [interview])
 
 
-def test_the_emailed_invitation_reads_right(client, alice, workspace_a, contact, smtp_server):
+def test_the_emailed_invitation_reads_right(
+    client, alice, workspace_a, contact, smtp_server, outbox_worker
+):
     interview = make_interview(workspace=workspace_a, owner=alice, contact=contact)
     interview.time_zone = "Australia/Sydney"
     interview.starts_at = datetime(2026, 4, 4, 16, 30, tzinfo=UTC)  # 02:30 AEST, the second one
     interview.save()
     client.force_login(alice)
-    client.post(reverse("interviews:invite", kwargs={"ws": workspace_a.slug, "pk": interview.pk}))
+    url = reverse("interviews:invite", kwargs={"ws": workspace_a.slug, "pk": interview.pk})
+    token = {"idempotency_token": "zones-invite-0123456789"}
+    assert client.post(url, token).status_code == 302
+    assert outbox_worker() == {"sent": 1}
     [message] = smtp_server.messages
     [attachment] = [
         p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"

@@ -283,7 +283,7 @@ def test_the_disabled_email_goes_to_every_admin(
 
 
 def test_the_switched_off_email_reaches_each_admin_in_their_language(
-    endpoint_for, receiver, workspace_a, alice, bob, smtp_server
+    endpoint_for, receiver, workspace_a, alice, bob, smtp_server, outbox_worker
 ):
     Membership.objects.filter(user=bob).update(role=Membership.Role.ADMIN)
     bob.language = "fr"
@@ -293,6 +293,7 @@ def test_the_switched_off_email_reaches_each_admin_in_their_language(
         is_active=False, disabled_reason="5 failed attempts in a row"
     )
     delivery.endpoint_disabled_notify(endpoint_id=endpoint.pk)
+    assert outbox_worker() == {"sent": 2}
 
     by_reader = {message["To"]: message for message in smtp_server.messages}
     assert sorted(by_reader) == ["alice@example.test", "bob@example.test"]
