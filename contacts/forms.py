@@ -41,8 +41,10 @@ class ContactPickerWidget(forms.Widget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         chosen = ""
-        if value:
-            contact = self.queryset.filter(pk=value).only("first_name", "last_name").first()
+        # The value comes back as typed when the form is refused: only a number is an id.
+        if value is not None and str(value).strip().isdigit() and len(str(value).strip()) < 19:
+            pk = int(str(value).strip())
+            contact = self.queryset.filter(pk=pk).only("first_name", "last_name").first()
             chosen = contact.full_name if contact else ""
         context["widget"].update({"picker_url": self.picker_url, "chosen": chosen})
         return context
