@@ -12,6 +12,8 @@ from contacts.services import contacts_refresh_search
 from interviews.models import Interview, Note
 from interviews.tests.factories import make_interview
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def _contacts(workspace, owner, count, start=0):
     made = Contact.objects.bulk_create(
