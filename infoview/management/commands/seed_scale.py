@@ -430,4 +430,6 @@ class Command(BaseCommand):
                     created_at=due - timedelta(days=rng.randint(1, 30)),
                 )
             )
+        for row in rows:  # last changed when done, else when made (the feed's validator reads it)
+            row.updated_at = row.done_at or row.created_at
         FollowUp.objects.bulk_create(rows, batch_size=10000)
