@@ -17,8 +17,8 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation, Membership, OutgoingMessage, User, Workspace
-from accounts.outbox import message_queue
+from accounts.models import Invitation, Membership, User, Workspace
+from accounts.outbox import message_queue, message_with_key
 from accounts.signals import workspace_created
 
 
@@ -217,7 +217,7 @@ def invitation_create(
 ) -> Invitation:
     """Invite ``email`` and queue the invitation email (once per form: ``idempotency_key``)."""
     if idempotency_key:
-        earlier = OutgoingMessage.objects.filter(idempotency_key=idempotency_key).first()
+        earlier = message_with_key(idempotency_key)
         if earlier is not None:
             pk = earlier.about.rpartition(":")[2]
             invitation = Invitation.objects.filter(pk=pk, workspace=workspace).first()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OutgoingMessage, User, Workspace
-from accounts.outbox import message_queue
+from accounts.outbox import message_queue, message_with_key
 from contacts.models import Contact
 from followups import mail_hooks, signals
 from followups.emails import DEFAULT_TEMPLATES, html_body
@@ -320,7 +320,7 @@ def followup_send_email(
     done when the mail server accepts the email (``followup_email_settled``). Returns the
     email and whether this call queued it.
     """
-    earlier = OutgoingMessage.objects.filter(idempotency_key=idempotency_key).first()
+    earlier = message_with_key(idempotency_key)
     if earlier is not None:
         return earlier, False
     followup = _lock(followup)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import idempotency
 from accounts.models import User
@@ -139,6 +139,7 @@ def _row_prefixes(request) -> dict:
 
 
 @workspace_view
+@require_http_methods(["GET", "POST"])
 def followup_create(request):
     form = FollowUpForm(
         request.POST or None,
@@ -176,6 +177,7 @@ def _send_form(request, followup, template_pk=None, data=None):
 
 
 @workspace_view
+@require_safe
 def followup_detail(request, pk):
     followup = _followup(request, pk)
     outgoing = list(selectors.followup_outgoing(followup=followup))

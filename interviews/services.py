@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OutgoingMessage, Workspace
-from accounts.outbox import message_queue
+from accounts.outbox import message_queue, message_with_key
 from contacts import services as contact_services
 from contacts.models import Contact
 from contacts.signals import interaction_happened
@@ -473,7 +473,7 @@ def interview_send_invitation(
     submit of the same form made, is returned instead of a second one. Returns the email and
     whether this call queued it.
     """
-    earlier = OutgoingMessage.objects.filter(idempotency_key=idempotency_key).first()
+    earlier = message_with_key(idempotency_key)
     if earlier is not None:
         return earlier, False
     interview = Interview.objects.select_for_update().select_related("contact").get(pk=interview.pk)
@@ -513,7 +513,7 @@ def interview_send_cancellation(*, interview: Interview) -> bool:
     if interview.status != Interview.Status.CANCELLED or interview.starts_at is None:
         return False
     key = f"{CANCELLATION_KIND}:{interview.pk}:{interview.sequence}"
-    if OutgoingMessage.objects.filter(idempotency_key=key).exists():
+    if message_with_key(key) is not None:
         return False
     _email_contact(
         interview=interview,

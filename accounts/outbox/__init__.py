@@ -6,6 +6,6 @@ asked to send it once the transaction commits. See ``accounts.models.OutgoingMes
 the states and ``accounts.outbox.delivery`` for how rows are claimed and sent.
 """
 
-from accounts.outbox.delivery import message_queue
+from accounts.outbox.delivery import message_queue, message_with_key
 
-__all__ = ["message_queue"]
+__all__ = ["message_queue", "message_with_key"]

@@ -61,6 +61,12 @@ def _log(row: OutgoingMessage, at: datetime, event: str, detail: str = "") -> li
 # --- writing rows -----------------------------------------------------------------------------
 
 
+def message_with_key(idempotency_key: str) -> OutgoingMessage | None:
+    """The email an earlier request with this key made (keys carry the user: see
+    ``accounts.idempotency``), or None."""
+    return OutgoingMessage.objects.filter(idempotency_key=idempotency_key).first()
+
+
 def message_queue(
     *,
     message: EmailMessage,
@@ -113,7 +119,7 @@ def message_queue(
             with transaction.atomic():
                 row.save()
         except IntegrityError:
-            return OutgoingMessage.objects.get(idempotency_key=idempotency_key)
+            return message_with_key(idempotency_key)
     else:
         row.save()
     if deliver_on_commit:
