@@ -261,15 +261,16 @@ def wait_recovered(watcher, timeline) -> bool:
     return False
 
 
-def signed_in(web_port: int):
-    """A browser-like opener with the drill user's session, for pages that need the database."""
+def signed_in(web_port: int, email: str = DRILL_EMAIL, password: str = DRILL_PASSWORD):
+    """A browser-like opener with a user's session (the drill's by default), for pages that
+    need the database."""
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     base = f"http://127.0.0.1:{web_port}"
     page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = {"csrfmiddlewaretoken": token, "username": DRILL_EMAIL, "password": DRILL_PASSWORD}
+    form = {"csrfmiddlewaretoken": token, "username": email, "password": password}
     request = urllib.request.Request(
         f"{base}/accounts/login/",
         data=urllib.parse.urlencode(form).encode(),

@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import email
 import email.policy
-import http.cookiejar
 import json
 import os
 import re
@@ -41,6 +40,7 @@ from pathlib import Path
 import django
 from aiosmtpd.controller import Controller
 
+from bench import drills
 from infoview import localdb
 from infoview.net import free_port
 from infoview.testing.services import RedisServer
@@ -477,7 +477,7 @@ def drill_parallel_posts(stack: Stack, size: int) -> Result:
         )
         for _ in range(5)
     ]
-    opener = signed_in(stack.web_port)
+    opener = drills.signed_in(stack.web_port, EMAIL, PASSWORD)
     base = f"http://127.0.0.1:{stack.web_port}"
     started = time.monotonic()
     for followup in followups:
@@ -531,23 +531,6 @@ def drill_parallel_posts(stack: Stack, size: int) -> Result:
         seconds=round(time.monotonic() - started, 1),
         note="15 POSTs",
     )
-
-
-def signed_in(web_port: int):
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-    base = f"http://127.0.0.1:{web_port}"
-    page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = {"csrfmiddlewaretoken": token, "username": EMAIL, "password": PASSWORD}
-    request = urllib.request.Request(
-        f"{base}/accounts/login/",
-        data=urllib.parse.urlencode(form).encode(),
-        headers={"Referer": f"{base}/accounts/login/"},
-    )
-    opener.open(request, timeout=10).read()
-    return opener
 
 
 def _import_job(rows: int, bad: int):
