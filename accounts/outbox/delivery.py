@@ -282,6 +282,27 @@ def _apply(row: OutgoingMessage, outcome: transmit.Outcome, now: datetime) -> No
             reason=f"Will retry: {outcome.reply}"[:500],
         )
         event = "retry"
+    # The usual case, the row still ours: one statement, one commit, no lock held across a
+    # round trip. The time from the server's answer to this commit is the window in which a
+    # killed worker leaves a delivered row to be guessed ``unknown``: it is kept this short.
+    # Nobody else writes the row's log while it is ``sending`` within its lease (the sweep
+    # changes its state first), so the log read when the row was taken is still current.
+    fields["log"] = _log(row, now, event, outcome.reply)
+    if (
+        OutgoingMessage.objects.filter(
+            pk=row.pk, attempts=row.attempts, state=State.SENDING
+        ).update(**fields)
+        == 0
+    ):
+        fields.pop("log")
+        if not _apply_to_settled(row, outcome, fields, event, now):
+            return
+    if event in {"sent", "failed", "unknown"}:
+        _announce(row.pk)
+
+
+def _apply_to_settled(row, outcome, fields: dict, event: str, now: datetime) -> bool:
+    """The row is no longer ``sending``: record what this worker heard if it still helps."""
     with transaction.atomic():
         # Still this attempt's row: sending, or settled by the sweep as unknown (or queued for
         # its one resend, not yet taken) while this worker waited for the database. What this
@@ -297,13 +318,12 @@ def _apply(row: OutgoingMessage, outcome: transmit.Outcome, now: datetime) -> No
         )
         if current is None:  # settled for good, or taken again: that record stands
             logger.warning("Outbox row %s was settled while being sent (%s)", row.pk, outcome)
-            return
+            return False
         if current.state != State.SENDING and outcome.result in {transmit.RETRY, transmit.UNKNOWN}:
-            return  # nothing better to say than the sweep did
+            return False  # nothing better to say than the sweep did
         fields["log"] = _log(current, now, event, outcome.reply)
         OutgoingMessage.objects.filter(pk=row.pk).update(**fields)
-    if event in {"sent", "failed", "unknown"}:
-        _announce(row.pk)
+    return True
 
 
 def _announce(pk: int) -> None:
