@@ -76,7 +76,7 @@ bench: $(DEV_STAMP)
 
 drills: $(DEV_STAMP)
 	$(PY) -m bench.drills
-	$(PY) -m bench.exactly_once $(DRILL_ARGS)
+	$(PY) -m bench.exactly_once --runs 2 --markdown $(DRILL_ARGS)
 
 # HAProxy in front of two web nodes, two workers, two beats; then the multi-node drill.
 # CLUSTER_SECONDS=60 shortens it; CLUSTER_ARGS=--skip-steps leaves out the step test.

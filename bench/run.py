@@ -405,6 +405,23 @@ def _figure(value, suffix: str = "") -> str:
     return "-" if value is None else f"{value}{suffix}"
 
 
+# Sections other commands write into results.md (`make cluster`, the exactly-once drills of
+# `make drills`); a bench run rewrites the rest of the file and keeps these as they were.
+KEPT_SECTIONS = (
+    ("<!-- cluster:start -->", "<!-- cluster:end -->"),
+    ("<!-- drills:start -->", "<!-- drills:end -->"),
+)
+
+
+def kept_sections(previous: str) -> list[str]:
+    """The other commands' sections of the previous results.md, markers included."""
+    sections = []
+    for start, end in KEPT_SECTIONS:
+        if start in previous and end in previous.split(start, 1)[1]:
+            sections.append(start + previous.split(start, 1)[1].split(end, 1)[0] + end)
+    return sections
+
+
 def write_results(results: dict) -> None:
     RESULTS.mkdir(exist_ok=True)
     previous = _previous()
@@ -475,11 +492,8 @@ def write_results(results: dict) -> None:
     for module, run in results.get("apps", {}).items():
         lines += ["", f"## `python -m {module}` ({run['seconds']} s, exit {run['exit']})", ""]
         lines += ["```", run["output"].rstrip(), "```"]
-    # `make cluster` keeps its own section of the file; a new bench run keeps it too.
     previous = (RESULTS / "results.md").read_text() if (RESULTS / "results.md").exists() else ""
-    start, end = "<!-- cluster:start -->", "<!-- cluster:end -->"
-    if start in previous and end in previous:
-        section = start + previous.split(start, 1)[1].split(end, 1)[0] + end
+    for section in kept_sections(previous):
         lines += ["", section]
     (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
     say(f"wrote {RESULTS / 'results.md'} and results.json")
