@@ -3,9 +3,21 @@
 from datetime import UTC, datetime
 from typing import Literal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank  # noqa: F401  (relevance comes from it)
 from django.db import transaction
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -196,7 +208,6 @@ LIST_COLUMNS = (
     "phone",
     "title",
     "company_id",
-    "company__name",
     "location",
     "linkedin_url",
     "summary",
@@ -204,8 +215,6 @@ LIST_COLUMNS = (
     "stage",
     "cadence_days",
     "owner_id",
-    "owner__name",
-    "owner__email",
     "introduced_by_id",
     "last_interaction_at",
     "archived_at",
@@ -214,18 +223,25 @@ LIST_COLUMNS = (
 )
 
 
-def _tag_names(contact_ids: list[int]) -> dict[int, list[str]]:
-    """Each contact's tag names, in one query, sorted as ContactOut sorts them."""
-    names = selectors.contact_tag_names(contact_ids)
-    return {contact_id: sorted(tags) for contact_id, tags in names.items()}
+def _list_rows(contacts, keys: list[Key]):
+    """One query for the page: the company's and owner's names and the tags are subqueries of
+    the select list, which PostgreSQL runs after the sort and the limit, for the page's rows
+    only, where joins would be made for every match (1,425 of 20,000 contacts for "patel")."""
+    return contacts.values(
+        *dict.fromkeys([*LIST_COLUMNS, *(key.name for key in keys)]),
+        company_name=Subquery(Company.objects.filter(pk=OuterRef("company_id")).values("name")),
+        owner_name=Subquery(User.objects.filter(pk=OuterRef("owner_id")).values("name")),
+        owner_email=Subquery(User.objects.filter(pk=OuterRef("owner_id")).values("email")),
+        tag_names=ArraySubquery(Tag.objects.filter(contacts=OuterRef("pk")).values("name")),
+    )
 
 
-def _list_item(row: dict, tags: list[str]) -> dict:
+def _list_item(row: dict) -> dict:
     company = owner = None
     if row["company_id"] is not None:
-        company = {"id": row["company_id"], "name": row["company__name"]}
+        company = {"id": row["company_id"], "name": row["company_name"]}
     if row["owner_id"] is not None:
-        owner = {"id": row["owner_id"], "name": row["owner__name"], "email": row["owner__email"]}
+        owner = {"id": row["owner_id"], "name": row["owner_name"], "email": row["owner_email"]}
     return {
         "id": row["id"],
         "first_name": row["first_name"],
@@ -242,7 +258,7 @@ def _list_item(row: dict, tags: list[str]) -> dict:
         "cadence_days": row["cadence_days"],
         "owner": owner,
         "introduced_by_id": row["introduced_by_id"],
-        "tags": tags,
+        "tags": sorted(row["tag_names"]),  # as ContactOut sorts them
         "last_interaction_at": row["last_interaction_at"],
         "archived_at": row["archived_at"],
         "created_at": row["created_at"],
@@ -349,10 +365,8 @@ def contact_list(
     if sort == "relevance" and not searching:
         sort = "name"
     keys = SORTS[sort]
-    columns = {*LIST_COLUMNS, *(key.name for key in keys)}
-    page = paginate(_sortable(contacts, sort).values(*columns), keys, cursor=cursor, limit=limit)
-    tags = _tag_names([row["id"] for row in page["items"]])
-    page["items"] = [_list_item(row, tags.get(row["id"], [])) for row in page["items"]]
+    page = paginate(_list_rows(_sortable(contacts, sort), keys), keys, cursor=cursor, limit=limit)
+    page["items"] = [_list_item(row) for row in page["items"]]
     return json_response(page)
 
 
