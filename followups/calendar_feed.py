@@ -13,17 +13,34 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 
+from followups.models import FollowUp
 from followups.selectors import followups_for_feed
 from infoview.ratelimit import ratelimit
 from interviews import ics, selectors
 
-# The feed holds the last 30 days and what is ahead: older events are history a calendar
-# already has, and follow-ups due more than a year out are not yet worth a slot.
+# The feed holds the last 30 days and the year ahead (docs/interviews.md, "Calendar feed"): a
+# subscribed calendar shows what the feed holds now, and a month back is what people look up
+# (a thank-you to write, an interview to recall); an interview or a follow-up more than a year
+# out is not yet worth a slot, and the bound keeps every fetch the same size, whatever the
+# history.
 FEED_PAST = timedelta(days=30)
-FEED_FOLLOWUPS_AHEAD = timedelta(days=365)
+FEED_AHEAD = timedelta(days=365)
 # Bumped whenever the file's format changes, so that validators given out before change.
 FORMAT = "2"
+
+
+def _followup_rows(followups) -> list[tuple]:
+    """(pk, summary, starts at) of each follow-up, read as tuples; labels translated once."""
+    kinds = {kind: str(label) for kind, label in FollowUp.Kind.choices}
+    summary = _("%(kind)s: %(name)s")
+    return [
+        (pk, summary % {"kind": kinds.get(kind, kind), "name": f"{first} {last}".strip()}, starts)
+        for pk, kind, starts, first, last in followups.values_list(
+            "pk", "kind", "next_at", "contact__first_name", "contact__last_name"
+        )
+    ]
 
 
 def _token(request) -> str:
@@ -37,10 +54,9 @@ def calendar_feed(request, token):
     if row is None:
         raise Http404
     user, now = row.user, timezone.now()
-    interviews = selectors.interviews_for_feed(user=user, since=now - FEED_PAST)
-    followups = followups_for_feed(
-        user=user, since=now - FEED_PAST, until=now + FEED_FOLLOWUPS_AHEAD
-    )
+    since, until = now - FEED_PAST, now + FEED_AHEAD
+    interviews = selectors.interviews_for_feed(user=user, since=since, until=until)
+    followups = followups_for_feed(user=user, since=since, until=until)
     versions = (selectors.feed_version(interviews), selectors.feed_version(followups))
     changed = max((v[2] for v in versions if v[2]), default=row.created_at)
     seed = repr((FORMAT, token, str(user), settings.SITE_URL, versions))
@@ -48,7 +64,7 @@ def calendar_feed(request, token):
     modified = int(changed.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:
-        body = ics.feed(user=user, interviews=interviews, followups=followups)
+        body = ics.feed(user=user, interviews=interviews, followups=_followup_rows(followups))
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
     response["Last-Modified"] = http_date(modified)
