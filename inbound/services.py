@@ -266,7 +266,11 @@ def _log(parsed: Parsed, drop: DropAddress, channel: str) -> Outcome:
                 )
         except IntegrityError:
             return Outcome("duplicate")
-        logged.contacts.set(contacts)
+        # A new row: its links are written in one INSERT (``set`` would read them first).
+        InboundMessage.contacts.through.objects.bulk_create(
+            InboundMessage.contacts.through(inboundmessage=logged, contact=contact)
+            for contact in contacts
+        )
         if contacts:
             _thank_you_done(contacts=contacts, message=logged)
         for contact in contacts:
