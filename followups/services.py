@@ -88,7 +88,9 @@ def _keep_in_touch_open(*, contact: Contact, due_at: datetime) -> FollowUp | Non
     if followup is None:
         try:
             with transaction.atomic():
-                followup = FollowUp.objects.create(
+                # Made as it should be (open, due then, no snooze, no reminder rows yet): no
+                # save or reminder sync after it.
+                return FollowUp.objects.create(
                     workspace_id=contact.workspace_id,
                     contact=contact,
                     owner_id=contact.owner_id,
@@ -108,7 +110,9 @@ def _keep_in_touch_open(*, contact: Contact, due_at: datetime) -> FollowUp | Non
     return followup
 
 
-@transaction.atomic
+# No savepoint of its own: inside a caller's transaction (an inbound email logged for each of
+# its people) an error here undoes the caller's write anyway, and two round trips are saved.
+@transaction.atomic(savepoint=False)
 def keep_in_touch_reschedule(*, contact: Contact) -> FollowUp | None:
     """The contact's next keep-in-touch: last interaction + cadence.
 
