@@ -185,6 +185,7 @@ def _event(
         location,
         first_name,
         last_name,
+        *_rest,
     ) = row
     zone = writer.zone(zone_key)
     name = f"{first_name} {last_name}".strip()
@@ -254,8 +255,9 @@ def interview_cancellation(interview: Interview) -> bytes:
 
 
 def feed(*, user, interviews, followups=()) -> bytes:
-    """The private feed: ``interviews`` (a queryset, read as ``ROW_FIELDS`` tuples, or model
-    instances) and ``followups``, rows of (pk, summary, starts at) the app above writes."""
+    """The private feed: ``interviews`` (a queryset, read as ``ROW_FIELDS`` tuples; such
+    tuples, which may carry more fields after those; or model instances) and ``followups``,
+    rows of (pk, summary, starts at) the app above writes."""
     writer = _Writer("PUBLISH")
     writer.lines += [
         "X-WR-CALNAME:" + text(_("Infoview: %(name)s") % {"name": user}),
@@ -267,7 +269,7 @@ def feed(*, user, interviews, followups=()) -> bytes:
     if isinstance(interviews, QuerySet):
         rows = interviews.values_list(*ROW_FIELDS)
     else:
-        rows = (_row(interview) for interview in interviews)
+        rows = (i if isinstance(i, tuple) else _row(i) for i in interviews)
     # Translated once for the whole feed, not once per event.
     summary = _("Conversation with %(name)s")
     for row in rows:

@@ -167,4 +167,9 @@ def feed_version(queryset: QuerySet) -> tuple:
         changed=Max("updated_at"),
         contacts_changed=Max("contact__updated_at"),
     )
-    return tuple(figures.values())
+    return feed_version_normalised(*figures.values())
+
+
+def feed_version_normalised(count, ids, changed, contacts_changed) -> tuple:
+    """The same figures whether the database summed them (a Decimal) or Python did (an int)."""
+    return (int(count), int(ids or 0), changed, contacts_changed)
