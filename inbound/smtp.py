@@ -24,13 +24,10 @@ THREADS = 4
 
 
 def _receive(raw: bytes, recipients: list[str]) -> services.Outcome:
-    close_old_connections()  # too old, or broken by the last message: a new one is opened
-    try:
-        return services.inbound_receive_bytes(
-            raw=raw, channel="smtp", envelope_recipients=recipients
-        )
-    finally:
-        close_old_connections()
+    # As at the start of a web request: a connection too old, or broken by the last message,
+    # is closed here and a new one opened by the first query.
+    close_old_connections()
+    return services.inbound_receive_bytes(raw=raw, channel="smtp", envelope_recipients=recipients)
 
 
 class InboundHandler:
