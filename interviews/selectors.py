@@ -111,18 +111,22 @@ def interview_overlaps(
     return queryset
 
 
-def interviews_for_feed(*, user, since: datetime | None = None) -> QuerySet:
-    """The user's interviews a subscribed calendar should hold: from 30 days ago onwards.
+def interviews_for_feed(
+    *, user, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet:
+    """The user's interviews a subscribed calendar should hold: from ``since`` (30 days ago)
+    to ``until`` (no end when None).
 
     Cancelled ones stay in the feed (STATUS:CANCELLED) so calendars that already hold them
     take them out; interviews of workspaces the user has left drop out.
     """
     since = since or timezone.now() - timedelta(days=30)
-    return (
-        Interview.objects.filter(owner=user, workspace__membership__user=user, starts_at__gte=since)
-        .select_related("contact", "workspace", "owner")
-        .order_by("starts_at", "pk")
+    queryset = Interview.objects.filter(
+        owner=user, workspace__membership__user=user, starts_at__gte=since
     )
+    if until is not None:
+        queryset = queryset.filter(starts_at__lt=until)
+    return queryset.order_by("starts_at", "pk")
 
 
 def questions_to_pick(*, interview: Interview) -> QuerySet:
@@ -163,4 +167,9 @@ def feed_version(queryset: QuerySet) -> tuple:
         changed=Max("updated_at"),
         contacts_changed=Max("contact__updated_at"),
     )
-    return tuple(figures.values())
+    return feed_version_normalised(*figures.values())
+
+
+def feed_version_normalised(count, ids, changed, contacts_changed) -> tuple:
+    """The same figures whether the database summed them (a Decimal) or Python did (an int)."""
+    return (int(count), int(ids or 0), changed, contacts_changed)
