@@ -1,7 +1,7 @@
 """Pages of the follow-ups app: what is due, one-click actions, drafting and sending."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -34,6 +34,7 @@ from followups.forms import (
 )
 from followups.models import EmailTemplate, FollowUp, Signature
 from followups.reminders import unsubscribe_user
+from followups.rows import RowLabels, row_html
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class Section:
     total: int
     query: str  # the query string that shows this one section, for its links
     page: Page | None = None  # set when the page shows this one section, paginated
+    html: list[str] = field(default_factory=list)  # the rows' markup (followups/rows.py)
 
     @property
     def more(self) -> int:
@@ -95,6 +97,7 @@ def followup_list(request):
     if only not in {key for key, _title, _rows in definitions}:
         only = None
     sections = []
+    labels = RowLabels(request, everyone=everyone)
     for key, title, queryset in definitions:
         if only is not None and key != only:
             continue
@@ -107,10 +110,12 @@ def followup_list(request):
         rows = list(queryset[:SECTION_ROWS])
         total = len(rows) if len(rows) < SECTION_ROWS else queryset.count()
         sections.append(Section(key, title, rows, total, query))
+    for section in sections:
+        section.html = [row_html(followup, labels) for followup in section.rows]
     return TemplateResponse(
         request,
         "followups/followup_list.html",
-        {"sections": sections, "everyone": everyone, "only": only, **_row_prefixes(request)},
+        {"sections": sections, "everyone": everyone, "only": only},
     )
 
 
@@ -127,15 +132,6 @@ def _listed(followups):
             "owner__email",
         )
     )
-
-
-def _row_prefixes(request) -> dict:
-    """The start of every link in a follow-up row: reversed once, not four times a row."""
-    ws = {"ws": request.workspace.slug}
-    return {
-        "followups_prefix": reverse("followups:list", kwargs=ws),
-        "contacts_prefix": reverse("contacts:list", kwargs=ws),
-    }
 
 
 @workspace_view
@@ -214,8 +210,7 @@ def followup_send(request, pk):
 def _after_action(request, followup):
     if request.htmx:
         followup.refresh_from_db()
-        context = {"followup": followup, "acted": True, **_row_prefixes(request)}
-        return TemplateResponse(request, "followups/followup_list.html#row", context)
+        return HttpResponse(row_html(followup, RowLabels(request, everyone=False)))
     back = request.POST.get("next", "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
