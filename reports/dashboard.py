@@ -53,7 +53,13 @@ def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = N
             workspace=workspace,
             owner=user if workspace.is_team else None,
             end=tomorrow_start,
-        )[: LIST_LIMIT * 2]
+        )
+        # What an item shows (reports/home_rows.py), not the rows' workspace and interview.
+        .select_related(None)
+        .select_related("contact")
+        .only("pk", "title", "kind", "status", "contact__first_name", "contact__last_name")[
+            : LIST_LIMIT * 2
+        ]
     )
     overdue_contacts = list(
         _mine(
@@ -95,15 +101,23 @@ class Insight:
 
 
 def recent_insights(*, workspace: Workspace, limit: int = 5) -> list[Insight]:
-    """The latest insights, advice notes and objective insights of the workspace (two queries).
+    """The latest insights, advice notes and objective insights of the workspace (three queries).
 
     Notes carry their own time; an objective's insight is as recent as its conversation.
     """
-    notes = (
-        Note.objects.filter(workspace=workspace, kind__in=[Note.Kind.INSIGHT, Note.Kind.ADVICE])
-        .select_related("interview__contact", "interview__workspace")
-        .order_by("-created_at", "-pk")[:limit]
-    )
+    # One query per kind: each walks the (workspace, kind, created_at DESC) index for its
+    # latest few rows, where `kind IN (...)` sorted 50,000 notes (60 ms at the scale data).
+    notes = sorted(
+        (
+            note
+            for kind in (Note.Kind.INSIGHT, Note.Kind.ADVICE)
+            for note in Note.objects.filter(workspace=workspace, kind=kind)
+            .select_related("interview__contact", "interview__workspace")
+            .order_by("-created_at", "-pk")[:limit]
+        ),
+        key=lambda note: (note.created_at, note.pk),
+        reverse=True,
+    )[:limit]
     objectives = (
         Objective.objects.filter(workspace=workspace)
         .exclude(insight="")
