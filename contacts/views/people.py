@@ -114,7 +114,9 @@ def refuse_foreign_contacts(request, *names):
 
 def _contact(request, pk):
     queryset = Contact.objects.select_related("company", "owner", "introduced_by")
-    return get_for_workspace(queryset, request.workspace, pk=pk)
+    contact = get_for_workspace(queryset, request.workspace, pk=pk)
+    contact.workspace = request.workspace  # the same row: its links need no query of their own
+    return contact
 
 
 @workspace_view

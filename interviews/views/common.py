@@ -15,8 +15,11 @@ from interviews.models import Interview, QuestionCategory
 
 def interview_for(request, pk) -> Interview:
     """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'."""
-    queryset = Interview.objects.select_related("contact", "owner", "workspace")
-    return get_for_workspace(queryset, request.workspace, pk=pk)
+    queryset = Interview.objects.select_related("contact", "owner")
+    interview = get_for_workspace(queryset, request.workspace, pk=pk)
+    # The same row as request.workspace: the links to it and to the person need no query.
+    interview.workspace = interview.contact.workspace = request.workspace
+    return interview
 
 
 def detail_context(request, interview) -> dict:
