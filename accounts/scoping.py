@@ -55,9 +55,7 @@ def workspace_view(view=None, *, admin=False, team=False):
         def wrapper(request, ws, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = next(
-                (m for m in memberships_of(request) if m.workspace.slug == ws), None
-            )
+            membership = next((m for m in memberships_of(request) if m.workspace.slug == ws), None)
             if membership is None:
                 raise Http404("No such workspace.")
             workspace = membership.workspace

@@ -45,6 +45,11 @@ class KeysetPage:
     next_cursor: str | None  # the cursor of the page after this one, if any
     previous_cursor: str | None  # the cursor of the page before, if any
     first: bool  # the first page (no cursor given)
+    count: int | None = None  # how many rows the whole list has, when the caller counts them
+
+    @property
+    def object_list(self) -> list:
+        return self.rows
 
     @property
     def has_other_pages(self) -> bool:
