@@ -125,7 +125,11 @@ def refuse_foreign_contacts(request, *names):
 def _contact(request, pk):
     queryset = Contact.objects.select_related("company", "owner", "introduced_by")
     contact = get_for_workspace(queryset, request.workspace, pk=pk)
-    contact.workspace = request.workspace  # the same row: its links need no query of their own
+    # The same row as request.workspace: the links to the person and their company need no
+    # query of their own.
+    contact.workspace = request.workspace
+    if contact.company is not None:
+        contact.company.workspace = request.workspace
     return contact
 
 

@@ -42,19 +42,12 @@ def detail_context(request, interview) -> dict:
         "note_form": NoteForm(interview=interview),
         "person_form": PersonToMeetForm(),
         "reason_form": StatusReasonForm(),
-        "introduced": _with_workspace(
-            interview.contact.introduced.filter(workspace=request.workspace), request.workspace
-        ),
+        # Lazy (the conversation view does not show them); with their workspace for the links.
+        "introduced": interview.contact.introduced.filter(
+            workspace=request.workspace
+        ).select_related("workspace"),
         "outgoing": services.interview_outgoing(interview=interview),
     }
-
-
-def _with_workspace(contacts, workspace) -> list:
-    """The contacts, each knowing its workspace (the same row): a link apiece without a query."""
-    rows = list(contacts)
-    for contact in rows:
-        contact.workspace = workspace
-    return rows
 
 
 def audit_viewed(request, interview) -> None:
