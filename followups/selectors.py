@@ -111,10 +111,14 @@ def followups_overview(
             default=Value(3),
         )
     )
-    ranked = queryset.annotate(
-        rank=Window(RowNumber(), partition_by=F("section"), order_by=[F("next_at"), F("pk")]),
-        total=Window(Count("pk"), partition_by=F("section")),
-    ).values("pk", "section", "rank", "total").order_by()
+    ranked = (
+        queryset.annotate(
+            rank=Window(RowNumber(), partition_by=F("section"), order_by=[F("next_at"), F("pk")]),
+            total=Window(Count("pk"), partition_by=F("section")),
+        )
+        .values("pk", "section", "rank", "total")
+        .order_by()
+    )
     # The rank <= limit condition is written around the compiled query: Django's own emulation
     # of a filter on a window function costs more CPU to compile than the rest of the page.
     sql, params = ranked.query.sql_with_params()
