@@ -75,6 +75,14 @@ class DateLabels:
         local = timezone.localtime(value)
         return f"{local.day} {self.months[local.month]}, {local.hour:02d}:{local.minute:02d}"
 
+    def day_month_year_time(self, value: datetime) -> str:
+        """``j M Y, H:i``: "3 Nov 2026, 14:05"."""
+        local = timezone.localtime(value)
+        return (
+            f"{local.day} {self.months[local.month]} {local.year}, "
+            f"{local.hour:02d}:{local.minute:02d}"
+        )
+
     def long(self, value: datetime) -> str:
         """``D j M Y, H:i T``: "Mon 3 Nov 2026, 14:05 GMT"."""
         local = timezone.localtime(value)

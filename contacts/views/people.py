@@ -27,6 +27,7 @@ from contacts.forms import (
 )
 from contacts.models import Contact
 from contacts.timeline import timeline_for
+from infoview.dates import DateLabels
 from infoview.pagination import BadCursor, bad_cursor, query_without_page
 
 PAGE_SIZE = 50
@@ -133,6 +134,15 @@ def _contact(request, pk):
     return contact
 
 
+def _dated(entries):
+    """Each timeline entry's time as text, with day and month names translated once."""
+    labels = DateLabels()
+    for entry in entries:
+        entry.iso = labels.iso(entry.at)
+        entry.when = labels.day_month_year_time(entry.at)
+    return entries
+
+
 @workspace_view
 def contact_detail(request, pk):
     contact = _contact(request, pk)
@@ -146,7 +156,7 @@ def contact_detail(request, pk):
             "tags": contact.tags.all(),
             "chain": list(reversed(chain)),
             "introduced": contact.introduced.select_related("company").order_by("created_at"),
-            "timeline": timeline_for(contact),
+            "timeline": _dated(timeline_for(contact)),
             "facts": facts_for(contact),
             "merge_undo": merging.merge_undo_for(keep=contact),
         },
