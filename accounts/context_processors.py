@@ -1,4 +1,4 @@
-from accounts.models import Membership
+from accounts.scoping import memberships_of
 
 
 def workspaces(request):
@@ -7,15 +7,8 @@ def workspaces(request):
     if user is None or not user.is_authenticated:
         return {}
 
-    def memberships():
-        return list(
-            Membership.objects.filter(user=user)
-            .select_related("workspace")
-            .order_by("workspace__kind", "workspace__name")
-        )
-
     return {
-        "my_memberships": memberships,
+        "my_memberships": lambda: memberships_of(request),
         "current_workspace": getattr(request, "workspace", None),
         "current_membership": getattr(request, "membership", None),
     }

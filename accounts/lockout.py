@@ -48,7 +48,9 @@ def username(request, credentials=None) -> str:
 
 
 def _device_mark(account: str) -> str:
-    return salted_hmac(DEVICE_SALT, account).hexdigest()[:32]
+    # SHA-256 named here (Django's default moves to it in 2028): a device cookie written with
+    # the old SHA-1 marks simply counts as a new device once, until its next sign-in.
+    return salted_hmac(DEVICE_SALT, account, algorithm="sha256").hexdigest()[:32]
 
 
 def _device_marks(request) -> list[str]:

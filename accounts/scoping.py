@@ -27,14 +27,20 @@ def get_for_workspace(model_or_queryset, workspace, **lookup):
     return get_object_or_404(queryset.filter(workspace=workspace), **lookup)
 
 
-def membership_for(user, slug):
-    if not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.select_related("workspace")
-        .filter(user=user, workspace__slug=slug)
-        .first()
-    )
+def memberships_of(request) -> list[Membership]:
+    """The user's memberships, workspace first by kind then name; read once per request.
+
+    The navigation's workspace switcher lists them on every page, and ``workspace_view`` finds
+    the current one among them: one query for both instead of one each.
+    """
+    cached = getattr(request, "_memberships", None)
+    if cached is None:
+        cached = request._memberships = list(
+            Membership.objects.filter(user=request.user)
+            .select_related("workspace")
+            .order_by("workspace__kind", "workspace__name")
+        )
+    return cached
 
 
 def workspace_view(view=None, *, admin=False, team=False):
@@ -49,7 +55,7 @@ def workspace_view(view=None, *, admin=False, team=False):
         def wrapper(request, ws, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = membership_for(request.user, ws)
+            membership = next((m for m in memberships_of(request) if m.workspace.slug == ws), None)
             if membership is None:
                 raise Http404("No such workspace.")
             workspace = membership.workspace

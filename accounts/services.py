@@ -101,7 +101,7 @@ def user_signup_request(
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     if user is not None and user.is_active:
         make_password(password)  # the same work as a sign-up, so the answer takes as long
-        transaction.on_commit(lambda: _signup_mail(user=user, template="signup_exists"))
+        _signup_mail(user=user, template="signup_exists")
         return
     if user is None:
         user = user_signup(email=email, name=name, password=password, time_zone=time_zone)
@@ -114,12 +114,14 @@ def user_signup_request(
         user.set_password(password)
         user.full_clean(exclude=["password", "last_workspace"])
         user.save(update_fields=["name", "time_zone", "password"])
-    transaction.on_commit(
-        lambda: _signup_mail(user=user, template="signup_confirm", next_url=safe_next(next_url))
-    )
+    _signup_mail(user=user, template="signup_confirm", next_url=safe_next(next_url))
 
 
 def _signup_mail(*, user: User, template: str, next_url: str = "") -> None:
+    """Queue the sign-up's email in the outbox, inside the sign-up's transaction: the request
+    never speaks SMTP (a slow mail server cannot stall the form), and the worker retries a
+    refusal. A second copy of either email is harmless, so an ambiguous send may be repeated.
+    """
     query = "?" + urlencode({"next": next_url}) if next_url else ""
     context = {
         "user": user,
@@ -144,7 +146,7 @@ def _signup_mail(*, user: User, template: str, next_url: str = "") -> None:
     message.attach_alternative(
         render_to_string(f"accounts/email/{template}.html", context), "text/html"
     )
-    message.send()
+    message_queue(message=message, kind=template, about=f"accounts.user:{user.pk}", repeatable=True)
 
 
 def user_signup_confirm(*, uidb64: str, token: str) -> User | None:

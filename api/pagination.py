@@ -48,7 +48,11 @@ def _decode_value(value, kind):
 
 
 def encode_cursor(row, keys: list[Key]) -> str:
-    values = [_encode_value(getattr(row, key.name), key.kind) for key in keys]
+    """``row`` is a model object or a dict (a row of ``.values()``)."""
+    if isinstance(row, dict):
+        values = [_encode_value(row[key.name], key.kind) for key in keys]
+    else:
+        values = [_encode_value(getattr(row, key.name), key.kind) for key in keys]
     raw = json.dumps(values, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

@@ -1,9 +1,12 @@
 """Shapes shared by several resources."""
 
+from datetime import datetime
 from typing import Annotated
 
 from ninja import Path, Schema
-from pydantic import ConfigDict, model_validator
+from pydantic import AfterValidator, ConfigDict, model_validator
+
+from infoview.dates import MAX_YEAR, MIN_YEAR
 
 
 def has_nul(value) -> bool:
@@ -15,6 +18,18 @@ def has_nul(value) -> bool:
     if isinstance(value, list | tuple):
         return any(has_nul(v) for v in value)
     return False
+
+
+def in_calendar_range(value: datetime | None) -> datetime | None:
+    """The forms' years (infoview/dates.py): a moment at either end of Python's calendar
+    would leave it on its way to UTC or the database (a 500), and no one means one."""
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"Choose a date between the years {MIN_YEAR} and {MAX_YEAR}.")
+    return value
+
+
+# Every date-time the API takes, in a body or a query.
+Moment = Annotated[datetime, AfterValidator(in_calendar_range)]
 
 
 class In(Schema):

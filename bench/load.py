@@ -3,7 +3,9 @@
 It reads a plan (JSON) on standard input and prints results (JSON) on standard output:
 
 - ``{"mode": "latency", "base": ..., "logins": [...], "pages": {name: path}, "requests": N}``:
-  each page N times, one after another, for median / p95 / p99 latency and throughput.
+  each page N times, one after another, for median / p95 / p99 latency and throughput. A path
+  ending in ``#revalidate`` is fetched once for its ``ETag``, then measured as a repeat fetch
+  that sends it back (``If-None-Match``), the way a calendar app polls a feed.
 - ``{"mode": "rate", "base": ..., "logins": [...], "mix": [...], "rate": R, "seconds": S}``:
   an open-loop load at R requests per second for S seconds (bounded in count and time), with
   the given mix of reads, writes, searches, reports and log-ins.
@@ -37,10 +39,14 @@ class Session:
         # The server's own figures for the last response (infoview/servertiming.py).
         self.last_cpu_ms: float | None = None
         self.last_queries: int | None = None
+        self.last_etag: str | None = None
 
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, bytes]:
+    def request(
+        self, method: str, path: str, form: dict | None = None, extra: dict | None = None
+    ) -> tuple[int, bytes]:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         headers = {"Host": f"{self.host}:{self.port}", "User-Agent": "infoview-bench"}
+        headers.update(extra or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -53,6 +59,7 @@ class Session:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             data = response.read()
+            self.last_etag = response.getheader("ETag")
             timing = response.getheader("Server-Timing") or ""
             cpu, sql = SERVER_TIMING_CPU.search(timing), SERVER_TIMING_SQL.search(timing)
             self.last_cpu_ms = float(cpu.group(1)) if cpu else None
@@ -105,13 +112,16 @@ def measure_latency(plan: dict) -> dict:
     for name, path in plan["pages"].items():
         anonymous = name == "log-in page"
         client = Session(plan["base"]) if anonymous else session
+        path, revalidate, extra = path.removesuffix("#revalidate"), path.endswith("#revalidate"), {}
         for _ in range(3):  # warm caches and connections
             client.request("GET", path)
+        if revalidate:
+            extra = {"If-None-Match": client.last_etag or ""}
         durations, statuses, cpu, queries, sizes = [], [], [], [], []
         started = time.perf_counter()
         for _ in range(plan["requests"]):
             t0 = time.perf_counter()
-            status, body = client.request("GET", path)
+            status, body = client.request("GET", path, extra=extra)
             durations.append(time.perf_counter() - t0)
             statuses.append(status)
             sizes.append(len(body))

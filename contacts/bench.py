@@ -3,7 +3,10 @@
 Seeds a throw-away workspace with 20,000 contacts (bulk_create), times the searched list page
 through Django's test client (median of N requests per term), then imports a 10,000-row
 LinkedIn export into it, and deletes everything it made. Uses the database of DATABASE_URL.
-Targets (issue 3): list with a search term < 150 ms median; 10,000-row import < 20 s.
+Targets: list with a search term < 150 ms median (issue 3); 10,000-row import <= 2 s (issue 17).
+Beside the wall times it prints Python's CPU time and, for the import, the CPU time of its
+PostgreSQL backend (when the database runs on this machine): figures a busy machine inflates
+much less than wall times.
 """
 
 # Django is set up before the project's modules are imported, hence E402 here.
@@ -128,14 +131,33 @@ def linkedin_csv(rows: int, rng: random.Random) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def time_import(workspace, user, rows: int, rng: random.Random) -> tuple[float, object]:
+def database_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this
+    machine (``/proc``): with Python's own CPU, a figure that a busy machine does not inflate."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_import(workspace, user, rows: int, rng: random.Random):
+    """Wall seconds, Python CPU seconds, database CPU seconds (or None) and the finished job."""
     data = linkedin_csv(rows, rng)
+    database_before = database_cpu()
     started, started_cpu = time.perf_counter(), time.process_time()
     job = jobs.import_upload(workspace=workspace, user=user, filename="Connections.csv", data=data)
     job.status = job.Status.QUEUED
     job.save(update_fields=["status"])
     job = run.import_run(job_id=job.pk)
-    return time.perf_counter() - started, time.process_time() - started_cpu, job
+    wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    database_after = database_cpu()
+    database = None if database_before is None else database_after - database_before
+    return wall, cpu, database, job
 
 
 def main() -> None:
@@ -166,11 +188,13 @@ def main() -> None:
         if not args.import_rows:
             return
         print(f"load average before: {os.getloadavg()[0]:.1f}")
-        seconds, cpu, job = time_import(workspace, user, args.import_rows, rng)
+        seconds, cpu, database, job = time_import(workspace, user, args.import_rows, rng)
+        database = "" if database is None else f", {database:.1f} s database CPU"
         print(
             f"LinkedIn import of {args.import_rows} rows into {args.contacts} contacts: "
-            f"{seconds:.1f} s wall, {cpu:.1f} s Python CPU (created {job.created_count}, "
-            f"updated {job.updated_count}, skipped {job.skipped_count}, errors {job.error_count})"
+            f"{seconds:.1f} s wall, {cpu:.1f} s Python CPU{database} (target: 2 s wall; "
+            f"created {job.created_count}, updated {job.updated_count}, "
+            f"skipped {job.skipped_count}, errors {job.error_count})"
         )
     finally:
         if not args.keep:

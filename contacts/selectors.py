@@ -1,11 +1,12 @@
 """Reads: the searchable, filterable contact list, companies, duplicates."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
+    Case,
     CharField,
     Count,
     DateTimeField,
@@ -15,13 +16,16 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import Workspace
 from contacts.models import Company, Contact
 from contacts.text import fold
+from infoview.dates import MIN_YEAR
+from infoview.pagination import Key, KeysetPage, keyset_page
 
 SORTS = {
     "name": ["last_name", "first_name", "pk"],
@@ -91,8 +95,10 @@ def contacts_search(queryset: QuerySet, term: str, workspace_id: int) -> QuerySe
         # equally relevant, so callers can still sort by relevance.
         return queryset.annotate(relevance=Value(0.0, output_field=FloatField()))
     query = SearchQuery(tsquery, search_type="raw", config="simple")
+    # ts_rank is a float4, which reaches Python rounded to its shortest text: as float8 it
+    # comes back exactly, so a keyset page can start at "relevance = the last row's".
     return queryset.filter(search_vector=query).annotate(
-        relevance=SearchRank(F("search_vector"), query)
+        relevance=Cast(SearchRank(F("search_vector"), query), FloatField())
     )
 
 
@@ -134,6 +140,39 @@ def contact_list(
         if not sort:
             return contacts.order_by("-relevance", "last_name", "first_name", "pk")
     return contacts.order_by(*SORTS.get(sort or "name", SORTS["name"]))
+
+
+# Keyset pages of the contact list (infoview.pagination): each order's keys, never NULL. A
+# missing last interaction sorts as the earliest time (first when ascending, last when
+# descending, as NULLS FIRST / NULLS LAST did); people without a company after the others.
+_NEVER = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
+_KEY_ANNOTATIONS = {
+    "seen_key": Coalesce("last_interaction_at", Value(_NEVER)),
+    "no_company": Case(When(company__isnull=True, then=Value(1)), default=Value(0)),
+    "company_key": Coalesce("company__name", Value("")),
+}
+_NAME_KEYS = [Key("last_name", parse=str), Key("first_name", parse=str), Key("pk")]
+LIST_KEYS = {
+    "name": _NAME_KEYS,
+    "-created": [Key("created_at", True, datetime.fromisoformat), Key("pk", True)],
+    "last_interaction": [Key("seen_key", parse=datetime.fromisoformat), Key("pk")],
+    "-last_interaction": [Key("seen_key", True, datetime.fromisoformat), Key("pk")],
+    "company": [Key("no_company"), Key("company_key", parse=str), *_NAME_KEYS],
+    "relevance": [Key("relevance", True, float), *_NAME_KEYS],
+}
+
+
+def contact_list_page(
+    contacts: QuerySet, *, sort: str, searching: bool, after: str, before: str, size: int
+) -> KeysetPage:
+    """One keyset page of the contact list in the order ``contact_list`` gives it.
+
+    Raises ``BadCursor`` for a damaged cursor."""
+    keys = LIST_KEYS["relevance" if searching and not sort else (sort or "name")]
+    needed = {k.name: _KEY_ANNOTATIONS[k.name] for k in keys if k.name in _KEY_ANNOTATIONS}
+    return keyset_page(
+        contacts.annotate(**needed), keys=keys, after=after, before=before, size=size
+    )
 
 
 def contact_list_page_rows(contacts: QuerySet) -> QuerySet:

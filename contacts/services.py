@@ -1,17 +1,16 @@
 """Writes about people, companies and tags.
 
-Other apps create people through ``contact_create`` (e.g. an interview's "people to meet next")
-and ``contacts_create_many`` (the import). An interaction with a person is announced with the
-``contacts.signals.interaction_happened`` signal; followups records it.
+Other apps create people through ``contact_create`` (e.g. an interview's "people to meet next");
+the import creates many at once (``contacts.importing.writes``). An interaction with a person is
+announced with the ``contacts.signals.interaction_happened`` signal; followups records it.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,10 +92,6 @@ FROM unnest(%s::bigint[], %s::text[]) AS doc(id, text)
 WHERE c.id = doc.id
 """
 
-_VECTORS_SQL = """
-UPDATE contacts_contact SET search_vector = to_tsvector('simple', search_text) WHERE id = ANY(%s)
-"""
-
 _WORDS_SQL = """
 INSERT INTO contacts_searchword (workspace_id, word)
 SELECT DISTINCT c.workspace_id, left(word, 100)
@@ -116,7 +111,7 @@ def contacts_refresh_search(*, contact_ids: Iterable[int] = (), company_id: int 
     """Rebuild the search columns of some contacts (or of all the people of a company).
 
     Every write that changes a source of the document (the contact, its company's name, its
-    tags) ends here, or writes ``search_document`` with the row (``contacts_create_many``).
+    tags) ends here, or writes ``search_document`` with the row (``importing.writes``).
     """
     ids = list(contact_ids)
     if company_id is not None:
@@ -218,30 +213,6 @@ def tags_for_names(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
             tag = Tag.objects.create(workspace=workspace, name=name)
         tags.append(tag)
     return tags
-
-
-def companies_for_names(*, workspace: Workspace, names: Iterable[str]) -> dict[str, Company]:
-    """The workspace's companies of these names (any case), made when missing; by lower name.
-
-    In three statements whatever the count, for the import; two runs at once make no
-    duplicate (the unique rule on the lower name refuses the second, which reads it back).
-    """
-    wanted = {name.lower(): name for name in names if name}
-    if not wanted:
-        return {}
-
-    # lower(name) = ANY(one array): an IN list on an expression costs Django a compile per name.
-    named = RawSQL("lower(contacts_company.name) = ANY(%s)", [list(wanted)], BooleanField())
-
-    def existing():
-        return {c.name.lower(): c for c in Company.objects.filter(named, workspace=workspace)}
-
-    found = existing()
-    missing = [Company(workspace=workspace, name=wanted[k]) for k in wanted if k not in found]
-    if missing:
-        Company.objects.bulk_create(missing, ignore_conflicts=True)
-        found = existing()
-    return found
 
 
 def split_tags(value: str) -> list[str]:
@@ -381,68 +352,6 @@ def contact_create(
     contacts_refresh_search(contact_ids=[contact.pk])
     signals.contact_created.send(sender=Contact, contact=contact)
     return contact
-
-
-@transaction.atomic
-def contacts_create_many(
-    *, workspace: Workspace, owner: User | None, people: Sequence[dict]
-) -> list[Contact]:
-    """Create many people at once (the import), in a few statements whatever their number.
-
-    Each item holds a new contact's field values, plus ``tags`` (Tag objects) if any; the
-    workspace's defaults, the tags, the pipeline's first stage and the search document are
-    those ``contact_create`` gives one person. The values are trusted, not ``full_clean``-ed
-    row by row (that would cost more than the writes): the caller has normalised them and
-    checked them with ``too_long``. Returned in the order given, with their ids.
-    """
-    contacts, tags = [], []
-    for values in people:
-        fields = dict(values)
-        contact_tags = sorted(set(fields.pop("tags", ())), key=lambda tag: tag.pk)
-        contact = Contact(workspace=workspace, owner=owner, **_with_defaults(workspace, fields))
-        # The document goes in with the row: a second pass over the rows would double the writes.
-        contact.search_text = search_document(
-            first_name=contact.first_name,
-            last_name=contact.last_name,
-            emails=contact.emails,
-            title=contact.title,
-            company=contact.company.name if contact.company else None,
-            location=contact.location,
-            tags=[tag.name for tag in contact_tags],
-            summary=contact.summary,
-        )
-        contacts.append(contact)
-        tags.append(contact_tags)
-    Contact.objects.bulk_create(contacts)
-    # The vectors in one statement from the documents just written: an expression per row
-    # in the INSERT would cost Django more to compile than PostgreSQL to run.
-    if contacts:
-        with connection.cursor() as cursor:
-            cursor.execute(_VECTORS_SQL, [[contact.pk for contact in contacts]])
-    through = Contact.tags.through
-    through.objects.bulk_create(
-        [
-            through(contact_id=contact.pk, tag_id=tag.pk)
-            for contact, contact_tags in zip(contacts, tags, strict=True)
-            for tag in contact_tags
-        ]
-    )
-    StageChange.objects.bulk_create(
-        StageChange(
-            workspace_id=workspace.pk,
-            contact_id=contact.pk,
-            from_stage="",
-            to_stage=contact.stage,
-            changed_by_id=owner.pk if owner else None,
-            changed_at=contact.created_at,
-        )
-        for contact in contacts
-        if contact.stage
-    )
-    if contacts:
-        _search_words_add([contact.pk for contact in contacts])
-        contacts_changed(workspace_id=workspace.pk)
-    return contacts
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from accounts.models import Workspace
@@ -31,16 +32,24 @@ def _key() -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), b"infoview.suppression", "sha256").digest()
 
 
-def _hashes(kind: str, normal: str) -> list[str]:
+def _hashes(kind: str, normal: str, key: bytes | None = None) -> list[str]:
     """The keyed hash, then the bare SHA-256 of rows written before keys (matched, not written)."""
-    keyed = hmac.new(_key(), f"{kind}:{normal}".encode(), "sha256").hexdigest()
+    keyed = hmac.digest(key or _key(), f"{kind}:{normal}".encode(), "sha256").hex()
     return [keyed, hashlib.sha256(normal.encode()).hexdigest()]
+
+
+_FOUND_SQL = """
+SELECT kind, value_hash FROM contacts_suppression
+WHERE workspace_id = %s AND value_hash = ANY(%s)
+"""
 
 
 def suppressed_keys(
     workspace: Workspace, *, emails: Iterable[str] = (), linkedin_urls: Iterable[str] = ()
 ) -> set[str]:
-    """Which of these values (as their ``*_key`` spelling) were erased on request: one query."""
+    """Which of these values (as their ``*_key`` spelling) were erased on request: one query,
+    whatever their number (an import asks for a whole batch's)."""
+    key = _key()
     by_hash: dict[tuple[str, str], str] = {}
     for kind, values in (
         (Suppression.Kind.EMAIL, emails),
@@ -49,13 +58,14 @@ def suppressed_keys(
         for value in values:
             normal = _KEYS[kind](value)
             if normal:
-                for digest in _hashes(kind, normal):
+                for digest in _hashes(kind, normal, key):
                     by_hash[(kind, digest)] = normal
     if not by_hash:
         return set()
-    found = Suppression.objects.filter(
-        workspace=workspace, value_hash__in={digest for _kind, digest in by_hash}
-    ).values_list("kind", "value_hash")
+    # value_hash = ANY(one array): an IN list costs Django a compile per value.
+    with connection.cursor() as cursor:
+        cursor.execute(_FOUND_SQL, [workspace.pk, list({digest for _kind, digest in by_hash})])
+        found = cursor.fetchall()
     return {by_hash[key] for key in map(tuple, found) if key in by_hash}
 
 

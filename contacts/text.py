@@ -10,5 +10,7 @@ _FOLDED = str.maketrans(
 
 def fold(text: str) -> str:
     """Lower case without accents: "Ångström" and "angstrom" are the same word to search."""
+    if text.isascii():  # nothing to decompose or translate (an import folds a document a row)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLDED))
     return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -2,7 +2,9 @@
 
 It lives here, above both apps it reads. Calendar apps poll it every hour or so: the answer
 carries a cheap validator (counts and last changes of the rows in its window), so a poll
-with ``If-None-Match`` or ``If-Modified-Since`` is answered 304 without writing the file.
+with ``If-None-Match`` or ``If-Modified-Since`` is answered 304 without writing the file (two
+aggregate queries on the (owner, starts_at) index). A fetch without a validator reads the rows
+once and computes the same validator from them.
 """
 
 import hashlib
@@ -13,17 +15,62 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 
+from followups.models import FollowUp
 from followups.selectors import followups_for_feed
 from infoview.ratelimit import ratelimit
 from interviews import ics, selectors
 
-# The feed holds the last 30 days and what is ahead: older events are history a calendar
-# already has, and follow-ups due more than a year out are not yet worth a slot.
+# The feed holds the last 30 days and the year ahead (docs/interviews.md, "Calendar feed"): a
+# subscribed calendar shows what the feed holds now, and a month back is what people look up
+# (a thank-you to write, an interview to recall); an interview or a follow-up more than a year
+# out is not yet worth a slot, and the bound keeps every fetch the same size, whatever the
+# history.
 FEED_PAST = timedelta(days=30)
-FEED_FOLLOWUPS_AHEAD = timedelta(days=365)
+FEED_AHEAD = timedelta(days=365)
 # Bumped whenever the file's format changes, so that validators given out before change.
 FORMAT = "2"
+
+
+FOLLOWUP_FIELDS = (
+    "pk",
+    "kind",
+    "next_at",
+    "contact__first_name",
+    "contact__last_name",
+    "updated_at",
+    "contact__updated_at",
+)
+
+
+def _followup_rows(rows) -> list[tuple]:
+    """(pk, summary, starts at) of each follow-up row; labels translated once."""
+    kinds = {kind: str(label) for kind, label in FollowUp.Kind.choices}
+    summary = _("%(kind)s: %(name)s")
+    return [
+        (pk, summary % {"kind": kinds.get(kind, kind), "name": f"{first} {last}".strip()}, starts)
+        for pk, kind, starts, first, last, *_changes in rows
+    ]
+
+
+def _version_of(rows: list[tuple]) -> tuple:
+    """``selectors.feed_version`` of rows already read (each ends with its own and its
+    contact's last change): a first fetch reads its rows once, not once more to count them."""
+    if not rows:
+        return selectors.feed_version_normalised(0, None, None, None)
+    return selectors.feed_version_normalised(
+        len(rows),
+        sum(row[0] for row in rows),
+        max(row[-2] for row in rows),
+        max(row[-1] for row in rows),
+    )
+
+
+def _validators(row, token: str, user, versions: tuple) -> tuple[str, int]:
+    changed = max((v[2] for v in versions if v[2]), default=row.created_at)
+    seed = repr((FORMAT, token, str(user), settings.SITE_URL, versions))
+    return '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"', int(changed.timestamp())
 
 
 def _token(request) -> str:
@@ -37,18 +84,26 @@ def calendar_feed(request, token):
     if row is None:
         raise Http404
     user, now = row.user, timezone.now()
-    interviews = selectors.interviews_for_feed(user=user, since=now - FEED_PAST)
-    followups = followups_for_feed(
-        user=user, since=now - FEED_PAST, until=now + FEED_FOLLOWUPS_AHEAD
-    )
-    versions = (selectors.feed_version(interviews), selectors.feed_version(followups))
-    changed = max((v[2] for v in versions if v[2]), default=row.created_at)
-    seed = repr((FORMAT, token, str(user), settings.SITE_URL, versions))
-    etag = '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
-    modified = int(changed.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    since, until = now - FEED_PAST, now + FEED_AHEAD
+    interviews = selectors.interviews_for_feed(user=user, since=since, until=until)
+    followups = followups_for_feed(user=user, since=since, until=until)
+    response = None
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        # A poll with a validator: answered from two aggregates, without reading a row.
+        versions = (selectors.feed_version(interviews), selectors.feed_version(followups))
+        etag, modified = _validators(row, token, user, versions)
+        response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:
-        body = ics.feed(user=user, interviews=interviews, followups=followups)
+        # The whole file: its validators come from the rows it is written from.
+        interview_rows = list(
+            interviews.values_list(*ics.ROW_FIELDS, "updated_at", "contact__updated_at")
+        )
+        followup_rows = list(followups.values_list(*FOLLOWUP_FIELDS))
+        versions = (_version_of(interview_rows), _version_of(followup_rows))
+        etag, modified = _validators(row, token, user, versions)
+        body = ics.feed(
+            user=user, interviews=interview_rows, followups=_followup_rows(followup_rows)
+        )
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
     response["Last-Modified"] = http_date(modified)

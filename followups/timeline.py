@@ -57,6 +57,7 @@ def facts_for(contact) -> list[Fact]:
             kind=FollowUp.Kind.KEEP_IN_TOUCH,
             status__in=FollowUp.PENDING_STATUSES,
         )
+        .select_related("workspace")
         .order_by("due_at")
         .first()
     )

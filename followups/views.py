@@ -1,14 +1,13 @@
 """Pages of the follow-ups app: what is due, one-click actions, drafting and sending."""
 
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -34,6 +33,8 @@ from followups.forms import (
 )
 from followups.models import EmailTemplate, FollowUp, Signature
 from followups.reminders import unsubscribe_user
+from followups.rows import RowLabels, row_html
+from infoview.pagination import BadCursor, Key, KeysetPage, bad_cursor, keyset_page
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ class Section:
     rows: list
     total: int
     query: str  # the query string that shows this one section, for its links
-    page: Page | None = None  # set when the page shows this one section, paginated
+    page: KeysetPage | None = None  # set when the page shows this one section, paginated
+    html: list[str] = field(default_factory=list)  # the rows' markup (followups/rows.py)
 
     @property
     def more(self) -> int:
@@ -89,53 +91,63 @@ def followup_list(request):
         ),
         # Keep-in-touch dates months ahead are part of the plan too: seen here, not only on
         # each person's timeline.
-        ("later", _("Later"), selectors.followups_pending(**pending, start=week_end)),
+        ("later", _("Later"), _listed(selectors.followups_pending(**pending, start=week_end))),
     ]
     only = request.GET.get("section")
     if only not in {key for key, _title, _rows in definitions}:
         only = None
     sections = []
+    labels = RowLabels(request, everyone=everyone)
+    if only is None:
+        overview = selectors.followups_overview(
+            **pending,
+            today=today,
+            tomorrow=tomorrow,
+            week_end=week_end,
+            limit=SECTION_ROWS,
+            only=ROW_COLUMNS,
+        )
     for key, title, queryset in definitions:
         if only is not None and key != only:
             continue
         query = urlencode({"section": key, **({"who": "all"} if everyone else {})})
         if only is not None:
-            page = Paginator(queryset, SECTION_PAGE).get_page(request.GET.get("page"))
-            rows = list(page.object_list)
-            sections.append(Section(key, title, rows, page.paginator.count, query, page))
+            # Keyset pages (infoview.pagination): the thousandth row costs what the first does.
+            try:
+                page = keyset_page(
+                    _listed(queryset),
+                    keys=[Key("next_at", parse=datetime.fromisoformat), Key("pk")],
+                    after=request.GET.get("after", ""),
+                    before=request.GET.get("before", ""),
+                    size=SECTION_PAGE,
+                )
+            except BadCursor:
+                return bad_cursor(request)
+            sections.append(Section(key, title, page.rows, queryset.count(), query, page))
             continue
-        rows = list(queryset[:SECTION_ROWS])
-        total = len(rows) if len(rows) < SECTION_ROWS else queryset.count()
+        rows, total = overview[key]
         sections.append(Section(key, title, rows, total, query))
+    for section in sections:
+        section.html = [row_html(followup, labels) for followup in section.rows]
     return TemplateResponse(
         request,
         "followups/followup_list.html",
-        {"sections": sections, "everyone": everyone, "only": only, **_row_prefixes(request)},
+        {"sections": sections, "everyone": everyone, "only": only},
     )
+
+
+# Only what a row shows: the person's name, not their search document or the interview.
+ROW_COLUMNS = (
+    *(f.name for f in FollowUp._meta.concrete_fields),
+    "contact__first_name",
+    "contact__last_name",
+    "owner__name",
+    "owner__email",
+)
 
 
 def _listed(followups):
-    """Only what a row shows: the person's name, not their search document or the interview."""
-    return (
-        followups.select_related(None)
-        .select_related("contact", "owner")
-        .only(
-            *(f.name for f in FollowUp._meta.concrete_fields),
-            "contact__first_name",
-            "contact__last_name",
-            "owner__name",
-            "owner__email",
-        )
-    )
-
-
-def _row_prefixes(request) -> dict:
-    """The start of every link in a follow-up row: reversed once, not four times a row."""
-    ws = {"ws": request.workspace.slug}
-    return {
-        "followups_prefix": reverse("followups:list", kwargs=ws),
-        "contacts_prefix": reverse("contacts:list", kwargs=ws),
-    }
+    return followups.select_related(None).select_related("contact", "owner").only(*ROW_COLUMNS)
 
 
 @workspace_view
@@ -214,8 +226,7 @@ def followup_send(request, pk):
 def _after_action(request, followup):
     if request.htmx:
         followup.refresh_from_db()
-        context = {"followup": followup, "acted": True, **_row_prefixes(request)}
-        return TemplateResponse(request, "followups/followup_list.html#row", context)
+        return HttpResponse(row_html(followup, RowLabels(request, everyone=False)))
     back = request.POST.get("next", "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()

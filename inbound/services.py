@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from accounts.models import Membership, User, Workspace
@@ -91,9 +91,12 @@ def _drop_for(addresses: list[str]) -> DropAddress | None:
     tokens = [a[: -len(domain)] for a in addresses if a.endswith(domain)]
     if not tokens:
         return None
+    # Whether its user is still a member comes with it (one query, not two).
+    membership = Membership.objects.filter(user=OuterRef("user"), workspace=OuterRef("workspace"))
     return (
         DropAddress.objects.select_related("user", "workspace")
         .filter(token__in=tokens, revoked_at=None)
+        .annotate(user_is_member=Exists(membership))
         .order_by("pk")
         .first()
     )
@@ -200,10 +203,7 @@ def _verified_sender(parsed: Parsed, drop: DropAddress) -> None:
     user = drop.user
     if len(parsed.senders) != 1 or parsed.senders[0][1] != user.email.lower():
         raise Refused(Refusal.Reason.SENDER, drop)
-    if (
-        not user.is_active
-        or not Membership.objects.filter(user=user, workspace=drop.workspace).exists()
-    ):
+    if not user.is_active or not drop.user_is_member:
         raise Refused(Refusal.Reason.SENDER, drop)
     given = {k: v for k, v in parsed.verdicts.items() if k in ("spf", "dkim") and v}
     if given and "pass" not in given.values():
@@ -266,12 +266,18 @@ def _log(parsed: Parsed, drop: DropAddress, channel: str) -> Outcome:
                 )
         except IntegrityError:
             return Outcome("duplicate")
-        logged.contacts.set(contacts)
+        # A new row: its links are written in one INSERT (``set`` would read them first).
+        InboundMessage.contacts.through.objects.bulk_create(
+            InboundMessage.contacts.through(inboundmessage=logged, contact=contact)
+            for contact in contacts
+        )
         if contacts:
             _thank_you_done(contacts=contacts, message=logged)
         for contact in contacts:
             interaction_happened.send(sender=InboundMessage, contact=contact, at=sent_at)
-        for email, name in names.items():
+        # In one order (contacts by pk above, addresses sorted): two messages logged at once
+        # lock the rows they share in the same order, never each waiting for the other.
+        for email, name in sorted(names.items()):
             if email not in known:
                 _unknown_seen(workspace=workspace, email=email, name=name, at=now)
     return Outcome("logged", message=logged)

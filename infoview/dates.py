@@ -14,6 +14,8 @@ from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
 MIN_YEAR = 1900
@@ -44,3 +46,52 @@ def install() -> None:
     for field_class in (forms.DateField, forms.DateTimeField):
         if not getattr(field_class.validate, "calendar_range", False):
             field_class.validate = _bounded(field_class.validate)
+
+
+class DateLabels:
+    """Dates in list rows without the template engine's per-value translation work.
+
+    ``{{ value|date:"D j M, H:i" }}`` looks the day and month names up through gettext for every
+    value, about 0.05 ms apiece; a list of 80 rows with one date each spent more on that than on
+    its queries. ``DateLabels`` translates the seven day names and twelve month names once (per
+    request, in the active language) and formats each value with plain string work, in the current
+    time zone: the same text as the filter.
+    """
+
+    def __init__(self):
+        self.weekdays = [str(WEEKDAYS_ABBR[day]) for day in range(7)]
+        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
+
+    def short(self, value: datetime) -> str:
+        """``D j M, H:i``: "Mon 3 Nov, 14:05"."""
+        local = timezone.localtime(value)
+        return (
+            f"{self.weekdays[local.weekday()]} {local.day} {self.months[local.month]}, "
+            f"{local.hour:02d}:{local.minute:02d}"
+        )
+
+    def day_month_time(self, value: datetime) -> str:
+        """``j M, H:i``: "3 Nov, 14:05"."""
+        local = timezone.localtime(value)
+        return f"{local.day} {self.months[local.month]}, {local.hour:02d}:{local.minute:02d}"
+
+    def day_month_year_time(self, value: datetime) -> str:
+        """``j M Y, H:i``: "3 Nov 2026, 14:05"."""
+        local = timezone.localtime(value)
+        return (
+            f"{local.day} {self.months[local.month]} {local.year}, "
+            f"{local.hour:02d}:{local.minute:02d}"
+        )
+
+    def long(self, value: datetime) -> str:
+        """``D j M Y, H:i T``: "Mon 3 Nov 2026, 14:05 GMT"."""
+        local = timezone.localtime(value)
+        return (
+            f"{self.weekdays[local.weekday()]} {local.day} {self.months[local.month]} "
+            f"{local.year}, {local.hour:02d}:{local.minute:02d} {local.tzname() or ''}"
+        ).rstrip()
+
+    @staticmethod
+    def iso(value: datetime) -> str:
+        """``Y-m-d\\TH:i:sO``: the machine-readable form for a ``<time datetime>``."""
+        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M:%S%z")

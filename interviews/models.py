@@ -57,6 +57,13 @@ class Interview(models.Model):
         indexes = [
             models.Index(fields=["workspace", "starts_at"]),
             models.Index(fields=["workspace", "status"]),
+            # The calendar feed: one owner's interviews from a date on. The validator (counts
+            # and last changes, followups/calendar_feed.py) reads only this index.
+            models.Index(
+                fields=["owner", "starts_at"],
+                include=["updated_at", "contact", "workspace"],
+                name="interviews_owner_feed_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,6 @@
 """Reads of the interviews app."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import (
     Count,
@@ -13,13 +13,17 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from infoview.dates import MAX_YEAR, MIN_YEAR
+from infoview.pagination import Key, KeysetPage, keyset_page
 from interviews.models import (
     TEAM_ONLY_CATEGORIES,
     Assessment,
     CalendarToken,
     Interview,
+    PrepItem,
     Question,
 )
 
@@ -34,7 +38,7 @@ def with_readiness(queryset: QuerySet) -> QuerySet:
     )
 
 
-def interviews_list(
+def _filtered(
     *,
     workspace,
     when: str = "upcoming",
@@ -44,7 +48,7 @@ def interviews_list(
     date_from: datetime | None = None,
     date_to: datetime | None = None,
 ) -> QuerySet:
-    """Upcoming (open, soonest first, undated last) or past (latest first) interviews."""
+    """The interviews of the list's tab and filters, unordered."""
     queryset = Interview.objects.filter(workspace=workspace).select_related(
         "contact", "contact__company", "owner", "workspace"
     )
@@ -53,14 +57,10 @@ def interviews_list(
         queryset = queryset.filter(status__in=OPEN).filter(
             Q(starts_at__gte=now - timedelta(hours=2)) | Q(starts_at=None)
         )
-        ordering = [F("starts_at").asc(nulls_last=True), "pk"]
     elif when == "past":
         queryset = queryset.filter(
             Q(starts_at__lt=now - timedelta(hours=2)) | ~Q(status__in=OPEN)
         ).exclude(starts_at=None, status__in=OPEN)
-        ordering = [F("starts_at").desc(nulls_last=True), "-pk"]
-    else:
-        ordering = [F("starts_at").desc(nulls_last=True), "-pk"]
     if status:
         queryset = queryset.filter(status=status)
     if owner_id:
@@ -71,7 +71,60 @@ def interviews_list(
         queryset = queryset.filter(starts_at__gte=date_from)
     if date_to:
         queryset = queryset.filter(starts_at__lt=date_to)
+    return queryset
+
+
+def interviews_list(*, workspace, when: str = "upcoming", **filters) -> QuerySet:
+    """Upcoming (open, soonest first, undated last) or past (latest first) interviews."""
+    if when == "upcoming":
+        ordering = [F("starts_at").asc(nulls_last=True), "pk"]
+    else:
+        ordering = [F("starts_at").desc(nulls_last=True), "-pk"]
+    queryset = _filtered(workspace=workspace, when=when, **filters)
     return with_readiness(queryset).order_by(*ordering)
+
+
+# The list's sort keys for keyset pages (infoview.pagination): an undated interview sorts after
+# every dated one among the upcoming and before them among the past, as NULLS LAST does.
+UNDATED_UPCOMING = datetime(MAX_YEAR, 12, 31, tzinfo=UTC)
+UNDATED_PAST = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
+
+
+def interviews_list_page(
+    *, workspace, when: str = "upcoming", after: str = "", before: str = "", size: int, **filters
+) -> KeysetPage:
+    """One page of ``interviews_list``, by keyset; readiness counted for the page's rows only.
+
+    Raises ``BadCursor`` for a damaged cursor."""
+    queryset = _filtered(workspace=workspace, when=when, **filters)
+    undated = UNDATED_UPCOMING if when == "upcoming" else UNDATED_PAST
+    queryset = queryset.annotate(sort_at=Coalesce("starts_at", Value(undated)))
+    descending = when != "upcoming"
+    page = keyset_page(
+        queryset,
+        keys=[
+            Key("sort_at", descending, datetime.fromisoformat),
+            Key("pk", descending, int),
+        ],
+        after=after,
+        before=before,
+        size=size,
+    )
+    readiness = prep_counts([row.pk for row in page.rows])
+    for row in page.rows:
+        row.prep_total, row.prep_done = readiness.get(row.pk, (0, 0))
+    return page
+
+
+def prep_counts(interview_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(total, done) prep items of each interview, in one query."""
+    return {
+        row["interview_id"]: (row["total"], row["done"])
+        for row in PrepItem.objects.filter(interview_id__in=interview_ids)
+        .values("interview_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(done_at__isnull=False)))
+        .order_by()
+    }
 
 
 def interviews_upcoming(*, workspace, owner=None, limit: int = 5) -> list[Interview]:
@@ -111,18 +164,22 @@ def interview_overlaps(
     return queryset
 
 
-def interviews_for_feed(*, user, since: datetime | None = None) -> QuerySet:
-    """The user's interviews a subscribed calendar should hold: from 30 days ago onwards.
+def interviews_for_feed(
+    *, user, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet:
+    """The user's interviews a subscribed calendar should hold: from ``since`` (30 days ago)
+    to ``until`` (no end when None).
 
     Cancelled ones stay in the feed (STATUS:CANCELLED) so calendars that already hold them
     take them out; interviews of workspaces the user has left drop out.
     """
     since = since or timezone.now() - timedelta(days=30)
-    return (
-        Interview.objects.filter(owner=user, workspace__membership__user=user, starts_at__gte=since)
-        .select_related("contact", "workspace", "owner")
-        .order_by("starts_at", "pk")
+    queryset = Interview.objects.filter(
+        owner=user, workspace__membership__user=user, starts_at__gte=since
     )
+    if until is not None:
+        queryset = queryset.filter(starts_at__lt=until)
+    return queryset.order_by("starts_at", "pk")
 
 
 def questions_to_pick(*, interview: Interview) -> QuerySet:
@@ -163,4 +220,9 @@ def feed_version(queryset: QuerySet) -> tuple:
         changed=Max("updated_at"),
         contacts_changed=Max("contact__updated_at"),
     )
-    return tuple(figures.values())
+    return feed_version_normalised(*figures.values())
+
+
+def feed_version_normalised(count, ids, changed, contacts_changed) -> tuple:
+    """The same figures whether the database summed them (a Decimal) or Python did (an int)."""
+    return (int(count), int(ids or 0), changed, contacts_changed)

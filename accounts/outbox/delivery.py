@@ -67,7 +67,7 @@ def message_with_key(idempotency_key: str) -> OutgoingMessage | None:
     return OutgoingMessage.objects.filter(idempotency_key=idempotency_key).first()
 
 
-def message_queue(
+def _row(
     *,
     message: EmailMessage,
     kind: str,
@@ -75,14 +75,8 @@ def message_queue(
     about: str = "",
     idempotency_key: str | None = None,
     repeatable: bool = False,
-    deliver_on_commit: bool = True,
 ) -> OutgoingMessage:
-    """Write ``message`` to the outbox; it is sent once the caller's transaction commits.
-
-    With an ``idempotency_key`` already used, nothing is written and the first row is
-    returned: a double-click or a second tab makes one email. ``deliver_on_commit=False`` is
-    for a worker that sends the row itself right after (the beat's claim is the safety net).
-    """
+    """The unsaved outbox row of ``message``."""
     headers = {str(k): str(v) for k, v in message.extra_headers.items()}
     message_id = headers.pop("Message-ID", "") or make_msgid(domain=sender_domain())
     html = next(
@@ -114,6 +108,33 @@ def message_queue(
         message_id=message_id,
     )
     row.log = _log(row, timezone.now(), "queued")
+    return row
+
+
+def message_queue(
+    *,
+    message: EmailMessage,
+    kind: str,
+    workspace: Workspace | None = None,
+    about: str = "",
+    idempotency_key: str | None = None,
+    repeatable: bool = False,
+    deliver_on_commit: bool = True,
+) -> OutgoingMessage:
+    """Write ``message`` to the outbox; it is sent once the caller's transaction commits.
+
+    With an ``idempotency_key`` already used, nothing is written and the first row is
+    returned: a double-click or a second tab makes one email. ``deliver_on_commit=False`` is
+    for a worker that sends the row itself right after (the beat's claim is the safety net).
+    """
+    row = _row(
+        message=message,
+        kind=kind,
+        workspace=workspace,
+        about=about,
+        idempotency_key=idempotency_key,
+        repeatable=repeatable,
+    )
     if idempotency_key:
         try:
             with transaction.atomic():
@@ -126,6 +147,22 @@ def message_queue(
         pk = row.pk
         transaction.on_commit(lambda: _queue([pk]))
     return row
+
+
+def messages_queue_many(items: Sequence[dict]) -> dict[str, OutgoingMessage]:
+    """Write many emails at once, each with its ``idempotency_key``: their rows by key.
+
+    For a worker that sends them itself right after (nothing is queued on commit; the beat's
+    claim is the safety net), in one INSERT and one read whatever their number. Each item
+    holds ``message_queue``'s arguments; a key already used keeps its first row, as there.
+    """
+    rows = [_row(**item) for item in items]
+    if not rows:
+        return {}
+    OutgoingMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    return OutgoingMessage.objects.in_bulk(
+        [row.idempotency_key for row in rows], field_name="idempotency_key"
+    )
 
 
 def _queue(ids: list[int]) -> None:
@@ -236,8 +273,16 @@ def _unknown_delay() -> timedelta:
 
 
 def _take(pk: int, now: datetime) -> OutgoingMessage | None:
-    """pending → sending, under the row lock; None when it is not ours to send."""
+    """pending → sending, under the row lock; None when it is not ours to send.
+
+    Committed without waiting for the disk (``synchronous_commit = off``, this transaction
+    only): nothing goes past MAIL FROM/RCPT TO before ``on_data`` writes ``data_sent_at``, whose
+    own commit waits for the disk and so flushes this one first. A crash that loses the take
+    leaves the row pending, with nothing transmitted: sent later, once.
+    """
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         row = (
             OutgoingMessage.objects.select_for_update(skip_locked=True)
             .filter(pk=pk, state=State.PENDING)

@@ -1,13 +1,12 @@
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_newcomer_signs_up_creates_a_team_switches_and_logs_out(page):
+def test_a_newcomer_signs_up_creates_a_team_switches_and_logs_out(page, smtp_server, outbox_worker):
     page.goto("/")
     page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Your name").fill("Robin Newcomer")
@@ -16,8 +15,10 @@ def test_a_newcomer_signs_up_creates_a_team_switches_and_logs_out(page):
     page.locator("#id_password2").fill("a long unusual passphrase")
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    [message] = mail.outbox
-    page.goto(re.search(r"https?://[^/\s]+(/accounts/signup/\S+)", message.body).group(1))
+    assert outbox_worker() == {"sent": 1}
+    [message] = smtp_server.messages
+    text = message.get_body(("plain",)).get_content()
+    page.goto(re.search(r"https?://[^/\s]+(/accounts/signup/\S+)", text).group(1))
 
     expect(page.get_by_role("heading", name="Robin's network")).to_be_visible()
     expect(page.get_by_text("Personal workspace · only you can see it")).to_be_visible()

@@ -3,9 +3,21 @@
 from datetime import UTC, datetime
 from typing import Literal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank  # noqa: F401  (relevance comes from it)
 from django.db import transaction
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -17,6 +29,7 @@ from api import idempotency
 from api.access import membership
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Key, paginate
 from api.problems import ERRORS, ApiProblem
+from api.renderers import json_response
 from api.schemas import CompanyRef, In, UserRef, Ws
 from contacts import selectors, services
 from contacts.models import CADENCE_PRESETS, Company, Contact, Tag
@@ -183,6 +196,76 @@ def _sortable(contacts, sort: str):
     return contacts
 
 
+# The list's rows are read with .values() and answered as JSON as they are: no model objects
+# (a contact, its company, its owner and each tag) and no pydantic validation per row, which
+# were most of the endpoint's time. Each item has ContactOut's exact shape; test_lists checks
+# it against the contact's own endpoint, and Schemathesis against the schema.
+LIST_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "emails",
+    "phone",
+    "title",
+    "company_id",
+    "location",
+    "linkedin_url",
+    "summary",
+    "source",
+    "stage",
+    "cadence_days",
+    "owner_id",
+    "introduced_by_id",
+    "last_interaction_at",
+    "archived_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def _list_rows(contacts, keys: list[Key]):
+    """One query for the page: the company's and owner's names and the tags are subqueries of
+    the select list, which PostgreSQL runs after the sort and the limit, for the page's rows
+    only, where joins would be made for every match (1,425 of 20,000 contacts for "patel")."""
+    return contacts.values(
+        *dict.fromkeys([*LIST_COLUMNS, *(key.name for key in keys)]),
+        company_name=Subquery(Company.objects.filter(pk=OuterRef("company_id")).values("name")),
+        owner_name=Subquery(User.objects.filter(pk=OuterRef("owner_id")).values("name")),
+        owner_email=Subquery(User.objects.filter(pk=OuterRef("owner_id")).values("email")),
+        tag_names=ArraySubquery(Tag.objects.filter(contacts=OuterRef("pk")).values("name")),
+    )
+
+
+def _list_item(row: dict) -> dict:
+    company = owner = None
+    if row["company_id"] is not None:
+        company = {"id": row["company_id"], "name": row["company_name"]}
+    if row["owner_id"] is not None:
+        owner = {"id": row["owner_id"], "name": row["owner_name"], "email": row["owner_email"]}
+    return {
+        "id": row["id"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "emails": row["emails"],
+        "phone": row["phone"],
+        "title": row["title"],
+        "company": company,
+        "location": row["location"],
+        "linkedin_url": row["linkedin_url"],
+        "summary": row["summary"],
+        "source": row["source"],
+        "stage": row["stage"],
+        "cadence_days": row["cadence_days"],
+        "owner": owner,
+        "introduced_by_id": row["introduced_by_id"],
+        "tags": sorted(row["tag_names"]),  # as ContactOut sorts them
+        "last_interaction_at": row["last_interaction_at"],
+        "archived_at": row["archived_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
 def _contact(request, pk: int) -> Contact:
     queryset = Contact.objects.select_related("company", "owner").prefetch_related("tags")
     return get_for_workspace(queryset, request.workspace, pk=pk)
@@ -281,8 +364,10 @@ def contact_list(
     sort = sort or ("relevance" if searching else "name")
     if sort == "relevance" and not searching:
         sort = "name"
-    contacts = _sortable(selectors.contact_list_page_rows(contacts), sort)
-    return paginate(contacts, SORTS[sort], cursor=cursor, limit=limit)
+    keys = SORTS[sort]
+    page = paginate(_list_rows(_sortable(contacts, sort), keys), keys, cursor=cursor, limit=limit)
+    page["items"] = [_list_item(row) for row in page["items"]]
+    return json_response(page)
 
 
 @router.post("/contacts", response={201: ContactOut, **ERRORS})

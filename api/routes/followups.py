@@ -12,7 +12,7 @@ from api import idempotency
 from api.access import membership
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Key, paginate
 from api.problems import ERRORS, ApiProblem
-from api.schemas import ContactRef, In, UserRef, Ws
+from api.schemas import ContactRef, In, Moment, UserRef, Ws
 from contacts.models import Contact
 from followups import selectors, services
 from followups.models import FollowUp
@@ -53,8 +53,8 @@ class FollowUpIn(In):
     contact_id: int
     kind: Kind = "custom"
     title: str = Field("", max_length=200)
-    due_at: datetime = Field(
-        ..., description="A moment with an offset (2026-05-01T09:00:00+01:00)."
+    due_at: Moment = Field(
+        ..., description="A moment with an offset (2026-05-01T09:00:00+01:00), years 1900 to 2999."
     )
     interview_id: int | None = None
 
@@ -86,7 +86,7 @@ def _problem(field: str, message: str) -> ApiProblem:
 def followup_list(
     request,
     ws: Ws,
-    due_before: datetime | None = None,
+    due_before: Moment | None = None,
     who: Literal["me", "all"] = "me",
     cursor: str | None = Query(None, max_length=2000),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),

@@ -17,7 +17,7 @@ from api import idempotency
 from api.access import membership
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Key, paginate
 from api.problems import ERRORS, ApiProblem
-from api.schemas import ContactRef, In, UserRef, Ws
+from api.schemas import ContactRef, In, Moment, UserRef, Ws
 from contacts.models import Contact
 from interviews import selectors, services
 from interviews.models import (
@@ -182,12 +182,12 @@ class InterviewDetail(InterviewOut):
 
 
 class Schedule(In):
-    starts_at: datetime | None = Field(
+    starts_at: Moment | None = Field(
         None,
         description=(
             "The local time on the clocks of time_zone, without an offset (2026-03-29T10:00:00)"
             "; or a moment with an offset. Times the clocks skip are refused; times they pass "
-            "twice need fold."
+            "twice need fold. Years 1900 to 2999."
         ),
     )
     time_zone: str | None = Field(None, max_length=64, description="An IANA zone; default: yours.")

@@ -130,3 +130,34 @@ def test_it_answers_unknown_addresses_with_a_problem(alice_api):
 
 def test_it_refuses_a_bad_cursor(alice_api):
     _problem(alice_api.get("/contacts?cursor=garbage"), 400)
+
+
+@pytest.mark.parametrize(
+    "when", ["9999-12-31T23:30:00-05:00", "0001-01-01T00:10:00+09:00", "3000-01-01T09:00:00Z"]
+)
+def test_it_refuses_dates_outside_the_years_the_forms_take(alice_api, ada, when):
+    # The forms take years 1900 to 2999 (infoview/dates.py); so does the API, before a
+    # conversion to UTC leaves Python's calendar (it was a 500) or a follow-up is stored for
+    # the year 3000.
+    due = {"contact_id": ada.pk, "kind": "advice", "due_at": when}
+    problem = _problem(alice_api.post("/follow-ups", due), 422)
+    assert problem["errors"][0]["location"] == "due_at"
+    assert "between the years 1900 and 2999" in problem["errors"][0]["message"]
+    local = when[:19]
+    for body in (
+        {"contact_id": ada.pk, "starts_at": when},
+        {"contact_id": ada.pk, "starts_at": local, "time_zone": "Pacific/Kiritimati"},
+    ):
+        problem = _problem(alice_api.post("/interviews", body), 422)
+        assert problem["errors"][0]["location"] == "starts_at"
+    _problem(alice_api.get(f"/follow-ups?due_before={when.replace('+', '%2B')}"), 422)
+    _problem(alice_api.get(f"/reports/conversations?start={when[:10]}"), 422)
+    assert not Interview.objects.exists()
+    assert not ada.followups.exists()
+
+
+def test_it_takes_dates_at_the_edges_of_those_years(alice_api, ada):
+    for when in ("1900-01-01T00:00:00Z", "2999-12-31T23:59:00+00:00"):
+        due = {"contact_id": ada.pk, "kind": "advice", "due_at": when}
+        assert alice_api.post("/follow-ups", due).status_code == 201
+    assert alice_api.get("/follow-ups?due_before=2999-12-31T23:59:00Z").status_code == 200

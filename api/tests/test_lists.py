@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from api.routes.contacts import ContactOut, ContactPage
 from contacts import services as contact_services
-from contacts.tests.factories import ContactFactory, TagFactory
+from contacts.tests.factories import CompanyFactory, ContactFactory, TagFactory
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -72,3 +73,31 @@ def test_the_contact_list_takes_a_fixed_number_of_queries(
     assert page["items"][0]["tags"] == ["tag0", "tag1", "tag2"]
     with django_assert_max_num_queries(10):
         alice_api.get("/contacts?limit=200&sort=company")
+
+
+def test_a_list_item_is_exactly_what_the_contact_endpoint_answers(alice_api, alice, workspace_a):
+    # The list builds its rows from .values(), without validating them against ContactOut:
+    # each item must still be the contact's own answer, key for key and in the same order.
+    introducer = ContactFactory(workspace=workspace_a, first_name="Ines", last_name="Ng")
+    ContactFactory(
+        workspace=workspace_a,
+        first_name="Zoë",
+        last_name="Ng",
+        emails=["zoe@example.test", "z.ng@example.test"],
+        phone="+44 20 7946 0000",
+        title="Engineer",
+        company=CompanyFactory(workspace=workspace_a, name="Ångström Ltd"),
+        location="Leeds",
+        summary="Met at PyCon.",
+        owner=alice,
+        introduced_by=introducer,
+        last_interaction_at=timezone.now() - timedelta(days=3, microseconds=1234),
+        tags=[TagFactory(workspace=workspace_a, name=n) for n in ("zeta", "Alpha", "beta")],
+    )
+    for path in ("/contacts?limit=10", "/contacts?q=ng&limit=10", "/contacts?sort=company"):
+        page = alice_api.get(path).json()
+        assert list(page) == list(ContactPage.model_fields)
+        assert len(page["items"]) == 2
+        for item in page["items"]:
+            assert list(item) == list(ContactOut.model_fields)
+            assert item == alice_api.get(f"/contacts/{item['id']}").json()

@@ -64,7 +64,7 @@ def test_it_imports_with_a_live_progress_bar(page, alice, workspace_a, monkeypat
         calls.append(1)
         if len(calls) > 1:
             time.sleep(2)  # the first batch is committed and on screen meanwhile
-        real_apply(job, plans, matcher)
+        return real_apply(job, plans, matcher)
 
     monkeypatch.setattr(run, "apply_batch", slow_after_the_first_batch)
 

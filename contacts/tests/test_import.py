@@ -265,9 +265,10 @@ def test_it_survives_a_worker_killed_mid_import_and_finishes_when_run_again(
 
     def dies_in_the_second_batch(job, plans, matcher):
         calls.append(1)
-        real_apply(job, plans, matcher)
+        written = real_apply(job, plans, matcher)
         if len(calls) == 2:
             raise SystemExit("worker killed")  # after writing, before the batch commits
+        return written
 
     monkeypatch.setattr(run, "apply_batch", dies_in_the_second_batch)
     with pytest.raises(SystemExit):

@@ -36,7 +36,7 @@ def _killed_after_one_batch(job, monkeypatch):
         calls.append(1)
         if len(calls) == 2:
             raise SystemExit("worker killed")
-        real_apply(job, plans, matcher)
+        return real_apply(job, plans, matcher)
 
     monkeypatch.setattr(run, "apply_batch", dies)
     with pytest.raises(SystemExit):

@@ -50,9 +50,9 @@ def test_it_counts_once_until_a_contact_changes(client, alice, workspace_a):
     _people(workspace_a, alice, 60)
     client.force_login(alice)
     counted, response = _count_queries(client)
-    assert len(counted) == 1 and response.context["page"].paginator.count == 60
+    assert len(counted) == 1 and response.context["page"].count == 60
     counted, response = _count_queries(client)
-    assert counted == [] and response.context["page"].paginator.count == 60
+    assert counted == [] and response.context["page"].count == 60
     counted, response = _count_queries(client, {"q": "aisha1"})
     assert len(counted) == 1  # another list, its own count
     assert _count_queries(client, {"q": "aisha1"})[0] == []
@@ -68,27 +68,27 @@ def test_it_counts_once_until_a_contact_changes(client, alice, workspace_a):
         },
     )
     counted, response = _count_queries(client)
-    assert len(counted) == 1 and response.context["page"].paginator.count == 61
+    assert len(counted) == 1 and response.context["page"].count == 61
 
     services.contact_archive(contact=Contact.objects.get(first_name="Newest"))
-    assert _count_queries(client)[1].context["page"].paginator.count == 60
+    assert _count_queries(client)[1].context["page"].count == 60
     services.contacts_bulk_archive(
         workspace=workspace_a,
         contact_ids=list(
             Contact.objects.filter(workspace=workspace_a).values_list("pk", flat=True)[:10]
         ),
     )
-    assert _count_queries(client)[1].context["page"].paginator.count == 50
+    assert _count_queries(client)[1].context["page"].count == 50
 
 
 def test_it_counts_other_workspaces_apart(client, alice, charlie, workspace_a, workspace_b):
     _people(workspace_a, alice, 12)
     _people(workspace_b, charlie, 5, start=100)
     client.force_login(alice)
-    assert _count_queries(client)[1].context["page"].paginator.count == 12
+    assert _count_queries(client)[1].context["page"].count == 12
     client.force_login(charlie)
     page = client.get(reverse("contacts:list", kwargs={"ws": "bravo"}))
-    assert page.context["page"].paginator.count == 5
+    assert page.context["page"].count == 5
 
 
 def test_a_page_of_50_people_stays_under_40_kb(client, alice, workspace_a):

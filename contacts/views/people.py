@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,7 +27,8 @@ from contacts.forms import (
 )
 from contacts.models import Contact
 from contacts.timeline import timeline_for
-from infoview.pagination import query_without_page
+from infoview.dates import DateLabels
+from infoview.pagination import BadCursor, bad_cursor, query_without_page
 
 PAGE_SIZE = 50
 
@@ -43,17 +43,28 @@ def filtered_contacts(request):
 def contact_list(request):
     form, contacts = filtered_contacts(request)
     filters = form.filters()
-    paginator = Paginator(selectors.contact_list_screen_rows(contacts), PAGE_SIZE)
-    if not filters["overdue"]:  # "overdue" moves with the clock: counted every time
+    try:
+        page = selectors.contact_list_page(
+            selectors.contact_list_screen_rows(contacts),
+            sort=filters["sort"],
+            searching=bool(filters["q"].strip()),
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+            size=PAGE_SIZE,
+        )
+    except BadCursor:
+        return bad_cursor(request)
+    if filters["overdue"]:  # "overdue" moves with the clock: counted every time
+        page.count = contacts.count()
+    else:
         counted = {k: getattr(v, "pk", v) for k, v in filters.items() if k != "sort"}
-        paginator.count = cached_count(
+        page.count = cached_count(
             workspace_id=request.workspace.pk, filters=counted, count=contacts.count
         )
-    page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter_form": form,
         "page": page,
-        "rows": _rows(request, page.object_list),
+        "rows": _rows(request, page.rows),
         "query": query_without_page(request),
         "stages": Contact.Stage.choices,
         "people": workspace_members(request.workspace),
@@ -114,7 +125,22 @@ def refuse_foreign_contacts(request, *names):
 
 def _contact(request, pk):
     queryset = Contact.objects.select_related("company", "owner", "introduced_by")
-    return get_for_workspace(queryset, request.workspace, pk=pk)
+    contact = get_for_workspace(queryset, request.workspace, pk=pk)
+    # The same row as request.workspace: the links to the person and their company need no
+    # query of their own.
+    contact.workspace = request.workspace
+    if contact.company is not None:
+        contact.company.workspace = request.workspace
+    return contact
+
+
+def _dated(entries):
+    """Each timeline entry's time as text, with day and month names translated once."""
+    labels = DateLabels()
+    for entry in entries:
+        entry.iso = labels.iso(entry.at)
+        entry.when = labels.day_month_year_time(entry.at)
+    return entries
 
 
 @workspace_view
@@ -130,7 +156,7 @@ def contact_detail(request, pk):
             "tags": contact.tags.all(),
             "chain": list(reversed(chain)),
             "introduced": contact.introduced.select_related("company").order_by("created_at"),
-            "timeline": timeline_for(contact),
+            "timeline": _dated(timeline_for(contact)),
             "facts": facts_for(contact),
             "merge_undo": merging.merge_undo_for(keep=contact),
         },

@@ -193,3 +193,46 @@ def test_a_mail_clients_one_click_post_needs_no_csrf_token(alice):
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert User.objects.get(pk=alice.pk).reminder_preference == "off"
+
+
+def _due_thank_yous(alice, workspace_a, count):
+    made = []
+    for i in range(count):
+        contact = ContactFactory(workspace=workspace_a, owner=alice, first_name=f"P{i}")
+        interview = InterviewFactory(
+            contact=contact,
+            owner=alice,
+            status="completed",
+            completed_at=timezone.now() - timedelta(hours=25),
+        )
+        made.append(services.followup_open_thank_you(interview=interview))
+    return made
+
+
+@pytest.mark.parametrize("size", [3, 12])
+def test_a_batch_is_queued_in_the_same_few_statements_whatever_its_size(
+    size, alice, workspace_a, django_assert_max_num_queries
+):
+    followups = _due_thank_yous(alice, workspace_a, size)
+    followups[0].status = "done"
+    followups[0].save(update_fields=["status"])
+    ids = reminders.reminders_claim_due()
+    rows = Reminder.objects.select_related(
+        "user", "followup__contact", "followup__workspace"
+    ).in_bulk(ids)
+    # Lock, membership, unsubscribe link's user, the outbox INSERT and its read, two updates.
+    with django_assert_max_num_queries(9):
+        outgoing = reminders._queue_batch(rows, ids)
+    assert len(outgoing) == size - 1
+    states = dict(Reminder.objects.values_list("followup_id", "state"))
+    assert states.pop(followups[0].pk) == "cancelled"
+    assert set(states.values()) == {"queued"}
+    assert Reminder.objects.get(followup=followups[0]).reason == "closed"
+    queued = Reminder.objects.filter(state="queued").select_related("outgoing")
+    assert {(r.outgoing.idempotency_key, r.message_id) for r in queued} == {
+        (f"followups.reminder:{r.pk}", r.outgoing.message_id) for r in queued
+    }
+    assert OutgoingMessage.objects.count() == size - 1
+    # Run again (a redelivered task): nothing more is queued or written.
+    assert reminders._queue_batch(rows, ids) == []
+    assert OutgoingMessage.objects.count() == size - 1

@@ -6,7 +6,9 @@ import sys
 import time
 
 import pytest
+from django.db import connection
 
+from inbound import smtp
 from inbound.models import InboundMessage, Refusal
 from inbound.smtp import controller
 from inbound.tests.conftest import mail
@@ -78,3 +80,35 @@ def test_the_command_serves_until_stopped(transactional_db):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def _other_sessions() -> int:
+    """Sessions on this test database other than the test's own."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_it_keeps_a_connection_between_messages_and_closes_it_when_stopped(
+    transactional_db, drop, maya
+):
+    server = controller("127.0.0.1", free_port())
+    server.start()
+    try:
+        with _client(server) as client:
+            for number in range(3):
+                message = mail(message_id=f"<kept-{number}@example.test>")
+                client.sendmail("alice@example.test", [drop.address], bytes(message))
+        assert InboundMessage.objects.count() == 3
+        # One connection per thread used, kept for the next message: not one per message.
+        assert 1 <= _other_sessions() <= smtp.THREADS
+    finally:
+        server.stop()
+    # Stopped: none left open (a test database could not be dropped, a server not restarted).
+    deadline = time.monotonic() + 5
+    while _other_sessions() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _other_sessions() == 0

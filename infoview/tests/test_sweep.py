@@ -8,9 +8,12 @@ default, about a minute for the whole project in ``make test``) or ``sweep-deep`
 import os
 import time
 from importlib import import_module
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import QueryDict
@@ -31,7 +34,13 @@ from infoview.testing.sweep import (
     saved_rows,
 )
 
-LOCAL_APPS = ["accounts", "contacts", "interviews", "followups", "reports", "privacy", "webhooks"]
+# Every app of this project (from the app registry, so that a new app is swept without being
+# named here) registers its routes in <app>/tests/isolation.py.
+LOCAL_APPS = [
+    config.name
+    for config in django_apps.get_app_configs()
+    if Path(config.path).parent == Path(django_settings.BASE_DIR) and config.name != "infoview"
+]
 for app in LOCAL_APPS:
     try:
         import_module(f"{app}.tests.isolation")

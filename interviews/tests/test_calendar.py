@@ -108,6 +108,8 @@ def test_the_private_feed_lists_my_interviews_and_follow_ups(client, alice, bob,
     mine = make_interview(workspace=workspace_a, owner=alice)
     bobs = make_interview(workspace=workspace_a, owner=bob)
     old = make_interview(workspace=workspace_a, owner=alice, starts_in=-timedelta(days=60))
+    next_year = make_interview(workspace=workspace_a, owner=alice, starts_in=timedelta(days=300))
+    too_far = make_interview(workspace=workspace_a, owner=alice, starts_in=timedelta(days=400))
     cancelled = make_interview(workspace=workspace_a, owner=alice)
     services.interview_cancel(interview=cancelled)
     done = make_interview(workspace=workspace_a, owner=alice, starts_in=-timedelta(hours=3))
@@ -122,6 +124,9 @@ def test_the_private_feed_lists_my_interviews_and_follow_ups(client, alice, bob,
     assert f"interview-{mine.pk}@127.0.0.1" in uids
     assert f"interview-{bobs.pk}@127.0.0.1" not in uids
     assert f"interview-{old.pk}@127.0.0.1" not in uids
+    # The year ahead, no further (docs/interviews.md says why).
+    assert f"interview-{next_year.pk}@127.0.0.1" in uids
+    assert f"interview-{too_far.pk}@127.0.0.1" not in uids
     assert str(uids[f"interview-{cancelled.pk}@127.0.0.1"]["STATUS"]) == "CANCELLED"
     thank_you = FollowUp.objects.get(interview=done)
     followup_event = uids[f"followup-{thank_you.pk}@127.0.0.1"]

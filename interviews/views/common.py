@@ -15,8 +15,11 @@ from interviews.models import Interview, QuestionCategory
 
 def interview_for(request, pk) -> Interview:
     """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'."""
-    queryset = Interview.objects.select_related("contact", "owner", "workspace")
-    return get_for_workspace(queryset, request.workspace, pk=pk)
+    queryset = Interview.objects.select_related("contact", "owner")
+    interview = get_for_workspace(queryset, request.workspace, pk=pk)
+    # The same row as request.workspace: the links to it and to the person need no query.
+    interview.workspace = interview.contact.workspace = request.workspace
+    return interview
 
 
 def detail_context(request, interview) -> dict:
@@ -39,7 +42,10 @@ def detail_context(request, interview) -> dict:
         "note_form": NoteForm(interview=interview),
         "person_form": PersonToMeetForm(),
         "reason_form": StatusReasonForm(),
-        "introduced": interview.contact.introduced.filter(workspace=request.workspace),
+        # Lazy (the conversation view does not show them); with their workspace for the links.
+        "introduced": interview.contact.introduced.filter(
+            workspace=request.workspace
+        ).select_related("workspace"),
         "outgoing": services.interview_outgoing(interview=interview),
     }
 

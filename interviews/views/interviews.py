@@ -4,17 +4,16 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import workspace_view
-from infoview.pagination import query_without_page
+from infoview.pagination import BadCursor, bad_cursor, query_without_page
 from interviews import selectors, services
 from interviews.forms import InterviewFilterForm, InterviewForm
+from interviews.rows import RowLabels, row_html
 from interviews.views.common import audit_viewed, detail_context, interview_for
 
 PAGE_SIZE = 50
@@ -32,26 +31,32 @@ def interview_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     when = filters.get("when") or "upcoming"
     date_to = filters.get("date_to")
-    interviews = selectors.interviews_list(
-        workspace=request.workspace,
-        when=when,
-        status=filters.get("status", ""),
-        owner_id=getattr(filters.get("owner"), "pk", None),
-        contact_id=getattr(filters.get("contact"), "pk", None),
-        date_from=_day_start(filters.get("date_from")),
-        date_to=_day_start(date_to + timedelta(days=1)) if date_to else None,
-    )
-    page = Paginator(interviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        page = selectors.interviews_list_page(
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+            size=PAGE_SIZE,
+            workspace=request.workspace,
+            when=when,
+            status=filters.get("status", ""),
+            owner_id=getattr(filters.get("owner"), "pk", None),
+            contact_id=getattr(filters.get("contact"), "pk", None),
+            date_from=_day_start(filters.get("date_from")),
+            date_to=_day_start(date_to + timedelta(days=1)) if date_to else None,
+        )
+    except BadCursor:
+        return bad_cursor(request)
+    labels = RowLabels(request)
     return render(
         request,
         "interviews/interview_list.html",
         {
             "form": form,
-            "interviews": page.object_list,
+            "interviews": page.rows,
+            "rows": [row_html(interview, labels) for interview in page.rows],
             "page": page,
             "query": query_without_page(request),
             "when": when,
-            "interviews_prefix": reverse("interviews:list", kwargs={"ws": request.workspace.slug}),
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )

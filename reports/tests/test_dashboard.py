@@ -208,7 +208,8 @@ def test_it_renders_in_a_fixed_number_of_queries(
     _fill(workspace_a, alice, size)
     client.force_login(alice)
     client.get(_url(workspace_a))  # warm the session and the last workspace
-    # ... of which two for the recent insights: the notes, and the objectives' insights.
+    # ... of which three for the recent insights: the insight notes, the advice notes (each
+    # down its index), and the objectives' insights.
     with django_assert_num_queries(11):
         response = client.get(_url(workspace_a))
     assert response.status_code == 200

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from accounts.scoping import workspace_view
 from reports.dashboard import dashboard_data
+from reports.home_rows import HomeLabels, followup_item, interview_item
 
 
 @workspace_view
@@ -14,4 +15,12 @@ def dashboard(request):
     ws = {"ws": request.workspace.slug}
     for app in ("interviews", "followups", "contacts"):
         context[f"{app}_prefix"] = reverse(f"{app}:list", kwargs=ws)
+    labels = HomeLabels(
+        interviews_prefix=context["interviews_prefix"],
+        followups_prefix=context["followups_prefix"],
+    )
+    for key in ("interviews_today", "interviews_week"):
+        context[f"{key}_html"] = [interview_item(row, labels) for row in context[key]]
+    for key in ("followups_overdue", "followups_today"):
+        context[f"{key}_html"] = [followup_item(row, labels) for row in context[key]]
     return TemplateResponse(request, "reports/dashboard.html", context)

@@ -1,0 +1,87 @@
+"""A follow-up list row, written with string joins.
+
+The list shows up to 80 rows (four sections of 20) with a form of four buttons each. Through the
+template engine every row cost about 0.4 ms of CPU: 25 variable lookups, five ``{% translate %}``
+and two date filters (each translating day and month names again). Here the labels are
+translated once per request (``RowLabels``) and each row is an f-string with every value
+escaped: the same markup, a tenth of the time. ``followup_list.html`` and the htmx answer of the
+row actions (Done, Skip, Snooze, Undo) both use it.
+"""
+
+from html import escape
+
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from followups.models import FollowUp
+from infoview.dates import DateLabels
+
+
+class RowLabels:
+    """Everything a row needs that does not depend on the row, worked out once per request."""
+
+    def __init__(self, request, *, everyone: bool):
+        ws = {"ws": request.workspace.slug}
+        self.followups = reverse("followups:list", kwargs=ws)
+        self.contacts = reverse("contacts:list", kwargs=ws)
+        self.everyone = everyone
+        self.csrf = (
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        )
+        self.kinds = {value: escape(str(label)) for value, label in FollowUp.Kind.choices}
+        self.statuses = {value: escape(str(label)) for value, label in FollowUp.Status.choices}
+        self.dates = DateLabels()
+        self.snoozed = escape(_("snoozed"))
+        self.done = escape(_("Done"))
+        self.skip = escape(_("Skip"))
+        self.snooze_day = escape(_("Snooze a day"))
+        self.snooze_week = escape(_("Snooze a week"))
+        self.undo = escape(_("Undo"))
+
+
+def row_html(followup: FollowUp, labels: RowLabels) -> str:
+    pk = followup.pk
+    base = f"{labels.followups}{pk}/"
+    kind = labels.kinds.get(followup.kind, escape(followup.kind))
+    if followup.title:
+        title = f'{escape(followup.title)}</a> <span class="text-body-secondary small">· {kind}'
+        title += "</span>"
+    else:
+        title = f"{kind}</a>"
+    pending = followup.status in FollowUp.PENDING_STATUSES
+    if pending:
+        due = followup.effective_due_at
+        when = f'<time datetime="{labels.dates.iso(due)}">{labels.dates.short(due)}</time>'
+        if followup.status == FollowUp.Status.SNOOZED:
+            when += f' <span class="badge text-bg-light">{labels.snoozed}</span>'
+        actions = (
+            f'<form method="post" action="{base}done/" data-hx-post="{base}done/" '
+            'data-hx-target="closest tr" data-hx-swap="outerHTML" '
+            'class="d-inline-flex flex-wrap gap-1 justify-content-end">'
+            f'{labels.csrf}<button class="btn btn-sm btn-success">{labels.done}</button>'
+            f'<button class="btn btn-sm btn-outline-secondary" formaction="{base}skip/">'
+            f"{labels.skip}</button>"
+            f'<button class="btn btn-sm btn-outline-secondary" formaction="{base}snooze/" '
+            f'name="days" value="1">{labels.snooze_day}</button>'
+            f'<button class="btn btn-sm btn-outline-secondary" formaction="{base}snooze/" '
+            f'name="days" value="7">{labels.snooze_week}</button></form>'
+        )
+    else:
+        status = labels.statuses.get(followup.status, escape(followup.status))
+        when = f'<span class="badge text-bg-success">{status}</span>'
+        actions = (
+            f'<form method="post" class="d-inline" action="{base}reopen/" '
+            f'data-hx-post="{base}reopen/" data-hx-target="closest tr" data-hx-swap="outerHTML">'
+            f'{labels.csrf}<button class="btn btn-sm btn-link">{labels.undo}</button></form>'
+        )
+    name = escape(followup.contact.full_name)
+    owner = ""
+    if labels.everyone:
+        owner = f"<td>{escape(str(followup.owner)) if followup.owner else '—'}</td>"
+    return (
+        f'<tr id="followup-{pk}" class="followup-row">'
+        f'<td><a href="{labels.contacts}{followup.contact_id}/">{name}</a></td>'
+        f'<td><a href="{base}">{title}</td><td>{when}</td>{owner}'
+        f'<td class="text-end">{actions}</td></tr>'
+    )
