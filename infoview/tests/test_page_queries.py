@@ -118,7 +118,9 @@ class World:
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_the_page_runs_the_same_queries_with_10_rows_and_with_500(client, alice, workspace_a, page):
+def test_the_page_runs_the_same_queries_with_10_rows_and_with_500(
+    client, alice, workspace_a, page, frozen_clock
+):
     name, query, most = PAGES[page]
     world = World(workspace_a, alice)
     client.force_login(alice)
