@@ -501,6 +501,15 @@ def interview_send_invitation(
 
 
 @transaction.atomic
+@transaction.atomic
+def interview_cancel_and_tell(*, interview: Interview, reason: str = "") -> bool:
+    """Cancel and queue the invited contact's cancellation email in one transaction, so that a
+    request that dies between the two cannot leave a cancelled interview whose contact is never
+    told. True when an email was queued."""
+    interview = interview_cancel(interview=interview, reason=reason)
+    return interview_send_cancellation(interview=interview)
+
+
 def interview_send_cancellation(*, interview: Interview) -> bool:
     """Queue word to an invited contact that the interview is off (METHOD:CANCEL).
 

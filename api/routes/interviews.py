@@ -421,11 +421,10 @@ def interview_cancel(request, ws: Ws, interview_id: int, payload: ReasonIn):
     membership(request, ws, write=True)
     interview = _interview(request, interview_id)
     try:
-        interview = services.interview_cancel(interview=interview, reason=payload.reason)
+        # The email is queued in the outbox in the same transaction, as from the page.
+        services.interview_cancel_and_tell(interview=interview, reason=payload.reason)
     except services.InterviewClosed as error:
         raise _closed(error) from None
-    # Queued in the outbox, as from the page; the worker sends it.
-    services.interview_send_cancellation(interview=interview)
     return _detail(request, interview_id)
 
 

@@ -13,9 +13,9 @@ EFFECTS = {
     "followups:send": BOTH,  # a follow-up's email (a thank-you among them)
     "interviews:invite": BOTH,  # the invitation to the contact
     "workspace:invite": BOTH,  # an invitation to the workspace
-    # Cancelling is a conditional state change (the interview is locked, cancelled once, and
-    # its cancellation email keyed by the interview's sequence): a second request finds it
-    # cancelled and says so. It has no one-time token yet.
+    # Cancelling is a conditional state change taken under the interview's row lock, in the
+    # same transaction as its email (keyed by the interview's sequence): a second request finds
+    # it cancelled and says so, so the form needs no one-time token.
     "interviews:cancel": {"data-once"},
 }
 FORM = re.compile(r"<form\b(?P<tag>[^>]*)>(?P<body>.*?)</form>", re.S)

@@ -276,6 +276,33 @@ def test_an_invited_contact_hears_of_the_cancellation(
     assert len(smtp_server.messages) == 2
 
 
+def test_a_cancellation_posted_twice_says_so_and_emails_once(client, alice, planned, url):
+    client.force_login(alice)
+    client.post(url("invite", pk=planned.pk), TOKEN)
+    client.post(url("cancel", pk=planned.pk), {"reason": "Travel"})
+    again = client.post(url("cancel", pk=planned.pk), {"reason": "Travel"}, follow=True)
+    assert "This interview was already cancelled; nothing was sent again." in again.text
+    assert OutgoingMessage.objects.filter(kind=services.CANCELLATION_KIND).count() == 1
+
+
+def test_a_cancellation_that_cannot_be_queued_leaves_the_interview_open(
+    client, alice, planned, url, monkeypatch
+):
+    """Cancelling and queuing its email are one transaction: no cancelled interview whose
+    invited contact is never told."""
+    client.force_login(alice)
+    client.post(url("invite", pk=planned.pk), TOKEN)
+
+    def broken(**kwargs):
+        raise RuntimeError("the outbox is unreachable")
+
+    monkeypatch.setattr(services, "interview_send_cancellation", broken)
+    client.raise_request_exception = False
+    assert client.post(url("cancel", pk=planned.pk), {"reason": "Travel"}).status_code == 500
+    planned.refresh_from_db()
+    assert planned.status != planned.Status.CANCELLED
+
+
 def test_an_uninvited_contact_gets_no_cancellation(client, alice, planned, url, smtp_server):
     client.force_login(alice)
     client.post(url("cancel", pk=planned.pk))

@@ -44,20 +44,33 @@ def interview_complete(request, pk):
 @require_POST
 @workspace_view
 def interview_cancel(request, pk):
+    """Cancel, and tell an invited contact. A second request (a double-click, a second tab)
+    finds the interview cancelled under its row lock and says so: one cancellation email."""
     interview = interview_for(request, pk)
-    was_open = interview.is_open
-    response = _status_change(
-        request, interview, services.interview_cancel, _("The interview is cancelled.")
-    )
-    interview = interview_for(request, pk)
-    cancelled = was_open and interview.status == Interview.Status.CANCELLED
-    if cancelled and services.interview_send_cancellation(interview=interview):
+    form = StatusReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The reason is too long."))
+        return redirect(interview)
+    try:
+        emailed = services.interview_cancel_and_tell(
+            interview=interview, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        if interview_for(request, pk).status == Interview.Status.CANCELLED:
+            messages.info(
+                request, _("This interview was already cancelled; nothing was sent again.")
+            )
+        else:
+            messages.error(request, error.messages[0])
+        return redirect(interview)
+    messages.success(request, _("The interview is cancelled."))
+    if emailed:
         messages.info(
             request,
             _("A cancellation email to %(email)s is queued.")
             % {"email": interview.contact.primary_email},
         )
-    return response
+    return redirect(interview)
 
 
 @require_POST
