@@ -24,7 +24,7 @@ PAGES = {
     "contact list": ("contacts:list", "", 11),
     "contact search": ("contacts:list", "q=person", 12),
     "contact typo search": ("contacts:list", "q=persn", 12),
-    "contact page": ("contacts:detail", "", 17),
+    "contact page": ("contacts:detail", "", 13),
     "interview list, upcoming": ("interviews:list", "", 6),
     "interview list, past": ("interviews:list", "when=past", 6),
     "interview page": ("interviews:detail", "", 15),
