@@ -27,7 +27,7 @@ PAGES = {
     "contact page": ("contacts:detail", "", 13),
     "interview list, upcoming": ("interviews:list", "", 6),
     "interview list, past": ("interviews:list", "when=past", 6),
-    "interview page": ("interviews:detail", "", 15),
+    "interview page": ("interviews:detail", "", 14),
     "conversation view": ("interviews:conversation", "", 11),
     "new interview": ("interviews:create", "", 3),
     "follow-up list": ("followups:list", "", 5),
