@@ -242,6 +242,8 @@ def _check_related(contact: Contact) -> None:
 
 def referral_chain(contact: Contact) -> list[Contact]:
     """From the contact back to the root of its referral chain: [contact, introducer, ...]."""
+    if contact.introduced_by_id is None:
+        return [contact]  # a root: nothing to walk, no query
     with connection.cursor() as cursor:
         cursor.execute(
             """

@@ -38,7 +38,12 @@ def _own_entries(contact) -> list[Entry]:
                 url=introducer.get_absolute_url(),
             )
         )
-    for person in contact.introduced.select_related("workspace").order_by("created_at"):
+    # .all(): the contact's page prefetches the people it introduced once for the page and the
+    # timeline; they are of the contact's workspace, so their links need no query of their own.
+    for person in sorted(
+        contact.introduced.all(), key=lambda person: (person.created_at, person.pk)
+    ):
+        person.workspace = contact.workspace
         entries.append(
             Entry(
                 at=person.created_at,

@@ -9,11 +9,28 @@ from contacts.timeline import Entry
 from followups.models import FollowUp
 
 
+def _followups(contact) -> list[FollowUp]:
+    """The contact's follow-ups, newest due first: one query for its timeline and its facts.
+
+    Kept on the contact object, which lives for one request (its page asks for both).
+    """
+    rows = contact.__dict__.get("_followups_for_page")
+    if rows is None:
+        rows = list(
+            FollowUp.objects.filter(workspace_id=contact.workspace_id, contact=contact).order_by(
+                "-due_at", "-pk"
+            )
+        )
+        for followup in rows:  # of the contact's workspace: the links need no query
+            followup.workspace = contact.workspace
+        contact.__dict__["_followups_for_page"] = rows
+    return rows
+
+
 def entries_for(contact) -> list[Entry]:
     """Closed follow-ups (what happened), and the pending ones (what is next); one query."""
     entries = []
-    rows = FollowUp.objects.filter(workspace_id=contact.workspace_id, contact=contact)
-    for followup in rows.select_related("workspace").order_by("-due_at", "-pk"):
+    for followup in _followups(contact):
         url = followup.get_absolute_url()
         if followup.status == FollowUp.Status.DONE:
             if followup.message_id:
@@ -50,17 +67,14 @@ def entries_for(contact) -> list[Entry]:
 
 def facts_for(contact) -> list[Fact]:
     """When the next keep-in-touch is due (shown on the contact's page); one query."""
-    followup = (
-        FollowUp.objects.filter(
-            workspace_id=contact.workspace_id,
-            contact=contact,
-            kind=FollowUp.Kind.KEEP_IN_TOUCH,
-            status__in=FollowUp.PENDING_STATUSES,
-        )
-        .select_related("workspace")
-        .order_by("due_at")
-        .first()
-    )
+    pending = [
+        followup
+        for followup in _followups(contact)
+        if followup.kind == FollowUp.Kind.KEEP_IN_TOUCH
+        and followup.status in FollowUp.PENDING_STATUSES
+    ]
+    # The earliest due (the rows come latest first; among equal dates, the lowest id).
+    followup = min(pending, key=lambda f: (f.due_at, f.pk), default=None)
     if followup is None:
         return [Fact(label=_("Next keep-in-touch"), value=_("none planned"))]
     due = timezone.localtime(followup.effective_due_at)

@@ -244,12 +244,19 @@ class NoteForm(forms.ModelForm):
         fields = ["kind", "objective", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, interview, **kwargs):
+    def __init__(self, *args, interview, objectives=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["objective"].queryset = Objective.objects.filter(
+        field = self.fields["objective"]
+        field.queryset = Objective.objects.filter(
             workspace=interview.workspace, interview=interview
         )
-        self.fields["objective"].required = False
+        field.required = False
+        if objectives is not None:
+            # The interview's objectives as its page read them: the menu needs no query of its
+            # own (Django's would iterate the queryset through a server-side cursor).
+            field.choices = [("", field.empty_label)] + [
+                (objective.pk, field.label_from_instance(objective)) for objective in objectives
+            ]
 
 
 class PersonToMeetForm(forms.Form):

@@ -76,8 +76,14 @@ def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = N
         .order_by("due_at", "pk")[:LIST_LIMIT]
     )
     insights = recent_insights(workspace=workspace)
-    has_contacts = Contact.objects.filter(workspace=workspace).exists()
-    has_interviews = Interview.objects.filter(workspace=workspace).exists()
+    # The first steps shown to a new workspace: a busy one answers from the lists above (an
+    # interview, follow-up or insight has its person), so only an empty one asks the database.
+    has_interviews = bool(interviews or insights) or (
+        Interview.objects.filter(workspace=workspace).exists()
+    )
+    has_contacts = bool(has_interviews or followups or overdue_contacts) or (
+        Contact.objects.filter(workspace=workspace).exists()
+    )
     return {
         "today_start": today_start,
         "interviews_today": [i for i in interviews if i.starts_at < tomorrow_start],

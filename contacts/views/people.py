@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -148,6 +149,14 @@ def contact_detail(request, pk):
     contact = _contact(request, pk)
     audit_record(workspace=request.workspace, actor=request.user, action="viewed", obj=contact)
     chain = services.referral_chain(contact)
+    # The people this contact introduced: one query for the page's list and the timeline.
+    prefetch_related_objects(
+        [contact],
+        Prefetch(
+            "introduced",
+            queryset=Contact.objects.select_related("company").order_by("created_at", "pk"),
+        ),
+    )
     return render(
         request,
         "contacts/contact_detail.html",
@@ -155,7 +164,7 @@ def contact_detail(request, pk):
             "contact": contact,
             "tags": contact.tags.all(),
             "chain": list(reversed(chain)),
-            "introduced": contact.introduced.select_related("company").order_by("created_at"),
+            "introduced": contact.introduced.all(),
             "timeline": _dated(timeline_for(contact)),
             "facts": facts_for(contact),
             "merge_undo": merging.merge_undo_for(keep=contact),

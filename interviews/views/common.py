@@ -24,10 +24,11 @@ def interview_for(request, pk) -> Interview:
 
 def detail_context(request, interview) -> dict:
     prep_items = list(interview.prep_items.all())
+    objectives = list(interview.objectives.all())
     return {
         "interview": interview,
         "text": services.interview_text(interview=interview),
-        "objectives": list(interview.objectives.all()),
+        "objectives": objectives,
         "questions": list(interview.questions.all()),
         "prep_items": prep_items,
         "prep_done": sum(1 for item in prep_items if item.is_done),
@@ -39,7 +40,7 @@ def detail_context(request, interview) -> dict:
         else None,
         "objective_form": ObjectiveForm(),
         "one_off_form": OneOffQuestionForm(),
-        "note_form": NoteForm(interview=interview),
+        "note_form": NoteForm(interview=interview, objectives=objectives),
         "person_form": PersonToMeetForm(),
         "reason_form": StatusReasonForm(),
         # Lazy (the conversation view does not show them); with their workspace for the links.
