@@ -38,6 +38,7 @@ import django
 
 from infoview import local
 from infoview.net import free_port
+from infoview.testing.services import RedisServer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench"
@@ -339,6 +340,12 @@ def main() -> None:
     from infoview.management.commands.seed_scale import ADMIN_EMAIL
 
     port = free_port()
+    # Production settings want a shared cache: the machine's Redis when REDIS_URL or CACHE_URL
+    # names one, else a private redis-server for the run (as the drills start their own).
+    private_redis = None
+    if not (os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL")):
+        private_redis = RedisServer().start()
+        say(f"no REDIS_URL: a private redis-server on port {private_redis.port} for the cache")
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -352,6 +359,7 @@ def main() -> None:
         # stays checked on every request, but is set out of reach.
         "RATE_LIMIT_CALENDAR_FEED": "100000/m",
         "DATABASE_URL": _database_url(),
+        **({"REDIS_URL": private_redis.url} if private_redis else {}),
         # Production settings want a broker named; without one, the file broker of the runs above.
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or local.FILE_BROKER_URL,
     }
@@ -412,6 +420,8 @@ def main() -> None:
             results["steps"] = steps
     finally:
         server.terminate()
+        if private_redis:
+            private_redis.stop()
         server.wait(timeout=30)
 
     if not options.skip_apps and not options.pages:
