@@ -159,8 +159,9 @@ def test_an_smtp_server_refusing_then_down_gets_everything_once_it_recovers(
     worker.start()
 
     beat.tick()
+    # An attempt counts when it is taken, before the server answers: wait for the refusal itself.
     wait_for(
-        lambda: OutgoingMessage.objects.filter(attempts__gte=1).exists(),
+        lambda: any("451 4.3.0 Mailbox busy" in str(log) for log in _logs()),
         timeout=15,
         message="a refused attempt",
     )
