@@ -15,6 +15,22 @@ from infoview.dates import DateLabels
 from interviews.models import Interview
 
 
+class Readiness:
+    """The prep checklist's badge ("Ready 2/3"), its words translated once a request; the
+    interview list and the workspace home both show it."""
+
+    def __init__(self):
+        self.title = escape(_("Prep checklist"))
+        self.text = escape(_("Ready %(done)s/%(total)s"))
+
+    def badge(self, interview: Interview) -> str:
+        if not interview.prep_total:
+            return ""
+        tone = "success" if interview.prep_done == interview.prep_total else "secondary"
+        text = self.text % {"done": interview.prep_done, "total": interview.prep_total}
+        return f'<span class="badge text-bg-{tone} readiness" title="{self.title}">{text}</span>'
+
+
 class RowLabels:
     def __init__(self, request):
         self.prefix = reverse("interviews:list", kwargs={"ws": request.workspace.slug})
@@ -23,9 +39,7 @@ class RowLabels:
         self.modes = {value: escape(str(label)) for value, label in Interview.Mode.choices}
         self.statuses = {value: escape(str(label)) for value, label in Interview.Status.choices}
         self.not_fixed = escape(_("Not fixed yet"))
-        self.prep_title = escape(_("Prep checklist"))
-        # "Ready 2/5", with placeholders the row fills in.
-        self.ready = escape(_("Ready %(done)s/%(total)s"))
+        self.readiness = Readiness()
 
 
 def row_html(interview: Interview, labels: RowLabels) -> str:
@@ -38,14 +52,7 @@ def row_html(interview: Interview, labels: RowLabels) -> str:
     if labels.team:
         owner = f"<td>{escape(str(interview.owner)) if interview.owner else '—'}</td>"
     status = labels.statuses.get(interview.status, escape(interview.status))
-    ready = ""
-    if interview.prep_total:
-        tone = "success" if interview.prep_done == interview.prep_total else "secondary"
-        text = labels.ready % {"done": interview.prep_done, "total": interview.prep_total}
-        ready = (
-            f'<span class="badge text-bg-{tone} readiness" title="{labels.prep_title}">{text}'
-            "</span>"
-        )
+    ready = labels.readiness.badge(interview)
     return (
         f'<tr><td><a href="{labels.prefix}{interview.pk}/">{when}</a></td><td>{who}</td>'
         f"<td>{labels.modes.get(interview.mode, escape(interview.mode))}</td>{owner}"

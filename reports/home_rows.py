@@ -8,10 +8,9 @@ each item is an f-string with every value escaped: the same markup.
 
 from html import escape
 
-from django.utils.translation import gettext as _
-
 from followups.models import FollowUp
 from infoview.dates import DateLabels
+from interviews.rows import Readiness
 
 
 class HomeLabels:
@@ -20,19 +19,11 @@ class HomeLabels:
         self.followups = followups_prefix
         self.dates = DateLabels()
         self.kinds = {value: escape(str(label)) for value, label in FollowUp.Kind.choices}
-        self.prep_title = escape(_("Prep checklist"))
-        self.ready = escape(_("Ready %(done)s/%(total)s"))
+        self.readiness = Readiness()
 
 
 def interview_item(interview, labels: HomeLabels) -> str:
-    ready = ""
-    if interview.prep_total:
-        tone = "success" if interview.prep_done == interview.prep_total else "secondary"
-        text = labels.ready % {"done": interview.prep_done, "total": interview.prep_total}
-        ready = (
-            f'<span class="badge text-bg-{tone} readiness" title="{labels.prep_title}">{text}'
-            "</span>"
-        )
+    ready = labels.readiness.badge(interview)
     return (
         '<li class="list-group-item d-flex justify-content-between align-items-center">\n'
         f'  <span><a href="{labels.interviews}{interview.pk}/">'
