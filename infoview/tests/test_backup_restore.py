@@ -12,7 +12,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -20,6 +19,7 @@ from django.db import connection
 from accounts.models import User
 from contacts.models import Contact
 from infoview.demo_logins import DEMO_PASSWORD, DEMO_PEOPLE
+from infoview.testing.databases import database_url, scratch_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -51,23 +51,8 @@ def restored_database(transactional_db):
         server_major = int(cursor.fetchone()[0]) // 10000
     if _client_version("pg_dump") < server_major:
         pytest.skip(f"pg_dump is older than the server (PostgreSQL {server_major})")
-    settings = connection.settings_dict
-    name = f"{settings['NAME']}_restore_{os.getpid()}"
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"],
-        port=settings["PORT"],
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with scratch_database("restore") as name:
+        yield name
 
 
 def test_a_dump_of_the_demo_data_restores_migrates_and_logs_in(restored_database, tmp_path):
@@ -92,9 +77,11 @@ def test_a_dump_of_the_demo_data_restores_migrates_and_logs_in(restored_database
         check=True,
     )
 
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    url = f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}/"
-    app_env = {**os.environ, "DATABASE_URL": url + restored_database, "LOG_LEVEL": "WARNING"}
+    app_env = {
+        **os.environ,
+        "DATABASE_URL": database_url(restored_database),
+        "LOG_LEVEL": "WARNING",
+    }
     migrated = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=BASE_DIR,

@@ -5,33 +5,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
 import pytest
-from django.db import connection
+
+from infoview.testing.databases import database_url, scratch_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture
 def fresh_database(db):
-    settings = connection.settings_dict
-    name = f"{settings['NAME']}_migrate_{os.getpid()}"
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"],
-        port=settings["PORT"],
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    yield f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}/{name}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with scratch_database("migrate") as name:
+        yield database_url(name)
 
 
 def test_two_migrates_at_once_both_succeed_and_the_second_waits(fresh_database):
