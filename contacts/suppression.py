@@ -69,6 +69,12 @@ def suppressed_keys(
     return {by_hash[key] for key in map(tuple, found) if key in by_hash}
 
 
+def workspace_has_suppressions(workspace: Workspace) -> bool:
+    """Was anyone ever erased on request from this workspace? When not, an import's rows need
+    no hashing at all: most workspaces, and a hash pair per address and profile saved."""
+    return Suppression.objects.filter(workspace=workspace).exists()
+
+
 def record_suppressed(record: dict, keys: set[str]) -> bool:
     """Does this import record (raw, uncleaned) name someone erased on request?"""
     if not keys:
