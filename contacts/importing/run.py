@@ -25,10 +25,11 @@ from contacts.importing import writes
 from contacts.importing.errors import ImportRefused
 from contacts.importing.files import read_records
 from contacts.locks import workspace_people_lock
-from contacts.models import Contact, ImportJob, Tag
+from contacts.models import Contact, ImportJob
 from contacts.suppression import record_suppressed, suppressed_keys, workspace_has_suppressions
 
 BATCH_SIZE = 1000
+# The columns an import fills in when blank (in _MATCHER_SQL's order).
 FILLABLE = ("phone", "title", "location", "linkedin_url", "summary", "source", "connected_on")
 
 
@@ -45,33 +46,73 @@ class Known:
     tags: set[str] = field(default_factory=set)
 
 
+# In the model's order (Contact.Meta.ordering), as the ORM read them: the first of a key wins.
+_MATCHER_SQL = """
+SELECT c.id, c.first_name, c.last_name, c.emails, co.name,
+    c.phone, c.title, c.location, c.linkedin_url, c.summary, c.source, c.connected_on
+FROM contacts_contact c LEFT JOIN contacts_company co ON co.id = c.company_id
+WHERE c.workspace_id = %s
+ORDER BY c.last_name, c.first_name, c.id
+"""
+_MATCHER_TAGS_SQL = """
+SELECT ct.contact_id, t.name
+FROM contacts_contact_tags ct
+JOIN contacts_contact c ON c.id = ct.contact_id
+JOIN contacts_tag t ON t.id = ct.tag_id
+WHERE c.workspace_id = %s
+"""
+_LINKEDIN_AT = 5 + FILLABLE.index("linkedin_url")
+
+# A workspace's person as the matcher read it: (pk, first, last, emails, company, *FILLABLE).
+Row = tuple
+
+
 class Matcher:
-    """An in-memory index of a workspace's contacts, kept current as rows are applied."""
+    """An in-memory index of a workspace's contacts, kept current as rows are applied.
+
+    The workspace's people are indexed as the rows read (in the model's order, the first of a
+    key winning); a row becomes a ``Known`` only when a record matches it, which a few do: the
+    rest of the workspace costs an index entry, not an object.
+    """
 
     def __init__(self, workspace):
-        self.by_email: dict[str, Known] = {}
-        self.by_linkedin: dict[str, Known] = {}
-        self.by_name: dict[tuple[str, str, str], Known] = {}
-        rows = Contact.objects.filter(workspace=workspace).values_list(
-            "pk", "first_name", "last_name", "emails", "company__name", *FILLABLE
-        )
-        tags: dict[int, set[str]] = {}
-        for contact_id, name in Tag.contacts.through.objects.filter(
-            contact__workspace=workspace
-        ).values_list("contact_id", "tag__name"):
-            tags.setdefault(contact_id, set()).add(name.lower())
-        for pk, first, last, emails, company, *values in rows:
-            self.add(
-                Known(
-                    pk=pk,
-                    first_name=first,
-                    last_name=last,
-                    emails=list(emails),
-                    company=company or "",
-                    values=dict(zip(FILLABLE, values, strict=True)),
-                    tags=tags.get(pk, set()),
-                )
+        self.by_email: dict[str, Known | Row] = {}
+        self.by_linkedin: dict[str, Known | Row] = {}
+        self.by_name: dict[tuple[str, str, str], Known | Row] = {}
+        self._made: dict[int, Known] = {}
+        self._tags: dict[int, set[str]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(_MATCHER_TAGS_SQL, [workspace.pk])
+            for contact_id, name in cursor.fetchall():
+                self._tags.setdefault(contact_id, set()).add(name.lower())
+            cursor.execute(_MATCHER_SQL, [workspace.pk])
+            rows = cursor.fetchall()
+        by_email, by_linkedin, by_name = self.by_email, self.by_linkedin, self.by_name
+        for row in rows:
+            for email in row[3]:
+                by_email.setdefault(email.lower(), row)
+            if row[_LINKEDIN_AT]:
+                by_linkedin.setdefault(row[_LINKEDIN_AT], row)
+            if row[4]:
+                by_name.setdefault(self._name_key(row[1], row[2], row[4]), row)
+
+    def _known(self, entry: Known | Row) -> Known:
+        if isinstance(entry, Known):
+            return entry
+        known = self._made.get(entry[0])
+        if known is None:
+            pk, first, last, emails, company, *values = entry
+            known = Known(
+                pk=pk,
+                first_name=first,
+                last_name=last,
+                emails=list(emails),
+                company=company or "",
+                values=dict(zip(FILLABLE, values, strict=True)),
+                tags=self._tags.get(pk, set()),
             )
+            self._made[pk] = known
+        return known
 
     @staticmethod
     def _name_key(first, last, company):
@@ -89,14 +130,15 @@ class Matcher:
     def find(self, record: dict) -> Known | None:
         for email in record.get("emails", []):
             if email in self.by_email:
-                return self.by_email[email]
+                return self._known(self.by_email[email])
         if record.get("linkedin_url") in self.by_linkedin:
-            return self.by_linkedin[record["linkedin_url"]]
+            return self._known(self.by_linkedin[record["linkedin_url"]])
         if record.get("company"):
             key = self._name_key(
                 record.get("first_name", ""), record.get("last_name", ""), record["company"]
             )
-            return self.by_name.get(key)
+            found = self.by_name.get(key)
+            return None if found is None else self._known(found)
         return None
 
 
@@ -357,12 +399,8 @@ def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher)
             else:
                 setattr(contact, name, value)
         contact.emails = contact.emails + plan.new_emails
-        contact.updated_at = now
         changed.append((contact, plan))
-    if changed:
-        Contact.objects.bulk_update(
-            [c for c, _p in changed], ["emails", "company", *FILLABLE, "updated_at"]
-        )
+    writes.people_fill_many(people=[c for c, _p in changed], now=now)
     job.updated_count += len(changed)
 
     through = Contact.tags.through

@@ -154,6 +154,45 @@ def people_create_many(
     return ids
 
 
+# The blanks of existing people filled in: one row per person, every column written from the
+# values given (the stored ones where nothing changes), as Django's bulk_update would, without
+# its CASE expression compiled per person and column.
+_FILL_SQL = """
+UPDATE contacts_contact AS c
+SET emails = u.emails::varchar(254)[], company_id = u.company_id, phone = u.phone,
+    title = u.title, location = u.location, linkedin_url = u.linkedin_url, summary = u.summary,
+    source = u.source, connected_on = u.connected_on, updated_at = %(now)s
+FROM unnest(
+    %(id)s::bigint[], %(emails)s::text[], %(company_id)s::bigint[], %(phone)s::text[],
+    %(title)s::text[], %(location)s::text[], %(linkedin_url)s::text[], %(summary)s::text[],
+    %(source)s::text[], %(connected_on)s::date[]
+) AS u(id, emails, company_id, phone, title, location, linkedin_url, summary, source,
+    connected_on)
+WHERE c.id = u.id
+"""
+FILLED_TEXT_COLUMNS = ("phone", "title", "location", "linkedin_url", "summary", "source")
+
+
+def people_fill_many(*, people: Sequence[Contact], now: datetime) -> None:
+    """Write these people's ``emails``, ``company``, ``connected_on`` and
+    ``FILLED_TEXT_COLUMNS`` as the instances hold them (a batch's filled-in blanks), with
+    ``updated_at = now``."""
+    if not people:
+        return
+    params = {
+        "now": now,
+        "id": [person.pk for person in people],
+        "emails": [_pg_array(person.emails) for person in people],
+        "company_id": [person.company_id for person in people],
+        "connected_on": [person.connected_on or None for person in people],
+        **{name: [getattr(p, name) or "" for p in people] for name in FILLED_TEXT_COLUMNS},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_FILL_SQL, params)
+    for person in people:
+        person.updated_at = now
+
+
 _COMPANIES_SQL = """
 SELECT lower(name), id, name FROM contacts_company
 WHERE workspace_id = %s AND lower(name) = ANY(%s)

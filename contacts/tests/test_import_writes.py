@@ -1,6 +1,8 @@
 """The import's bulk writes (contacts.importing.writes) against what one person's create gives,
 and the batch guard that notices other writers between batches without counting twice."""
 
+from datetime import UTC, date, datetime
+
 from django.db import connection
 
 from contacts import services
@@ -93,6 +95,34 @@ def test_every_column_a_new_person_needs_is_written():
     }
     assert required <= writes.WRITTEN_COLUMNS
     assert {field.column for field in Contact._meta.concrete_fields} >= writes.WRITTEN_COLUMNS
+
+
+def test_a_filled_in_person_keeps_every_value_the_batch_gave(workspace_a, alice, company):
+    """people_fill_many writes each fillable column, the emails and the company."""
+    contact = ContactFactory(workspace=workspace_a, first_name="Ada", emails=["ada@x.test"])
+    values = {
+        "phone": "+44 20 1234",
+        "title": "Engineer",
+        "location": "London",
+        "linkedin_url": "https://www.linkedin.com/in/ada",
+        "summary": "Met at a meetup",
+        "source": "linkedin",
+        "connected_on": date(2024, 3, 1),
+    }
+    assert set(values) == set(run.FILLABLE)
+    for name, value in values.items():
+        setattr(contact, name, value)
+    contact.emails = [*contact.emails, 'o"dd@x.test']
+    contact.company = company
+    now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    writes.people_fill_many(people=[contact], now=now)
+    stored = Contact.objects.get(pk=contact.pk)
+    assert {name: getattr(stored, name) for name in run.FILLABLE} == values
+    assert (stored.emails, stored.company_id, stored.updated_at) == (
+        ["ada@x.test", 'o"dd@x.test'],
+        company.pk,
+        now,
+    )
 
 
 def _file(rows: int) -> bytes:
