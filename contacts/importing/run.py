@@ -372,10 +372,8 @@ def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher)
         now=now,
         people=[
             {
-                **{name: plan.record.get(name, "") for name in FILLABLE},
-                "first_name": plan.record["first_name"],
-                "last_name": plan.record.get("last_name", ""),
-                "emails": plan.record["emails"],
+                # The cleaned record holds the names, emails and FILLABLE values as written.
+                **plan.record,
                 "company": companies.get(plan.record["company"].lower()),
                 "tags": [tags[name.lower()] for name in plan.record.get("tags", [])],
             }
