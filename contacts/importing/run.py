@@ -146,7 +146,7 @@ class Matcher:
 class Plan:
     action: str  # create / update / skip / error
     record: dict
-    known: Known | None = None
+    known: Known | None = None  # the person matched; for a create, the one it makes (learnt)
     changes: dict = field(default_factory=dict)
     new_emails: list[str] = field(default_factory=list)
     new_tags: list[str] = field(default_factory=list)
@@ -292,17 +292,16 @@ def plan_learn(plan: Plan, matcher: Matcher, pk: int | None = None) -> None:
     """Remember what a planned row will leave in the database, for the rows after it."""
     record = plan.record
     if plan.action == "create":
-        matcher.add(
-            Known(
-                pk=pk,
-                first_name=record["first_name"],
-                last_name=record.get("last_name", ""),
-                emails=list(record["emails"]),
-                company=record["company"],
-                values={name: record.get(name, "") for name in FILLABLE},
-                tags={t.lower() for t in record.get("tags", [])},
-            )
+        plan.known = Known(
+            pk=pk,
+            first_name=record["first_name"],
+            last_name=record.get("last_name", ""),
+            emails=list(record["emails"]),
+            company=record["company"],
+            values={name: record.get(name, "") for name in FILLABLE},
+            tags={t.lower() for t in record.get("tags", [])},
         )
+        matcher.add(plan.known)
     elif plan.action == "update":
         known = plan.known
         known.emails.extend(plan.new_emails)
@@ -412,9 +411,7 @@ def apply_batch(job: ImportJob, plans: list[tuple[int, Plan]], matcher: Matcher)
     )
     services.contacts_refresh_search(contact_ids=[c.pk for c, _p in changed])
     for pk, plan in zip(new_ids, to_create, strict=True):
-        known = matcher.find(plan.record)
-        if known is not None and known.pk is None:
-            known.pk = pk
+        plan.known.pk = pk  # the rows after it that match this person now fill it in
     return new_ids, (now if new_ids or changed else None)
 
 

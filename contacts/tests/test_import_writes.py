@@ -1,8 +1,10 @@
 """The import's bulk writes (contacts.importing.writes) against what one person's create gives,
 and the batch guard that notices other writers between batches without counting twice."""
 
+import gc
 from datetime import UTC, date, datetime
 
+import pytest
 from django.db import connection
 
 from contacts import services
@@ -184,3 +186,24 @@ def test_a_person_added_by_someone_else_between_batches_is_not_created_twice(
         == 1
     )
     assert len(built) == 2
+
+
+def test_the_collector_pauses_for_a_run_and_resumes_however_it_ends(
+    workspace_a, alice, monkeypatch
+):
+    job = jobs.import_upload(workspace=workspace_a, user=alice, filename="c.csv", data=_file(3))
+    jobs.import_start(job=job)
+    seen = []
+    real_apply = run.apply_batch
+
+    def batch_then_fail(job, plans, matcher):
+        seen.append(gc.isenabled())
+        real_apply(job, plans, matcher)
+        raise RuntimeError("the worker's database went away")
+
+    monkeypatch.setattr(run, "apply_batch", batch_then_fail)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        run.import_run(job_id=job.pk)
+    assert seen == [False]
+    assert gc.isenabled()
