@@ -22,7 +22,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import Workspace
-from contacts.models import Company, Contact
+from contacts.models import Company, Contact, MergeUndo, Tag
 from contacts.text import fold
 from infoview.dates import MIN_YEAR
 from infoview.pagination import Key, KeysetPage, keyset_page
@@ -205,6 +205,35 @@ def contact_tag_names(contact_ids: list[int]) -> dict[int, list[str]]:
     ):
         names.setdefault(contact_id, []).append(name)
     return names
+
+
+# Two small reads of the contact's page in one statement, written as SQL: through the ORM each
+# cost about 1 ms of CPU to build and compile, ten times the statement's own time.
+_TAGS_AND_UNDO_SQL = """
+SELECT
+    (SELECT coalesce(json_agg(json_build_array(t.id, t.name) ORDER BY t.name, t.id), '[]')
+     FROM contacts_contact_tags ct JOIN contacts_tag t ON t.id = ct.tag_id
+     WHERE ct.contact_id = %(id)s),
+    (SELECT json_build_array(u.id, u.other_name) FROM contacts_mergeundo u
+     WHERE u.keep_id = %(id)s AND u.created_at >= %(since)s
+     ORDER BY u.created_at DESC LIMIT 1)
+"""
+
+
+def contact_tags_and_merge_undo(
+    contact: Contact, *, undo_since: datetime
+) -> tuple[list[Tag], MergeUndo | None]:
+    """The contact's tags by name, and the latest merge into it since ``undo_since`` (only
+    its id and the merged person's name: what the page's undo banner shows); one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TAGS_AND_UNDO_SQL, {"id": contact.pk, "since": undo_since})
+        tags, undo = cursor.fetchone()
+    tags = [Tag(pk=pk, workspace_id=contact.workspace_id, name=name) for pk, name in tags]
+    if undo is not None:
+        undo = MergeUndo(
+            pk=undo[0], workspace_id=contact.workspace_id, keep=contact, other_name=undo[1]
+        )
+    return tags, undo
 
 
 def company_list(*, workspace: Workspace, q: str = "") -> QuerySet:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -146,17 +147,20 @@ def contact_detail(request, pk):
             queryset=Contact.objects.select_related("company").order_by("created_at", "pk"),
         ),
     )
+    tags, merge_undo = selectors.contact_tags_and_merge_undo(
+        contact, undo_since=timezone.now() - merging.MERGE_UNDO_FOR
+    )
     return render(
         request,
         "contacts/contact_detail.html",
         {
             "contact": contact,
-            "tags": contact.tags.all(),
+            "tags": tags,
             "chain": list(reversed(chain)),
             "introduced": contact.introduced.all(),
             "timeline": _dated(timeline_for(contact)),
             "facts": facts_for(contact),
-            "merge_undo": merging.merge_undo_for(keep=contact),
+            "merge_undo": merge_undo,
         },
     )
 
