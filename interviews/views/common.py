@@ -41,8 +41,7 @@ def _joined(interview, name):
 
 
 def detail_context(request, interview) -> dict:
-    prep_items = list(interview.prep_items.all())
-    objectives = list(interview.objectives.all())
+    lists = selectors.interview_page_lists(interview=interview)
     text = _joined(interview, "text")
     if text is None or text is ...:
         text = services.interview_text(interview=interview)  # made on first view
@@ -54,23 +53,20 @@ def detail_context(request, interview) -> dict:
     return {
         "interview": interview,
         "text": text,
-        "objectives": objectives,
-        "questions": list(interview.questions.all()),
-        "prep_items": prep_items,
-        "prep_done": sum(1 for item in prep_items if item.is_done),
+        "objectives": lists.objectives,
+        "questions": lists.questions,
+        "prep_items": lists.prep_items,
+        "prep_done": sum(1 for item in lists.prep_items if item.is_done),
         "notes": list(interview.notes.select_related("author", "objective")),
-        "bank": selectors.questions_to_pick(interview=interview),
+        "bank": lists.bank,
         "categories": dict(QuestionCategory.choices),
         "assessment": assessment,
         "objective_form": ObjectiveForm(),
         "one_off_form": OneOffQuestionForm(),
-        "note_form": NoteForm(interview=interview, objectives=objectives),
+        "note_form": NoteForm(interview=interview, objectives=lists.objectives),
         "person_form": PersonToMeetForm(),
         "reason_form": StatusReasonForm(),
-        # Lazy (the conversation view does not show them); with their workspace for the links.
-        "introduced": interview.contact.introduced.filter(
-            workspace=request.workspace
-        ).select_related("workspace"),
+        "introduced": lists.introduced,
         "outgoing": services.interview_outgoing(interview=interview),
     }
 
