@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -139,28 +138,20 @@ def contact_detail(request, pk):
     contact = _contact(request, pk)
     audit_record(workspace=request.workspace, actor=request.user, action="viewed", obj=contact)
     chain = services.referral_chain(contact)
-    # The people this contact introduced: one query for the page's list and the timeline.
-    prefetch_related_objects(
-        [contact],
-        Prefetch(
-            "introduced",
-            queryset=Contact.objects.select_related("company").order_by("created_at", "pk"),
-        ),
-    )
-    tags, merge_undo = selectors.contact_tags_and_merge_undo(
-        contact, undo_since=timezone.now() - merging.MERGE_UNDO_FOR
-    )
+    # The tags, the merge undo and the people this contact introduced (for the page's list and
+    # the timeline) in one query.
+    rows = selectors.contact_page_rows(contact, undo_since=timezone.now() - merging.MERGE_UNDO_FOR)
     return render(
         request,
         "contacts/contact_detail.html",
         {
             "contact": contact,
-            "tags": tags,
+            "tags": rows.tags,
             "chain": list(reversed(chain)),
-            "introduced": contact.introduced.all(),
-            "timeline": _dated(timeline_for(contact)),
+            "introduced": rows.introduced,
+            "timeline": _dated(timeline_for(contact, introduced=rows.introduced)),
             "facts": facts_for(contact),
-            "merge_undo": merge_undo,
+            "merge_undo": rows.merge_undo,
         },
     )
 
