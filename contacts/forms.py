@@ -220,9 +220,12 @@ class ContactFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, workspace, **kwargs):
+    def __init__(self, *args, workspace, members=None, **kwargs):
+        """``members``: the workspace's members when the caller has read them already (the
+        list's bulk owner menu): the owner drop-down then needs no query of its own."""
         super().__init__(*args, **kwargs)
         self.workspace = workspace
+        self.members = members
         self.fields["tag"].queryset = Tag.objects.filter(workspace=workspace)
         self.fields["company"].queryset = Company.objects.filter(workspace=workspace)
         self.fields["owner"].queryset = workspace_members(workspace)
@@ -249,7 +252,11 @@ class ContactFilterForm(forms.Form):
             note = ""
             selected = str(self.data.get(name, "")) if self.is_bound else ""
             if isinstance(field, forms.ModelChoiceField):
-                choices = list(field.queryset.values_list("pk", "name")[: FILTER_OPTIONS + 1])
+                if name == "owner" and self.members is not None:
+                    choices = [(user.pk, user.name) for user in self.members]
+                    choices = choices[: FILTER_OPTIONS + 1]
+                else:
+                    choices = list(field.queryset.values_list("pk", "name")[: FILTER_OPTIONS + 1])
                 if len(choices) > FILTER_OPTIONS:
                     # Thousands of companies would be most of the page (36 KB for 1,000):
                     # the search box finds people by company and tag names; a company's own

@@ -1,6 +1,7 @@
 """Reads: the searchable, filterable contact list, companies, duplicates."""
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -22,7 +23,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import Workspace
-from contacts.models import Company, Contact
+from contacts.models import Company, Contact, MergeUndo, Tag
 from contacts.text import fold
 from infoview.dates import MIN_YEAR
 from infoview.pagination import Key, KeysetPage, keyset_page
@@ -205,6 +206,64 @@ def contact_tag_names(contact_ids: list[int]) -> dict[int, list[str]]:
     ):
         names.setdefault(contact_id, []).append(name)
     return names
+
+
+# Three small reads of the contact's page in one statement, written as SQL: through the ORM
+# each cost about 1 ms of CPU to build and compile, ten times the statement's own time.
+_PAGE_ROWS_SQL = """
+SELECT
+    (SELECT coalesce(json_agg(json_build_array(t.id, t.name) ORDER BY t.name, t.id), '[]')
+     FROM contacts_contact_tags ct JOIN contacts_tag t ON t.id = ct.tag_id
+     WHERE ct.contact_id = %(id)s),
+    (SELECT json_build_array(u.id, u.other_name) FROM contacts_mergeundo u
+     WHERE u.keep_id = %(id)s AND u.created_at >= %(since)s
+     ORDER BY u.created_at DESC LIMIT 1),
+    (SELECT coalesce(json_agg(json_build_array(p.id, p.first_name, p.last_name, p.created_at,
+                                               p.company_id, co.name)
+                              ORDER BY p.created_at, p.id), '[]')
+     FROM contacts_contact p LEFT JOIN contacts_company co ON co.id = p.company_id
+     WHERE p.introduced_by_id = %(id)s)
+"""
+
+
+@dataclass
+class ContactPageRows:
+    tags: list[Tag]  # by name
+    merge_undo: MergeUndo | None  # only its id and the merged person's name (the banner's)
+    introduced: list[Contact]  # the people this contact introduced, oldest first
+
+
+def contact_page_rows(contact: Contact, *, undo_since: datetime) -> ContactPageRows:
+    """The contact's tags, the latest merge into it since ``undo_since`` and the people it
+    introduced (with their company's name), of the contact's workspace; one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PAGE_ROWS_SQL, {"id": contact.pk, "since": undo_since})
+        tags, undo, introduced = cursor.fetchone()
+    workspace = contact.workspace
+    if undo is not None:
+        undo = MergeUndo(pk=undo[0], workspace=workspace, keep=contact, other_name=undo[1])
+    read_time = Contact._meta.get_field("created_at").to_python
+    people = []
+    for pk, first_name, last_name, created_at, company_id, company_name in introduced:
+        company = None
+        if company_id is not None:
+            company = Company(pk=company_id, workspace=workspace, name=company_name)
+        people.append(
+            Contact(
+                pk=pk,
+                workspace=workspace,
+                first_name=first_name,
+                last_name=last_name,
+                created_at=read_time(created_at),
+                company=company,
+                introduced_by=contact,
+            )
+        )
+    return ContactPageRows(
+        tags=[Tag(pk=pk, workspace=workspace, name=name) for pk, name in tags],
+        merge_undo=undo,
+        introduced=people,
+    )
 
 
 def company_list(*, workspace: Workspace, q: str = "") -> QuerySet:

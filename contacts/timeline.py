@@ -26,7 +26,7 @@ class Entry:
 _providers: list[Callable[..., list[Entry]]] = []
 
 
-def _own_entries(contact) -> list[Entry]:
+def _own_entries(contact, introduced=None) -> list[Entry]:
     entries = [Entry(at=contact.created_at, kind="created", title=_("Added to contacts"))]
     if contact.introduced_by_id:
         introducer = contact.introduced_by
@@ -38,11 +38,11 @@ def _own_entries(contact) -> list[Entry]:
                 url=introducer.get_absolute_url(),
             )
         )
-    # .all(): the contact's page prefetches the people it introduced once for the page and the
-    # timeline; they are of the contact's workspace, so their links need no query of their own.
-    for person in sorted(
-        contact.introduced.all(), key=lambda person: (person.created_at, person.pk)
-    ):
+    # The contact's page reads the people it introduced once for the page and the timeline;
+    # they are of the contact's workspace, so their links need no query of their own.
+    if introduced is None:
+        introduced = contact.introduced.all()
+    for person in sorted(introduced, key=lambda person: (person.created_at, person.pk)):
         person.workspace = contact.workspace
         entries.append(
             Entry(
@@ -71,8 +71,9 @@ def register_provider(fn: Callable[..., list[Entry]]) -> None:
         _providers.append(fn)
 
 
-def timeline_for(contact) -> list[Entry]:
-    entries = _own_entries(contact)
+def timeline_for(contact, *, introduced=None) -> list[Entry]:
+    """``introduced``: the people the contact introduced, when the caller has read them."""
+    entries = _own_entries(contact, introduced)
     for provider in _providers:
         entries.extend(provider(contact))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -1,5 +1,6 @@
 """The follow-ups on a contact's timeline (registered with contacts.timeline in apps.py)."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,19 +29,27 @@ def _followups(contact) -> list[FollowUp]:
 
 
 def entries_for(contact) -> list[Entry]:
-    """Closed follow-ups (what happened), and the pending ones (what is next); one query."""
+    """Closed follow-ups (what happened), and the pending ones (what is next); one query.
+
+    The labels are translated once and the links are one reversed prefix plus the id, not a
+    lookup and a ``reverse()`` per row."""
     entries = []
-    for followup in _followups(contact):
-        url = followup.get_absolute_url()
+    followups = _followups(contact)
+    if not followups:
+        return entries
+    prefix = reverse("followups:list", kwargs={"ws": contact.workspace.slug})
+    kinds = {value: str(label) for value, label in FollowUp.Kind.choices}
+    channels = {value: str(label) for value, label in FollowUp.Channel.choices}
+    for followup in followups:
+        url = f"{prefix}{followup.pk}/"
+        title_or_kind = followup.title or kinds.get(followup.kind, followup.kind)
         if followup.status == FollowUp.Status.DONE:
             if followup.message_id:
-                title = _("Sent “%(subject)s”") % {
-                    "subject": followup.subject or followup.display_title
-                }
+                title = _("Sent “%(subject)s”") % {"subject": followup.subject or title_or_kind}
                 body = _("Email, Message-ID %(id)s") % {"id": followup.message_id}
             else:
-                title = _("Done: %(title)s") % {"title": followup.display_title}
-                body = followup.get_channel_display() if followup.channel else ""
+                title = _("Done: %(title)s") % {"title": title_or_kind}
+                body = channels.get(followup.channel, followup.channel) if followup.channel else ""
             entries.append(
                 Entry(at=followup.done_at, kind="followup_done", title=title, body=body, url=url)
             )
@@ -49,7 +58,7 @@ def entries_for(contact) -> list[Entry]:
                 Entry(
                     at=followup.done_at or followup.due_at,
                     kind="followup_skipped",
-                    title=_("Skipped: %(title)s") % {"title": followup.display_title},
+                    title=_("Skipped: %(title)s") % {"title": title_or_kind},
                     url=url,
                 )
             )
@@ -58,7 +67,7 @@ def entries_for(contact) -> list[Entry]:
                 Entry(
                     at=followup.effective_due_at,
                     kind="followup_due",
-                    title=_("Due: %(title)s") % {"title": followup.display_title},
+                    title=_("Due: %(title)s") % {"title": title_or_kind},
                     url=url,
                 )
             )

@@ -3,11 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,6 +25,7 @@ from contacts.forms import (
     ContactForm,
 )
 from contacts.models import Contact
+from contacts.rows import RowLabels, row_html
 from contacts.timeline import timeline_for
 from infoview.dates import DateLabels
 from infoview.pagination import BadCursor, bad_cursor, query_without_page
@@ -34,15 +33,17 @@ from infoview.pagination import BadCursor, bad_cursor, query_without_page
 PAGE_SIZE = 50
 
 
-def filtered_contacts(request):
+def filtered_contacts(request, members=None):
     """The list the user is looking at: the same filters drive the page, bulk and export."""
-    form = ContactFilterForm(request.GET or None, workspace=request.workspace)
+    form = ContactFilterForm(request.GET or None, workspace=request.workspace, members=members)
     return form, selectors.contact_list(workspace=request.workspace, **form.filters())
 
 
 @workspace_view
 def contact_list(request):
-    form, contacts = filtered_contacts(request)
+    # The bulk owner menu and the owner filter list the same people: read once.
+    people = list(workspace_members(request.workspace))
+    form, contacts = filtered_contacts(request, members=people)
     filters = form.filters()
     try:
         page = selectors.contact_list_page(
@@ -68,7 +69,7 @@ def contact_list(request):
         "rows": _rows(request, page.rows),
         "query": query_without_page(request),
         "stages": Contact.Stage.choices,
-        "people": workspace_members(request.workspace),
+        "people": people,
     }
     if request.htmx and request.htmx.target == "contact-results":
         return render(request, "contacts/contact_list.html#results", context)
@@ -76,25 +77,13 @@ def contact_list(request):
 
 
 def _rows(request, contacts) -> list[Contact]:
-    """What each row shows, worked out here once rather than by template tags 50 times.
-
-    The links are one reversed prefix plus the id; the labels and dates are plain strings.
-    """
-    ws = request.workspace.slug
-    contact_prefix = reverse("contacts:list", kwargs={"ws": ws})
-    company_prefix = reverse("contacts:company_list", kwargs={"ws": ws})
-    stages = {value: str(label) for value, label in Contact.Stage.choices}
+    """The page's contacts, each with its row's markup (``html``, written by contacts/rows.py);
+    the tags of all rows in one query."""
+    labels = RowLabels(request)
     rows = list(contacts)
     tags = selectors.contact_tag_names([contact.pk for contact in rows])
     for contact in rows:
-        contact.url = f"{contact_prefix}{contact.pk}/"
-        company_id = contact.company_id
-        contact.company_url = f"{company_prefix}{company_id}/" if company_id else ""
-        contact.tag_names = tags.get(contact.pk, ())
-        contact.stage_label = stages.get(contact.stage, contact.stage)
-        contact.owner_name = contact.owner_name or ""
-        seen = contact.last_interaction_at
-        contact.seen = dateformat.format(timezone.localtime(seen), "j M Y") if seen else ""
+        contact.html = row_html(contact, tags.get(contact.pk, ()), labels)
     return rows
 
 
@@ -149,25 +138,20 @@ def contact_detail(request, pk):
     contact = _contact(request, pk)
     audit_record(workspace=request.workspace, actor=request.user, action="viewed", obj=contact)
     chain = services.referral_chain(contact)
-    # The people this contact introduced: one query for the page's list and the timeline.
-    prefetch_related_objects(
-        [contact],
-        Prefetch(
-            "introduced",
-            queryset=Contact.objects.select_related("company").order_by("created_at", "pk"),
-        ),
-    )
+    # The tags, the merge undo and the people this contact introduced (for the page's list and
+    # the timeline) in one query.
+    rows = selectors.contact_page_rows(contact, undo_since=timezone.now() - merging.MERGE_UNDO_FOR)
     return render(
         request,
         "contacts/contact_detail.html",
         {
             "contact": contact,
-            "tags": contact.tags.all(),
+            "tags": rows.tags,
             "chain": list(reversed(chain)),
-            "introduced": contact.introduced.all(),
-            "timeline": _dated(timeline_for(contact)),
+            "introduced": rows.introduced,
+            "timeline": _dated(timeline_for(contact, introduced=rows.introduced)),
             "facts": facts_for(contact),
-            "merge_undo": merging.merge_undo_for(keep=contact),
+            "merge_undo": rows.merge_undo,
         },
     )
 

@@ -21,14 +21,14 @@ from interviews.models import Interview, InterviewQuestion, Note, Objective, Pre
 
 # page name -> (URL name, query string, the most queries it may run)
 PAGES = {
-    "contact list": ("contacts:list", "", 11),
-    "contact search": ("contacts:list", "q=person", 12),
-    "contact typo search": ("contacts:list", "q=persn", 12),
-    "contact page": ("contacts:detail", "", 13),
+    "contact list": ("contacts:list", "", 8),
+    "contact search": ("contacts:list", "q=person", 9),
+    "contact typo search": ("contacts:list", "q=persn", 9),
+    "contact page": ("contacts:detail", "", 11),
     "interview list, upcoming": ("interviews:list", "", 6),
     "interview list, past": ("interviews:list", "when=past", 6),
-    "interview page": ("interviews:detail", "", 14),
-    "conversation view": ("interviews:conversation", "", 11),
+    "interview page": ("interviews:detail", "", 8),
+    "conversation view": ("interviews:conversation", "", 7),
     "new interview": ("interviews:create", "", 3),
     "follow-up list": ("followups:list", "", 5),
     "follow-up list, show all": ("followups:list", "section=overdue&who=all", 5),

@@ -1,5 +1,7 @@
 """What several interview pages share: the scoped lookup and the detail page's context."""
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from accounts.audit import audit_record
 from accounts.scoping import get_for_workspace
 from interviews import selectors, services
@@ -12,41 +14,59 @@ from interviews.forms import (
 )
 from interviews.models import Interview, QuestionCategory
 
+# The one-to-one rows the interview's own pages show, joined to its query there.
+PAGE_ROWS = ("text", "assessment")
 
-def interview_for(request, pk) -> Interview:
-    """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'."""
-    queryset = Interview.objects.select_related("contact", "owner")
+
+def interview_for(request, pk, *, page: bool = False) -> Interview:
+    """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'.
+
+    ``page=True``: with its text and assessment in the same query (``detail_context``)."""
+    queryset = Interview.objects.select_related("contact", "owner", *(PAGE_ROWS if page else ()))
     interview = get_for_workspace(queryset, request.workspace, pk=pk)
     # The same row as request.workspace: the links to it and to the person need no query.
     interview.workspace = interview.contact.workspace = request.workspace
     return interview
 
 
+def _joined(interview, name):
+    """The one-to-one row ``name`` as the interview's query joined it (None: there is none),
+    or ``...`` when that query did not join it."""
+    if not getattr(Interview, name).is_cached(interview):
+        return ...
+    try:
+        return getattr(interview, name)
+    except ObjectDoesNotExist:
+        return None
+
+
 def detail_context(request, interview) -> dict:
-    prep_items = list(interview.prep_items.all())
-    objectives = list(interview.objectives.all())
+    lists = selectors.interview_page_lists(interview=interview)
+    text = _joined(interview, "text")
+    if text is None or text is ...:
+        text = services.interview_text(interview=interview)  # made on first view
+    assessment = None
+    if request.workspace.is_team:
+        assessment = _joined(interview, "assessment")
+        if assessment is ...:
+            assessment = selectors.interview_assessment(interview=interview)
     return {
         "interview": interview,
-        "text": services.interview_text(interview=interview),
-        "objectives": objectives,
-        "questions": list(interview.questions.all()),
-        "prep_items": prep_items,
-        "prep_done": sum(1 for item in prep_items if item.is_done),
+        "text": text,
+        "objectives": lists.objectives,
+        "questions": lists.questions,
+        "prep_items": lists.prep_items,
+        "prep_done": sum(1 for item in lists.prep_items if item.is_done),
         "notes": list(interview.notes.select_related("author", "objective")),
-        "bank": selectors.questions_to_pick(interview=interview),
+        "bank": lists.bank,
         "categories": dict(QuestionCategory.choices),
-        "assessment": selectors.interview_assessment(interview=interview)
-        if request.workspace.is_team
-        else None,
+        "assessment": assessment,
         "objective_form": ObjectiveForm(),
         "one_off_form": OneOffQuestionForm(),
-        "note_form": NoteForm(interview=interview, objectives=objectives),
+        "note_form": NoteForm(interview=interview, objectives=lists.objectives),
         "person_form": PersonToMeetForm(),
         "reason_form": StatusReasonForm(),
-        # Lazy (the conversation view does not show them); with their workspace for the links.
-        "introduced": interview.contact.introduced.filter(
-            workspace=request.workspace
-        ).select_related("workspace"),
+        "introduced": lists.introduced,
         "outgoing": services.interview_outgoing(interview=interview),
     }
 

@@ -163,13 +163,13 @@ def interview_edit(request, pk):
 
 @workspace_view
 def interview_detail(request, pk):
-    interview = interview_for(request, pk)
+    interview = interview_for(request, pk, page=True)
     audit_viewed(request, interview)
     return render(request, "interviews/interview_detail.html", detail_context(request, interview))
 
 
 @workspace_view
 def interview_conversation(request, pk):
-    interview = interview_for(request, pk)
+    interview = interview_for(request, pk, page=True)
     audit_viewed(request, interview)
     return render(request, "interviews/conversation.html", detail_context(request, interview))
