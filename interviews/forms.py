@@ -332,8 +332,15 @@ class InterviewFilterForm(forms.Form):
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = workspace_members(workspace)
-        self.fields["owner"].empty_label = _("Anyone")
+        owner = self.fields["owner"]
+        owner.queryset = workspace_members(workspace)
+        owner.empty_label = _("Anyone")
+        if workspace.is_team:
+            # The members read once into the menu: Django's own iterates the queryset through
+            # a server-side cursor (DECLARE, FETCH, CLOSE) on every render.
+            owner.choices = [("", owner.empty_label)] + [
+                (user.pk, owner.label_from_instance(user)) for user in owner.queryset
+            ]
         use_contact_picker(
             self.fields["contact"],
             workspace=workspace,

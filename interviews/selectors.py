@@ -1,6 +1,6 @@
 """Reads of the interviews app."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import (
     Count,
@@ -13,18 +13,19 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from infoview.dates import MAX_YEAR, MIN_YEAR
 from infoview.pagination import Key, KeysetPage, keyset_page
 from interviews.models import (
     TEAM_ONLY_CATEGORIES,
+    UNDATED_PAST,
+    UNDATED_UPCOMING,
     Assessment,
     CalendarToken,
     Interview,
     PrepItem,
     Question,
+    list_sort_at,
 )
 
 OPEN = [Interview.Status.PLANNED, Interview.Status.SCHEDULED]
@@ -47,20 +48,22 @@ def _filtered(
     contact_id: int | None = None,
     date_from: datetime | None = None,
     date_to: datetime | None = None,
+    since: datetime | None = None,
 ) -> QuerySet:
-    """The interviews of the list's tab and filters, unordered."""
+    """The interviews of the list's tab and filters, unordered. ``since``: where upcoming
+    begins (two hours ago)."""
     queryset = Interview.objects.filter(workspace=workspace).select_related(
         "contact", "contact__company", "owner", "workspace"
     )
-    now = timezone.now()
+    since = since or timezone.now() - timedelta(hours=2)
     if when == "upcoming":
         queryset = queryset.filter(status__in=OPEN).filter(
-            Q(starts_at__gte=now - timedelta(hours=2)) | Q(starts_at=None)
+            Q(starts_at__gte=since) | Q(starts_at=None)
         )
     elif when == "past":
-        queryset = queryset.filter(
-            Q(starts_at__lt=now - timedelta(hours=2)) | ~Q(status__in=OPEN)
-        ).exclude(starts_at=None, status__in=OPEN)
+        queryset = queryset.filter(Q(starts_at__lt=since) | ~Q(status__in=OPEN)).exclude(
+            starts_at=None, status__in=OPEN
+        )
     if status:
         queryset = queryset.filter(status=status)
     if owner_id:
@@ -84,21 +87,26 @@ def interviews_list(*, workspace, when: str = "upcoming", **filters) -> QuerySet
     return with_readiness(queryset).order_by(*ordering)
 
 
-# The list's sort keys for keyset pages (infoview.pagination): an undated interview sorts after
-# every dated one among the upcoming and before them among the past, as NULLS LAST does.
-UNDATED_UPCOMING = datetime(MAX_YEAR, 12, 31, tzinfo=UTC)
-UNDATED_PAST = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
-
-
 def interviews_list_page(
     *, workspace, when: str = "upcoming", after: str = "", before: str = "", size: int, **filters
 ) -> KeysetPage:
     """One page of ``interviews_list``, by keyset; readiness counted for the page's rows only.
 
-    Raises ``BadCursor`` for a damaged cursor."""
-    queryset = _filtered(workspace=workspace, when=when, **filters)
+    The sort key is that of the ``interviews_upcoming_idx`` and ``interviews_list_idx`` indexes;
+    upcoming ones are also bounded on it (undated ones sort last, so ``sort_at >= since`` is
+    the same rows), which lets the page start at the index's first upcoming entry. Only the
+    columns a row shows (interviews/rows.py). Raises ``BadCursor`` for a damaged cursor."""
+    since = timezone.now() - timedelta(hours=2)
+    queryset = _filtered(workspace=workspace, when=when, since=since, **filters)
     undated = UNDATED_UPCOMING if when == "upcoming" else UNDATED_PAST
-    queryset = queryset.annotate(sort_at=Coalesce("starts_at", Value(undated)))
+    queryset = queryset.annotate(sort_at=list_sort_at(undated))
+    if when == "upcoming":
+        queryset = queryset.filter(sort_at__gte=since)
+    queryset = (
+        queryset.select_related(None)
+        .select_related("contact", "contact__company", "owner")
+        .only(*ROW_COLUMNS)
+    )
     descending = when != "upcoming"
     page = keyset_page(
         queryset,
@@ -114,6 +122,19 @@ def interviews_list_page(
     for row in page.rows:
         row.prep_total, row.prep_done = readiness.get(row.pk, (0, 0))
     return page
+
+
+# What a row shows (interviews/rows.py): not the person's search document, nor the workspace.
+ROW_COLUMNS = (
+    "starts_at",
+    "mode",
+    "status",
+    "contact__first_name",
+    "contact__last_name",
+    "contact__company__name",
+    "owner__name",
+    "owner__email",
+)
 
 
 def prep_counts(interview_ids: list[int]) -> dict[int, tuple[int, int]]:
