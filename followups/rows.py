@@ -6,6 +6,9 @@ and two date filters (each translating day and month names again). Here the labe
 translated once per request (``RowLabels``) and each row is an f-string with every value
 escaped: the same markup, a tenth of the time. ``followup_list.html`` and the htmx answer of the
 row actions (Done, Skip, Snooze, Undo) both use it.
+
+What every row would repeat is said once: the forms' htmx target and swap are inherited from the
+table body (``followup_list.html``), their layout is one class (``.followup-actions``).
 """
 
 from html import escape
@@ -58,8 +61,7 @@ def row_html(row: Listed, labels: RowLabels) -> str:
             when += f' <span class="badge text-bg-light">{labels.snoozed}</span>'
         actions = (
             f'<form method="post" action="{base}done/" data-hx-post="{base}done/" '
-            'data-hx-target="closest tr" data-hx-swap="outerHTML" '
-            'class="d-inline-flex flex-wrap gap-1 justify-content-end">'
+            'class="followup-actions">'
             f'{labels.csrf}<button class="btn btn-sm btn-success">{labels.done}</button>'
             f'<button class="btn btn-sm btn-outline-secondary" formaction="{base}skip/">'
             f"{labels.skip}</button>"
@@ -73,7 +75,7 @@ def row_html(row: Listed, labels: RowLabels) -> str:
         when = f'<span class="badge text-bg-success">{status}</span>'
         actions = (
             f'<form method="post" class="d-inline" action="{base}reopen/" '
-            f'data-hx-post="{base}reopen/" data-hx-target="closest tr" data-hx-swap="outerHTML">'
+            f'data-hx-post="{base}reopen/">'
             f'{labels.csrf}<button class="btn btn-sm btn-link">{labels.undo}</button></form>'
         )
     name = escape(row.contact_name)
@@ -81,7 +83,7 @@ def row_html(row: Listed, labels: RowLabels) -> str:
     if labels.everyone:
         owner = f"<td>{escape(row.owner_name) if row.owner_name else '—'}</td>"
     return (
-        f'<tr id="followup-{pk}" class="followup-row">'
+        f'<tr id="followup-{pk}">'
         f'<td><a href="{labels.contacts}{row.contact_id}/">{name}</a></td>'
         f'<td><a href="{base}">{title}</td><td>{when}</td>{owner}'
         f'<td class="text-end">{actions}</td></tr>'
