@@ -102,11 +102,7 @@ def interviews_list_page(
     queryset = queryset.annotate(sort_at=list_sort_at(undated))
     if when == "upcoming":
         queryset = queryset.filter(sort_at__gte=since)
-    queryset = (
-        queryset.select_related(None)
-        .select_related("contact", "contact__company", "owner")
-        .only(*ROW_COLUMNS)
-    )
+    queryset = queryset.select_related(None).only(*ROW_COLUMNS).annotate(**ROW_NAMES)
     descending = when != "upcoming"
     page = keyset_page(
         queryset,
@@ -125,16 +121,15 @@ def interviews_list_page(
 
 
 # What a row shows (interviews/rows.py): not the person's search document, nor the workspace.
-ROW_COLUMNS = (
-    "starts_at",
-    "mode",
-    "status",
-    "contact__first_name",
-    "contact__last_name",
-    "contact__company__name",
-    "owner__name",
-    "owner__email",
-)
+# The names come as values beside the interview, not as three more model instances a row.
+ROW_COLUMNS = ("starts_at", "mode", "status")
+ROW_NAMES = {
+    "contact_first_name": F("contact__first_name"),
+    "contact_last_name": F("contact__last_name"),
+    "company_name": F("contact__company__name"),
+    "owner_name": F("owner__name"),
+    "owner_email": F("owner__email"),
+}
 
 
 def prep_counts(interview_ids: list[int]) -> dict[int, tuple[int, int]]:
