@@ -117,7 +117,7 @@ def followup_list(request):
         except BadCursor:
             return bad_cursor(request)
         query = urlencode({"section": only, **who})
-        rows = [selectors.Listed.of(followup) for followup in page.rows]
+        rows = [selectors.Listed.of_named(followup) for followup in page.rows]
         sections.append(Section(only, titles[only], rows, queryset.count(), query, page))
     labels = RowLabels(request, everyone=everyone)
     for section in sections:
@@ -131,21 +131,11 @@ def followup_list(request):
 
 # Only what a row shows (selectors.Listed): the person's name, not their search document, the
 # interview or the drafted message.
-ROW_COLUMNS = (
-    "kind",
-    "title",
-    "status",
-    "due_at",
-    "snoozed_until",
-    "contact__first_name",
-    "contact__last_name",
-    "owner__name",
-    "owner__email",
-)
+ROW_COLUMNS = ("kind", "title", "status", "due_at", "snoozed_until", "contact", "owner")
 
 
 def _listed(followups):
-    return followups.select_related("contact", "owner").only(*ROW_COLUMNS)
+    return followups.only(*ROW_COLUMNS).annotate(**selectors.ROW_NAMES)
 
 
 @workspace_view
