@@ -131,6 +131,12 @@ class Contact(models.Model):
             models.Index(fields=["workspace", "linkedin_url"], name="contacts_linkedin_idx"),
             GinIndex(fields=["search_vector"], name="contacts_search_vector_idx"),
             GinIndex(fields=["emails"], name="contacts_emails_idx"),
+            # The few archived people, whose follow-ups the lists leave out (followups.selectors).
+            models.Index(
+                fields=["workspace"],
+                condition=models.Q(archived_at__isnull=False),
+                name="contacts_archived_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,8 +1,25 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def next_at():
+    """When a follow-up next asks for attention, in SQL: the snooze's end, or the due time
+    (``FollowUp.effective_due_at`` in Python). The lists sort and cut their sections by it."""
+    # The lookups in the order a migration writes them back (Django compares them in order).
+    return Case(
+        When(snoozed_until__isnull=False, status="snoozed", then=F("snoozed_until")),
+        default=F("due_at"),
+    )
+
+
+# What the follow-up list shows as waiting: open, or snoozed until a known time.
+LISTED = Q(status="open") | Q(status="snoozed", snoozed_until__isnull=False)
+# The columns ``next_at()`` and the archived-contact check read, kept in the list's indexes so
+# that counting a section reads the index alone (an index-only scan).
+_LISTED_INCLUDE = ["contact", "status", "snoozed_until", "due_at"]
 
 
 class FollowUp(models.Model):
@@ -63,6 +80,24 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["workspace", "status", "due_at"]),
             models.Index(fields=["owner", "status", "due_at"], name="followups_owner_due_idx"),
+            # The follow-up list's sections (everyone's, and one owner's), in their order.
+            models.Index(
+                F("workspace"),
+                next_at(),
+                F("id"),
+                include=_LISTED_INCLUDE,
+                condition=LISTED,
+                name="followups_listed_idx",
+            ),
+            models.Index(
+                F("workspace"),
+                F("owner"),
+                next_at(),
+                F("id"),
+                include=_LISTED_INCLUDE,
+                condition=LISTED,
+                name="followups_listed_owner_idx",
+            ),
         ]
         constraints = [
             # One thank-you per conversation: completing it twice must not open two.

@@ -1,13 +1,14 @@
 """Reads of the follow-ups app."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, F, Q, QuerySet, When
 
 from accounts.models import OutgoingMessage, User, Workspace
-from followups.models import FollowUp
+from contacts.models import Contact
+from followups.models import LISTED, FollowUp, next_at
 
 PENDING = FollowUp.PENDING_STATUSES
 
@@ -34,14 +35,7 @@ def followups_for_feed(
 
 
 def _with_next_at(queryset: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
-    return queryset.annotate(
-        next_at=Case(
-            When(
-                status=FollowUp.Status.SNOOZED, snoozed_until__isnull=False, then=F("snoozed_until")
-            ),
-            default=F("due_at"),
-        )
-    )
+    return queryset.annotate(next_at=next_at())
 
 
 def followups_pending(
@@ -76,71 +70,156 @@ def followups_pending(
     )
 
 
-OVERVIEW_SECTIONS = ("overdue", "today", "week", "later")
+def followups_listed(*, workspace: Workspace, owner: User | None = None) -> QuerySet[FollowUp]:
+    """What the follow-up list shows as waiting (open, or snoozed until a known time) of people
+    who are not archived, with ``next_at``; every one of its sections is a range of ``next_at``.
+
+    Both the filters and the sort are those of the ``followups_listed*`` indexes, which hold the
+    columns these rows are counted by: a section's rows are a walk down the index, its total an
+    index-only scan. Archived people are left out by NOT IN over the workspace's few archived
+    contacts (``contacts_archived_idx``), where a join read all the workspace's contacts to keep
+    nearly every one.
+    """
+    archived = Contact.objects.filter(workspace=workspace, archived_at__isnull=False)
+    queryset = FollowUp.objects.filter(LISTED, workspace=workspace).exclude(
+        contact__in=archived.values("pk")
+    )
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    return queryset.annotate(next_at=next_at())
+
+
+def _between(start: datetime | None, end: datetime | None) -> Q:
+    bounds = Q()
+    if start is not None:
+        bounds &= Q(next_at__gte=start)
+    if end is not None:
+        bounds &= Q(next_at__lt=end)
+    return bounds
+
+
+def followups_section(
+    *,
+    workspace: Workspace,
+    owner: User | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> QuerySet[FollowUp]:
+    """The listed follow-ups whose next attention time is in [start, end), in that order."""
+    listed = followups_listed(workspace=workspace, owner=owner)
+    return listed.filter(_between(start, end)).order_by("next_at", "pk")
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A follow-up as the list's row shows it (followups/rows.py)."""
+
+    pk: int
+    kind: str
+    title: str
+    status: str
+    next_at: datetime  # when it next asks for attention (``FollowUp.effective_due_at``)
+    contact_id: int
+    contact_name: str
+    owner_name: str  # "" when it has no owner
+
+    @classmethod
+    def of(cls, followup: FollowUp) -> "Listed":
+        owner = followup.owner
+        return cls(
+            followup.pk,
+            followup.kind,
+            followup.title,
+            followup.status,
+            followup.effective_due_at,
+            followup.contact_id,
+            followup.contact.full_name,
+            str(owner) if owner else "",
+        )
+
+    @classmethod
+    def of_named(cls, followup: FollowUp) -> "Listed":
+        """A follow-up read with ``next_at`` and ``ROW_NAMES``."""
+        return cls(
+            followup.pk,
+            followup.kind,
+            followup.title,
+            followup.status,
+            followup.next_at,
+            followup.contact_id,
+            f"{followup.contact_first_name} {followup.contact_last_name}".strip(),
+            followup.owner_name or followup.owner_email or "",
+        )
+
+
+# The names a row shows, as values beside each follow-up (``Listed.of_named``), where
+# select_related made a contact and a user instance for every row.
+ROW_NAMES = {
+    "contact_first_name": F("contact__first_name"),
+    "contact_last_name": F("contact__last_name"),
+    "owner_name": F("owner__name"),
+    "owner_email": F("owner__email"),
+}
 
 
 def followups_overview(
     *,
     workspace: Workspace,
     owner: User | None,
-    today: datetime,
-    tomorrow: datetime,
-    week_end: datetime,
+    sections: dict[str, tuple[datetime | None, datetime | None]],
     limit: int,
-    only: tuple[str, ...] = (),
-) -> dict[str, tuple[list[FollowUp], int]]:
-    """The follow-up list's four sections at once: each section's first ``limit`` rows (by
-    ``next_at``) and its total, in two queries.
+) -> dict[str, tuple[list[Listed], int]]:
+    """Each section's first ``limit`` rows (by ``next_at``) and its total, in one query.
 
-    The same rows as ``followups_pending`` with [start, end) bounds of overdue (before today),
-    today, this week and later; ranked and counted per section by window functions (one query
-    for the ids and totals, one for the rows), where
-    four lists and four ``COUNT(*)`` cost eight round trips and eight compilations.
-    ``only`` fills in the columns a row shows (followups/rows.py) and nothing else.
+    ``sections`` maps a name to its [start, end) of ``next_at`` (None: no bound). For each
+    section, a LATERAL count and a LATERAL ``LIMIT`` over ``followups_listed``, both a walk down
+    its index (the count an index-only one). Written around the queryset's compiled SQL: the
+    same statement built by the ORM (a count per section and a UNION ALL of four sliced
+    querysets) cost more CPU to compile than the rest of the page, and model instances for the
+    80 rows, their people and owners, a third of that again.
     """
-    queryset = FollowUp.objects.filter(
-        workspace=workspace, status__in=PENDING, contact__archived_at=None
-    ).exclude(status=FollowUp.Status.SNOOZED, snoozed_until=None)
-    if owner is not None:
-        queryset = queryset.filter(owner=owner)
-    queryset = _with_next_at(queryset).annotate(
-        section=Case(
-            When(next_at__lt=today, then=Value(0)),
-            When(next_at__lt=tomorrow, then=Value(1)),
-            When(next_at__lt=week_end, then=Value(2)),
-            default=Value(3),
-        )
-    )
-    ranked = (
-        queryset.annotate(
-            rank=Window(RowNumber(), partition_by=F("section"), order_by=[F("next_at"), F("pk")]),
-            total=Window(Count("pk"), partition_by=F("section")),
-        )
-        .values("pk", "section", "rank", "total")
+    listed = (
+        followups_listed(workspace=workspace, owner=owner)
+        .values("id", "next_at", "kind", "title", "status", "contact_id", "owner_id")
         .order_by()
     )
-    # The rank <= limit condition is written around the compiled query: Django's own emulation
-    # of a filter on a window function costs more CPU to compile than the rest of the page.
-    sql, params = ranked.query.sql_with_params()
+    inner, inner_params = listed.query.sql_with_params()
+    bounds, bound_params = [], []
+    for index, (start, end) in enumerate(sections.values()):
+        bounds.append(f"({index}, %s::timestamptz, %s::timestamptz)")
+        bound_params += [start or "-infinity", end or "infinity"]
+    # Django names the columns of .values() after the fields: id, next_at, kind, ...
+    sql = f"""
+        SELECT b.section, t.total, r.id, r.kind, r.title, r.status, r.next_at, r.contact_id,
+               c.first_name, c.last_name, u.name, u.email
+        FROM (VALUES {", ".join(bounds)}) AS b (section, start_at, end_at)
+        CROSS JOIN LATERAL (
+            SELECT COUNT(*) AS total FROM ({inner}) AS l
+            WHERE l.next_at >= b.start_at AND l.next_at < b.end_at
+        ) AS t
+        LEFT JOIN LATERAL (
+            SELECT l.* FROM ({inner}) AS l
+            WHERE l.next_at >= b.start_at AND l.next_at < b.end_at
+            ORDER BY l.next_at, l.id LIMIT %s
+        ) AS r ON true
+        LEFT JOIN contacts_contact c ON c.id = r.contact_id
+        LEFT JOIN accounts_user u ON u.id = r.owner_id
+        ORDER BY b.section, r.next_at, r.id
+    """  # noqa: S608 - Django's own SQL and placeholders
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pk, section, total FROM ({sql}) AS ranked "  # noqa: S608 - Django's own SQL
-            "WHERE rank <= %s ORDER BY section, rank",
-            [*params, limit],
-        )
+        cursor.execute(sql, [*bound_params, *inner_params, *inner_params, limit])
         found = cursor.fetchall()
-    rows = FollowUp.objects.filter(pk__in=[pk for pk, _section, _total in found]).select_related(
-        "contact", "owner"
-    )
-    if only:
-        rows = rows.only(*only)
-    by_pk = {row.pk: row for row in rows}
-    sections: dict[str, tuple[list[FollowUp], int]] = {key: ([], 0) for key in OVERVIEW_SECTIONS}
-    for pk, section, total in found:
-        key = OVERVIEW_SECTIONS[section]
-        sections[key][0].append(by_pk[pk])
-        sections[key] = (sections[key][0], total)
-    return sections
+    keys = list(sections)
+    overview: dict[str, tuple[list[Listed], int]] = {key: ([], 0) for key in keys}
+    for section, total, pk, kind, title, status, at, contact_id, first, last, name, email in found:
+        rows = overview[keys[section]][0]
+        overview[keys[section]] = (rows, total)
+        if pk is not None:
+            contact_name = f"{first} {last}".strip()
+            rows.append(
+                Listed(pk, kind, title, status, at, contact_id, contact_name, name or email or "")
+            )
+    return overview
 
 
 def followups_of_contact(*, contact) -> QuerySet[FollowUp]:

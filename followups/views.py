@@ -76,57 +76,50 @@ def followup_list(request):
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     tomorrow = today + timedelta(days=1)
     week_end = today + timedelta(days=7)
-    pending = {"workspace": request.workspace, "owner": owner}
-    definitions = [
-        ("overdue", _("Overdue"), _listed(selectors.followups_pending(**pending, end=today))),
-        (
-            "today",
-            _("Due today"),
-            _listed(selectors.followups_pending(**pending, start=today, end=tomorrow)),
-        ),
-        (
-            "week",
-            _("This week"),
-            _listed(selectors.followups_pending(**pending, start=tomorrow, end=week_end)),
-        ),
+    # Each section is a range [start, end) of when a follow-up next asks for attention.
+    bounds = {
+        "overdue": (None, today),
+        "today": (today, tomorrow),
+        "week": (tomorrow, week_end),
         # Keep-in-touch dates months ahead are part of the plan too: seen here, not only on
         # each person's timeline.
-        ("later", _("Later"), _listed(selectors.followups_pending(**pending, start=week_end))),
-    ]
+        "later": (week_end, None),
+    }
+    titles = {
+        "overdue": _("Overdue"),
+        "today": _("Due today"),
+        "week": _("This week"),
+        "later": _("Later"),
+    }
+    mine = {"workspace": request.workspace, "owner": owner}
     only = request.GET.get("section")
-    if only not in {key for key, _title, _rows in definitions}:
+    if only not in bounds:
         only = None
+    who = {"who": "all"} if everyone else {}
     sections = []
-    labels = RowLabels(request, everyone=everyone)
     if only is None:
-        overview = selectors.followups_overview(
-            **pending,
-            today=today,
-            tomorrow=tomorrow,
-            week_end=week_end,
-            limit=SECTION_ROWS,
-            only=ROW_COLUMNS,
-        )
-    for key, title, queryset in definitions:
-        if only is not None and key != only:
-            continue
-        query = urlencode({"section": key, **({"who": "all"} if everyone else {})})
-        if only is not None:
-            # Keyset pages (infoview.pagination): the thousandth row costs what the first does.
-            try:
-                page = keyset_page(
-                    _listed(queryset),
-                    keys=[Key("next_at", parse=datetime.fromisoformat), Key("pk")],
-                    after=request.GET.get("after", ""),
-                    before=request.GET.get("before", ""),
-                    size=SECTION_PAGE,
-                )
-            except BadCursor:
-                return bad_cursor(request)
-            sections.append(Section(key, title, page.rows, queryset.count(), query, page))
-            continue
-        rows, total = overview[key]
-        sections.append(Section(key, title, rows, total, query))
+        overview = selectors.followups_overview(**mine, sections=bounds, limit=SECTION_ROWS)
+        for key, (rows, total) in overview.items():
+            query = urlencode({"section": key, **who})
+            sections.append(Section(key, titles[key], rows, total, query))
+    else:
+        start, end = bounds[only]
+        queryset = selectors.followups_section(**mine, start=start, end=end)
+        # Keyset pages (infoview.pagination): the thousandth row costs what the first does.
+        try:
+            page = keyset_page(
+                _listed(queryset),
+                keys=[Key("next_at", parse=datetime.fromisoformat), Key("pk")],
+                after=request.GET.get("after", ""),
+                before=request.GET.get("before", ""),
+                size=SECTION_PAGE,
+            )
+        except BadCursor:
+            return bad_cursor(request)
+        query = urlencode({"section": only, **who})
+        rows = [selectors.Listed.of_named(followup) for followup in page.rows]
+        sections.append(Section(only, titles[only], rows, queryset.count(), query, page))
+    labels = RowLabels(request, everyone=everyone)
     for section in sections:
         section.html = [row_html(followup, labels) for followup in section.rows]
     return TemplateResponse(
@@ -136,18 +129,13 @@ def followup_list(request):
     )
 
 
-# Only what a row shows: the person's name, not their search document or the interview.
-ROW_COLUMNS = (
-    *(f.name for f in FollowUp._meta.concrete_fields),
-    "contact__first_name",
-    "contact__last_name",
-    "owner__name",
-    "owner__email",
-)
+# Only what a row shows (selectors.Listed): the person's name, not their search document, the
+# interview or the drafted message.
+ROW_COLUMNS = ("kind", "title", "status", "due_at", "snoozed_until", "contact", "owner")
 
 
 def _listed(followups):
-    return followups.select_related(None).select_related("contact", "owner").only(*ROW_COLUMNS)
+    return followups.only(*ROW_COLUMNS).annotate(**selectors.ROW_NAMES)
 
 
 @workspace_view
@@ -226,7 +214,8 @@ def followup_send(request, pk):
 def _after_action(request, followup):
     if request.htmx:
         followup.refresh_from_db()
-        return HttpResponse(row_html(followup, RowLabels(request, everyone=False)))
+        row = selectors.Listed.of(followup)
+        return HttpResponse(row_html(row, RowLabels(request, everyone=False)))
     back = request.POST.get("next", "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -1,14 +1,26 @@
 import zoneinfo
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from infoview.dates import MAX_YEAR, MIN_YEAR
 from interviews.markup import MAX_NOTE_LENGTH, html_to_text, markdown_to_text
+
+# The interview list's sort keys: an undated interview sorts after every dated one among the
+# upcoming and before them among the past, as NULLS LAST does (interviews.selectors).
+UNDATED_UPCOMING = datetime(MAX_YEAR, 12, 31, tzinfo=UTC)
+UNDATED_PAST = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
+
+
+def list_sort_at(undated: datetime) -> Coalesce:
+    return Coalesce("starts_at", Value(undated))
 
 
 class Interview(models.Model):
@@ -63,6 +75,18 @@ class Interview(models.Model):
                 fields=["owner", "starts_at"],
                 include=["updated_at", "contact", "workspace"],
                 name="interviews_owner_feed_idx",
+            ),
+            # The interview list, upcoming (open ones, soonest first) and past or all (latest
+            # first, read backwards): a page is a walk down the index, not a sort of them all.
+            models.Index(
+                F("workspace"),
+                list_sort_at(UNDATED_UPCOMING),
+                F("id"),
+                condition=Q(status__in=["planned", "scheduled"]),
+                name="interviews_upcoming_idx",
+            ),
+            models.Index(
+                F("workspace"), list_sort_at(UNDATED_PAST), F("id"), name="interviews_list_idx"
             ),
         ]
 

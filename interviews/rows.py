@@ -43,14 +43,16 @@ class RowLabels:
 
 
 def row_html(interview: Interview, labels: RowLabels) -> str:
+    """One row of ``interviews_list_page``: the names are its values (``ROW_NAMES``)."""
     when = labels.dates.long(interview.starts_at) if interview.starts_at else labels.not_fixed
-    contact = interview.contact
-    who = escape(contact.full_name)
-    if contact.company_id:
-        who += f' <span class="text-body-secondary">· {escape(contact.company.name)}</span>'
+    who = escape(f"{interview.contact_first_name} {interview.contact_last_name}".strip())
+    if interview.company_name is not None:
+        who += f' <span class="text-body-secondary">· {escape(interview.company_name)}</span>'
     owner = ""
     if labels.team:
-        owner = f"<td>{escape(str(interview.owner)) if interview.owner else '—'}</td>"
+        # A user's name, or their email when they gave none (User.__str__).
+        shown = interview.owner_name or interview.owner_email
+        owner = f"<td>{escape(shown) if shown else '—'}</td>"
     status = labels.statuses.get(interview.status, escape(interview.status))
     ready = labels.readiness.badge(interview)
     return (

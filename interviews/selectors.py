@@ -1,7 +1,7 @@
 """Reads of the interviews app."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import (
@@ -15,14 +15,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contacts.models import Contact
-from infoview.dates import MAX_YEAR, MIN_YEAR
 from infoview.pagination import Key, KeysetPage, keyset_page
 from interviews.models import (
     TEAM_ONLY_CATEGORIES,
+    UNDATED_PAST,
+    UNDATED_UPCOMING,
     Assessment,
     CalendarToken,
     Interview,
@@ -30,6 +30,7 @@ from interviews.models import (
     Objective,
     PrepItem,
     Question,
+    list_sort_at,
 )
 
 OPEN = [Interview.Status.PLANNED, Interview.Status.SCHEDULED]
@@ -52,20 +53,22 @@ def _filtered(
     contact_id: int | None = None,
     date_from: datetime | None = None,
     date_to: datetime | None = None,
+    since: datetime | None = None,
 ) -> QuerySet:
-    """The interviews of the list's tab and filters, unordered."""
+    """The interviews of the list's tab and filters, unordered. ``since``: where upcoming
+    begins (two hours ago)."""
     queryset = Interview.objects.filter(workspace=workspace).select_related(
         "contact", "contact__company", "owner", "workspace"
     )
-    now = timezone.now()
+    since = since or timezone.now() - timedelta(hours=2)
     if when == "upcoming":
         queryset = queryset.filter(status__in=OPEN).filter(
-            Q(starts_at__gte=now - timedelta(hours=2)) | Q(starts_at=None)
+            Q(starts_at__gte=since) | Q(starts_at=None)
         )
     elif when == "past":
-        queryset = queryset.filter(
-            Q(starts_at__lt=now - timedelta(hours=2)) | ~Q(status__in=OPEN)
-        ).exclude(starts_at=None, status__in=OPEN)
+        queryset = queryset.filter(Q(starts_at__lt=since) | ~Q(status__in=OPEN)).exclude(
+            starts_at=None, status__in=OPEN
+        )
     if status:
         queryset = queryset.filter(status=status)
     if owner_id:
@@ -89,21 +92,22 @@ def interviews_list(*, workspace, when: str = "upcoming", **filters) -> QuerySet
     return with_readiness(queryset).order_by(*ordering)
 
 
-# The list's sort keys for keyset pages (infoview.pagination): an undated interview sorts after
-# every dated one among the upcoming and before them among the past, as NULLS LAST does.
-UNDATED_UPCOMING = datetime(MAX_YEAR, 12, 31, tzinfo=UTC)
-UNDATED_PAST = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
-
-
 def interviews_list_page(
     *, workspace, when: str = "upcoming", after: str = "", before: str = "", size: int, **filters
 ) -> KeysetPage:
     """One page of ``interviews_list``, by keyset; readiness counted for the page's rows only.
 
-    Raises ``BadCursor`` for a damaged cursor."""
-    queryset = _filtered(workspace=workspace, when=when, **filters)
+    The sort key is that of the ``interviews_upcoming_idx`` and ``interviews_list_idx`` indexes;
+    upcoming ones are also bounded on it (undated ones sort last, so ``sort_at >= since`` is
+    the same rows), which lets the page start at the index's first upcoming entry. Only the
+    columns a row shows (interviews/rows.py). Raises ``BadCursor`` for a damaged cursor."""
+    since = timezone.now() - timedelta(hours=2)
+    queryset = _filtered(workspace=workspace, when=when, since=since, **filters)
     undated = UNDATED_UPCOMING if when == "upcoming" else UNDATED_PAST
-    queryset = queryset.annotate(sort_at=Coalesce("starts_at", Value(undated)))
+    queryset = queryset.annotate(sort_at=list_sort_at(undated))
+    if when == "upcoming":
+        queryset = queryset.filter(sort_at__gte=since)
+    queryset = queryset.select_related(None).only(*ROW_COLUMNS).annotate(**ROW_NAMES)
     descending = when != "upcoming"
     page = keyset_page(
         queryset,
@@ -119,6 +123,18 @@ def interviews_list_page(
     for row in page.rows:
         row.prep_total, row.prep_done = readiness.get(row.pk, (0, 0))
     return page
+
+
+# What a row shows (interviews/rows.py): not the person's search document, nor the workspace.
+# The names come as values beside the interview, not as three more model instances a row.
+ROW_COLUMNS = ("starts_at", "mode", "status")
+ROW_NAMES = {
+    "contact_first_name": F("contact__first_name"),
+    "contact_last_name": F("contact__last_name"),
+    "company_name": F("contact__company__name"),
+    "owner_name": F("owner__name"),
+    "owner_email": F("owner__email"),
+}
 
 
 def prep_counts(interview_ids: list[int]) -> dict[int, tuple[int, int]]:

@@ -116,6 +116,37 @@ def test_the_list_shows_overdue_today_this_week_and_later(client, alice, workspa
     assert sections["later"] == ["Far"]
 
 
+def test_the_list_leaves_out_archived_people_and_places_a_snooze_by_its_end(
+    client, alice, workspace_a
+):
+    kept = ContactFactory(workspace=workspace_a, owner=alice)
+    archived = ContactFactory(workspace=workspace_a, owner=alice, archived_at=timezone.now())
+    now = timezone.localtime()
+    late = now - timedelta(days=3)
+    FollowUpFactory(contact=kept, owner=alice, due_at=late, title="Late")
+    FollowUpFactory(contact=archived, owner=alice, due_at=late, title="Archived person's")
+    FollowUpFactory(
+        contact=kept,
+        owner=alice,
+        due_at=late,
+        title="Snoozed",
+        status=FollowUp.Status.SNOOZED,
+        snoozed_until=now + timedelta(days=30),
+    )
+    client.force_login(alice)
+    url = reverse("followups:list", kwargs={"ws": "acme"})
+
+    def shown(response):
+        return {s.key: ([f.title for f in s.rows], s.total) for s in response.context["sections"]}
+
+    overview = shown(client.get(url))
+    assert overview["overdue"] == (["Late"], 1)
+    assert overview["later"] == (["Snoozed"], 1)
+    for key, titles in [("overdue", ["Late"]), ("later", ["Snoozed"])]:
+        assert shown(client.get(url, {"section": key})) == {key: (titles, 1)}
+        assert shown(client.get(url, {"section": key, "who": "all"})) == {key: (titles, 1)}
+
+
 @pytest.mark.parametrize("size", [10, 500])
 def test_the_list_takes_the_same_queries_at_any_size(
     client, alice, workspace_a, django_assert_max_num_queries, size

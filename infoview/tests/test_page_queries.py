@@ -30,7 +30,7 @@ PAGES = {
     "interview page": ("interviews:detail", "", 8),
     "conversation view": ("interviews:conversation", "", 7),
     "new interview": ("interviews:create", "", 3),
-    "follow-up list": ("followups:list", "", 5),
+    "follow-up list": ("followups:list", "", 4),
     "follow-up list, show all": ("followups:list", "section=overdue&who=all", 5),
     "new follow-up": ("followups:create", "", 3),
 }
