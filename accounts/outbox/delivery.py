@@ -482,7 +482,10 @@ def _apply_patiently(row: OutgoingMessage, outcome: transmit.Outcome) -> bool:
 
 def _send(row: OutgoingMessage, backend) -> transmit.Outcome:
     outcome = transmit.transmit(backend, email_for(row), lambda: _mark_data_sent(row))
-    _apply_patiently(row, outcome)
+    if not _apply_patiently(row, outcome):
+        # The database stayed away past the patience: the rest of the batch is left to the
+        # sweep (its rows are ``sending`` without ``data_sent_at``: sent again, never twice).
+        raise DatabaseError(f"outbox row {row.pk}: the outcome could not be recorded")
     return outcome
 
 
@@ -497,8 +500,8 @@ def _record_again(written: list[tuple[OutgoingMessage, transmit.Outcome]]) -> No
             ).exists()
         except DatabaseError:
             missing = True  # _apply_patiently waits for the database
-        if missing:
-            _apply_patiently(row, outcome)
+        if missing and not _apply_patiently(row, outcome):
+            raise DatabaseError(f"outbox row {row.pk}: the outcome could not be recorded")
 
 
 def messages_deliver(*, ids: Sequence[int]) -> dict[str, int]:

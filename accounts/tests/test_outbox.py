@@ -328,3 +328,32 @@ def test_messages_are_built_byte_for_byte_as_with_the_smtp_policy():
     for to, subject in [("Zoë <z@example.test>", "Merci, Zoë"), ("z@example.test", "Hi")] * 2:
         plain, remembered = build(to, subject)
         assert remembered == plain
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_lost_with_a_database_crash_are_written_again_by_the_worker(
+    smtp_server, monkeypatch
+):
+    """Mid-batch records are committed without waiting for the disk: PostgreSQL crashing can
+    lose them. The worker, still knowing them, writes them again on its new connection."""
+    from django.db import connection
+
+    first = _queue("a@example.test", kind="reminder", repeatable=True)
+    second = _queue("b@example.test", kind="reminder", repeatable=True)
+    real_apply = delivery._apply
+    crashed = []
+
+    def crash_after_the_first(taken, outcome, now):
+        real_apply(taken, outcome, now)
+        if taken.pk == first.pk and not crashed:
+            crashed.append(True)
+            # What a crash leaves: the take (on disk), not the record written since.
+            OutgoingMessage.objects.filter(pk=first.pk).update(
+                state=State.SENDING, sent_at=None, data_sent_at=None, log=taken.log[:1]
+            )
+            connection.close()
+
+    monkeypatch.setattr(delivery, "_apply", crash_after_the_first)
+    assert delivery.messages_deliver(ids=[first.pk, second.pk]) == {"sent": 2}
+    assert (_row(first).state, _row(second).state) == (State.SENT, State.SENT)
+    assert len(smtp_server.messages) == 2
