@@ -348,14 +348,18 @@ class LeaseLost(Exception):
 def _mark_data_sent(row: OutgoingMessage) -> None:
     """Write ``data_sent_at`` just before the message text goes out, if the row is still ours.
 
-    One statement: it runs once per message, between the server's 354 and the text.
+    One statement: it runs once per message, between the server's 354 and the text. The lease
+    starts again here, so that a row sent late in its batch has the whole lease for the
+    worker to record the answer (or to come back to it after the database was away) before
+    the sweep calls it ``unknown``, as when each row was taken just before it was sent.
     """
     row.data_sent_at = timezone.now()
+    row.lease_until = row.data_sent_at + send_lease()
     sql = (
-        "UPDATE accounts_outgoingmessage SET data_sent_at = %s "
+        "UPDATE accounts_outgoingmessage SET data_sent_at = %s, lease_until = %s "
         "WHERE id = %s AND state = %s AND attempts = %s"
     )
-    params = [row.data_sent_at, row.pk, State.SENDING, row.attempts]
+    params = [row.data_sent_at, row.lease_until, row.pk, State.SENDING, row.attempts]
     if row.repeatable:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
