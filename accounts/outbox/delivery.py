@@ -4,10 +4,11 @@
   delivery task on commit.
 - ``messages_claim_due`` (beat) pushes due ``pending`` rows one claim-lease ahead and returns
   them; a lost broker message costs one lease, never the email.
-- ``message_deliver`` takes one row ``pending`` → ``sending`` in its own short transaction
-  (``skip_locked``: whoever holds it is sending it), speaks SMTP outside any transaction, and
-  records the outcome. Past DATA the row carries ``data_sent_at``; a worker killed after that
-  leaves a row the sweep marks ``unknown``, one killed before it goes back to ``pending``.
+- ``messages_deliver`` takes a batch's rows ``pending`` → ``sending`` in one short transaction
+  (``skip_locked``: whoever holds a row is sending it), speaks SMTP outside any transaction,
+  and records each row's outcome. Past DATA the row carries ``data_sent_at``; a worker killed
+  after that leaves a row the sweep marks ``unknown``, one killed before it goes back to
+  ``pending``. Which of these commits wait for the disk: see "the worker's side" below.
 - ``messages_sweep`` (beat) settles expired leases and sends ``unknown`` rows of repeatable
   kinds once more, after a delay.
 
@@ -25,6 +26,7 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts import signals
@@ -261,7 +263,7 @@ def messages_sweep(*, now: datetime | None = None) -> dict[str, int]:
             counts["resent"] += 1
     for row in expired:
         if row.state == State.UNKNOWN:
-            _announce(row.pk)
+            _announce(row)
     return counts
 
 
@@ -270,32 +272,106 @@ def _unknown_delay() -> timedelta:
 
 
 # --- the worker's side ------------------------------------------------------------------------
+#
+# What waits for the disk, and why (issue 17). A commit that waits for PostgreSQL's disk flush
+# costs milliseconds; one with ``synchronous_commit = off`` returns as soon as the record is in
+# PostgreSQL's WAL buffers, where any other session already sees it, and the disk has it within
+# about 0.6 s (three ``wal_writer_delay``). A killed *worker* therefore loses nothing either way:
+# only a crash of PostgreSQL itself (or of the machine) can lose such a commit. So a batch:
+#
+# - takes its rows ``pending`` → ``sending`` in one transaction that waits for the disk;
+# - writes each row's ``data_sent_at`` and its outcome without waiting, except ``data_sent_at``
+#   of a row that is not ``repeatable`` (a thank-you to a contact), which waits: that mark is
+#   what keeps such a row from being sent twice, whatever crashes;
+# - writes the last row's records waiting for the disk, which flushes the whole batch's.
+#
+# Should PostgreSQL crash mid-batch, the records of the batch written since the take may be
+# lost: this worker writes them again once the database is back (it still knows them); if the
+# worker is gone too, the rows are ``sending`` without ``data_sent_at`` and the sweep sends them
+# again: a PostgreSQL or machine crash can resend the reminders and digests of the batches in
+# flight, never a message that is not ``repeatable``.
 
 
-def _take(pk: int, now: datetime) -> OutgoingMessage | None:
-    """pending → sending, under the row lock; None when it is not ours to send.
+@contextlib.contextmanager
+def _commits_without_waiting():
+    """``synchronous_commit = off`` for this connection, for the block's statements."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        # A connection lost and opened again meanwhile is back to the default already.
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
-    Committed without waiting for the disk (``synchronous_commit = off``, this transaction
-    only): nothing goes past MAIL FROM/RCPT TO before ``on_data`` writes ``data_sent_at``, whose
-    own commit waits for the disk and so flushes this one first. A crash that loses the take
-    leaves the row pending, with nothing transmitted: sent later, once.
+
+def _take(ids: Sequence[int], now: datetime) -> list[OutgoingMessage]:
+    """pending → sending for the rows of ``ids`` no one else holds, under their row locks, in
+    ``ids``' order: from here they are this worker's until ``lease_until`` (the batch's rows
+    share one lease; ``_mark_data_sent`` checks the row is still ours before any message text
+    goes out, so a lease run out never sends twice).
+
+    One transaction. For a batch it waits for the disk, so that records written after it
+    without waiting, if a crash loses them, fall back to ``sending`` (this worker's to write
+    again) rather than ``pending``. A single row's next commit waits for the disk anyway and
+    flushes this one first: that take does not wait.
     """
+    lease_until = now + send_lease()
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        row = (
-            OutgoingMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, state=State.PENDING)
-            .first()
+        if len(set(ids)) == 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        rows = {
+            row.pk: row
+            for row in OutgoingMessage.objects.select_for_update(skip_locked=True).filter(
+                pk__in=list(ids), state=State.PENDING
+            )
+        }
+        if not rows:
+            return []
+        OutgoingMessage.objects.filter(pk__in=list(rows)).update(
+            state=State.SENDING,
+            attempts=F("attempts") + 1,
+            lease_until=lease_until,
+            data_sent_at=None,
         )
-        if row is None:
-            return None
-        row.state = State.SENDING
+    for row in rows.values():
+        row.state, row.lease_until, row.data_sent_at = State.SENDING, lease_until, None
         row.attempts += 1
-        row.lease_until = now + send_lease()
-        row.data_sent_at = None
-        row.save(update_fields=["state", "attempts", "lease_until", "data_sent_at"])
-    return row
+    return [rows[pk] for pk in dict.fromkeys(ids) if pk in rows]
+
+
+class LeaseLost(Exception):
+    """The row is no longer this worker's (its lease ran out and the sweep settled it)."""
+
+
+def _mark_data_sent(row: OutgoingMessage) -> None:
+    """Write ``data_sent_at`` just before the message text goes out, if the row is still ours.
+
+    One statement: it runs once per message, between the server's 354 and the text. The lease
+    starts again here, so that a row sent late in its batch has the whole lease for the
+    worker to record the answer (or to come back to it after the database was away) before
+    the sweep calls it ``unknown``, as when each row was taken just before it was sent.
+    """
+    row.data_sent_at = timezone.now()
+    row.lease_until = row.data_sent_at + send_lease()
+    sql = (
+        "UPDATE accounts_outgoingmessage SET data_sent_at = %s, lease_until = %s "
+        "WHERE id = %s AND state = %s AND attempts = %s"
+    )
+    params = [row.data_sent_at, row.lease_until, row.pk, State.SENDING, row.attempts]
+    if row.repeatable:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            updated = cursor.rowcount
+    else:
+        # Not repeatable: the mark must be on disk before the text leaves, crash or not.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO ON")
+            cursor.execute(sql, params)
+            updated = cursor.rowcount
+    if updated != 1:
+        raise LeaseLost(f"outbox row {row.pk} is no longer this worker's")
 
 
 def _apply(row: OutgoingMessage, outcome: transmit.Outcome, now: datetime) -> None:
@@ -340,14 +416,20 @@ def _apply(row: OutgoingMessage, outcome: transmit.Outcome, now: datetime) -> No
         == 0
     ):
         fields.pop("log")
-        if not _apply_to_settled(row, outcome, fields, event, now):
+        row = _apply_to_settled(row, outcome, fields, event, now)
+        if row is None:
             return
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
     if event in {"sent", "failed", "unknown"}:
-        _announce(row.pk)
+        _announce(row)
 
 
-def _apply_to_settled(row, outcome, fields: dict, event: str, now: datetime) -> bool:
-    """The row is no longer ``sending``: record what this worker heard if it still helps."""
+def _apply_to_settled(row, outcome, fields: dict, event: str, now: datetime):
+    """The row is no longer ``sending``: record what this worker heard if it still helps.
+
+    Returns the row as written, or None when nothing was."""
     with transaction.atomic():
         # Still this attempt's row: sending, or settled by the sweep as unknown (or queued for
         # its one resend, not yet taken) while this worker waited for the database. What this
@@ -363,21 +445,24 @@ def _apply_to_settled(row, outcome, fields: dict, event: str, now: datetime) -> 
         )
         if current is None:  # settled for good, or taken again: that record stands
             logger.warning("Outbox row %s was settled while being sent (%s)", row.pk, outcome)
-            return False
+            return None
         if current.state != State.SENDING and outcome.result in {transmit.RETRY, transmit.UNKNOWN}:
-            return False  # nothing better to say than the sweep did
+            return None  # nothing better to say than the sweep did
         fields["log"] = _log(current, now, event, outcome.reply)
         OutgoingMessage.objects.filter(pk=row.pk).update(**fields)
-    return True
+    for name, value in fields.items():
+        setattr(current, name, value)
+    return current
 
 
-def _announce(pk: int) -> None:
-    """Tell the apps above about a settled row (the privacy notice is marked sent on ``sent``)."""
-    row = OutgoingMessage.objects.get(pk=pk)
+def _announce(row: OutgoingMessage) -> None:
+    """Tell the apps above about a settled row (the privacy notice is marked sent on ``sent``).
+
+    ``row`` holds what was just written: the receivers read it without another query."""
     try:
         signals.message_settled.send(sender=OutgoingMessage, message=row)
     except Exception:
-        logger.exception("A receiver of outbox row %s failed", pk)
+        logger.exception("A receiver of outbox row %s failed", row.pk)
 
 
 def _apply_patiently(row: OutgoingMessage, outcome: transmit.Outcome) -> bool:
@@ -399,31 +484,58 @@ def _apply_patiently(row: OutgoingMessage, outcome: transmit.Outcome) -> bool:
                 connection.close()  # a new one is opened by the next query
 
 
-def message_deliver(*, pk: int, backend) -> str | None:
-    """Send one row if it is pending; returns the outcome ("sent", "failed"...) or None."""
-    row = _take(pk, timezone.now())
-    if row is None:
-        return None
+def _send(row: OutgoingMessage, backend) -> transmit.Outcome:
+    outcome = transmit.transmit(backend, email_for(row), lambda: _mark_data_sent(row))
+    if not _apply_patiently(row, outcome):
+        # The database stayed away past the patience: the rest of the batch is left to the
+        # sweep (its rows are ``sending`` without ``data_sent_at``: sent again, never twice).
+        raise DatabaseError(f"outbox row {row.pk}: the outcome could not be recorded")
+    return outcome
 
-    def on_data() -> None:
-        OutgoingMessage.objects.filter(pk=row.pk, state=State.SENDING).update(
-            data_sent_at=timezone.now()
-        )
 
-    outcome = transmit.transmit(backend, email_for(row), on_data)
-    _apply_patiently(row, outcome)
-    return outcome.result
+def _record_again(written: list[tuple[OutgoingMessage, transmit.Outcome]]) -> None:
+    """The connection to PostgreSQL was lost mid-batch: the records written without waiting for
+    the disk may have gone with it. Write again those that are missing (row still ours and
+    ``sending``), on the new connection, which waits for the disk."""
+    for row, outcome in written:
+        try:
+            missing = OutgoingMessage.objects.filter(
+                pk=row.pk, attempts=row.attempts, state=State.SENDING
+            ).exists()
+        except DatabaseError:
+            missing = True  # _apply_patiently waits for the database
+        if missing and not _apply_patiently(row, outcome):
+            raise DatabaseError(f"outbox row {row.pk}: the outcome could not be recorded")
 
 
 def messages_deliver(*, ids: Sequence[int]) -> dict[str, int]:
-    """Send a batch over one connection; each row is its own attempt."""
+    """Send a batch over one connection; each row is its own attempt.
+
+    Rows already sent, settled or held by another worker are skipped. See the comment above
+    ``_commits_without_waiting`` for which of its commits wait for the disk.
+    """
+    rows = _take(ids, timezone.now())
+    if not rows:
+        return {}
     backend = mailers.default
     counts: dict[str, int] = {}
+    written: list[tuple[OutgoingMessage, transmit.Outcome]] = []
     try:
-        for pk in ids:
-            result = message_deliver(pk=pk, backend=backend)
-            if result is not None:
-                counts[result] = counts.get(result, 0) + 1
+        session = connection.connection
+        with _commits_without_waiting():
+            for row in rows[:-1]:
+                outcome = _send(row, backend)
+                counts[outcome.result] = counts.get(outcome.result, 0) + 1
+                if connection.connection is not session:
+                    _record_again(written)
+                    written = []
+                    session = connection.connection
+                written.append((row, outcome))
+        # The last row's records wait for the disk, and with them every earlier one's.
+        outcome = _send(rows[-1], backend)
+        counts[outcome.result] = counts.get(outcome.result, 0) + 1
+        if connection.connection is not session:
+            _record_again(written)
     finally:
         try:
             backend.close()

@@ -280,3 +280,80 @@ def test_a_row_whose_worker_keeps_dying_before_data_is_failed_in_the_end(setting
     row = _row(row)
     assert row.state == State.FAILED
     assert "the worker kept stopping" in row.reason
+
+
+def test_a_row_whose_lease_ran_out_in_its_batch_is_not_sent_by_the_late_worker(
+    smtp_server, settings, monkeypatch
+):
+    """A batch's rows share one lease: one swept back to pending before its turn came is left
+    to whoever takes it next, never sent by both."""
+    first = _queue("a@example.test", kind="reminder", repeatable=True)
+    second = _queue("b@example.test", kind="reminder", repeatable=True)
+    real_apply = delivery._apply
+
+    def lease_runs_out_after_the_first(taken, outcome, now):
+        real_apply(taken, outcome, now)
+        if taken.pk == first.pk:
+            later = timezone.now() + timedelta(seconds=settings.OUTBOX_SEND_LEASE_SECONDS + 1)
+            assert delivery.messages_sweep(now=later)["requeued"] == 1
+
+    monkeypatch.setattr(delivery, "_apply", lease_runs_out_after_the_first)
+    delivery.messages_deliver(ids=[first.pk, second.pk])
+    assert [m["To"] for m in smtp_server.messages] == ["a@example.test"]
+    assert (_row(first).state, _row(second).state) == (State.SENT, State.PENDING)
+    assert _row(second).data_sent_at is None
+
+
+def test_messages_are_built_byte_for_byte_as_with_the_smtp_policy():
+    """The outbox's policy remembers parsed headers; what it writes must not change."""
+    from email.policy import SMTP
+
+    from accounts.outbox import transmit
+
+    def build(to, subject):
+        message = EmailMessage(
+            subject=subject,
+            body="Zoë's body, long enough " * 10,
+            to=[to],
+            headers={
+                "Message-ID": "<x@example.test>",
+                "Date": "Mon, 30 Nov 2026 08:00:00 +0000",
+                "List-Unsubscribe": "<https://example.test/" + "u" * 90 + "/>",
+            },
+        )
+        return message.message(policy=SMTP).as_bytes(), message.message(
+            policy=transmit.SMTP_POLICY
+        ).as_bytes()
+
+    for to, subject in [("Zoë <z@example.test>", "Merci, Zoë"), ("z@example.test", "Hi")] * 2:
+        plain, remembered = build(to, subject)
+        assert remembered == plain
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_lost_with_a_database_crash_are_written_again_by_the_worker(
+    smtp_server, monkeypatch
+):
+    """Mid-batch records are committed without waiting for the disk: PostgreSQL crashing can
+    lose them. The worker, still knowing them, writes them again on its new connection."""
+    from django.db import connection
+
+    first = _queue("a@example.test", kind="reminder", repeatable=True)
+    second = _queue("b@example.test", kind="reminder", repeatable=True)
+    real_apply = delivery._apply
+    crashed = []
+
+    def crash_after_the_first(taken, outcome, now):
+        real_apply(taken, outcome, now)
+        if taken.pk == first.pk and not crashed:
+            crashed.append(True)
+            # What a crash leaves: the take (on disk), not the record written since.
+            OutgoingMessage.objects.filter(pk=first.pk).update(
+                state=State.SENDING, sent_at=None, data_sent_at=None, log=taken.log[:1]
+            )
+            connection.close()
+
+    monkeypatch.setattr(delivery, "_apply", crash_after_the_first)
+    assert delivery.messages_deliver(ids=[first.pk, second.pk]) == {"sent": 2}
+    assert (_row(first).state, _row(second).state) == (State.SENT, State.SENT)
+    assert len(smtp_server.messages) == 2
