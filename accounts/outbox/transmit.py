@@ -79,6 +79,13 @@ class _RememberingPolicy(email.policy.EmailPolicy):
         return parsed
 
     def fold_binary(self, name, value):
+        if name.lower() in _URL_HEADERS:
+            # The standard library folds a token longer than a line (a long URL) by turning
+            # it into RFC 2047 encoded words, which mail clients do not decode in these
+            # headers: one-click unsubscribe would break. RFC 5322 allows 998 characters.
+            line = f"{name}: {value}"
+            if line.isascii() and "\r" not in line and "\n" not in line and len(line) <= 998:
+                return (line + self.linesep).encode("ascii")
         # Keyed by the header object itself (held, so its id is not reused).
         known = _FOLDED.get(id(value))
         if known is not None and known[0] is value and known[1] == name:
@@ -92,6 +99,8 @@ class _RememberingPolicy(email.policy.EmailPolicy):
 
 _PARSED: dict = {}
 _FOLDED: dict = {}
+# Headers whose value is URLs in angle brackets (RFC 2369, RFC 8058): written as they are.
+_URL_HEADERS = {"list-unsubscribe", "list-unsubscribe-post"}
 SMTP_POLICY = _RememberingPolicy(linesep="\r\n")  # email.policy.SMTP's settings
 
 

@@ -1,5 +1,6 @@
 """The outbox's states, against a real SMTP server (aiosmtpd) that can refuse, drop or stall."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -327,7 +328,34 @@ def test_messages_are_built_byte_for_byte_as_with_the_smtp_policy():
 
     for to, subject in [("Zoë <z@example.test>", "Merci, Zoë"), ("z@example.test", "Hi")] * 2:
         plain, remembered = build(to, subject)
-        assert remembered == plain
+        # One difference, on purpose: a long List-Unsubscribe URL stays a URL (below).
+        unsubscribe = "List-Unsubscribe: <https://example.test/" + "u" * 90 + "/>\r\n"
+        assert unsubscribe.encode() in remembered
+        assert unsubscribe.encode() not in plain
+        assert remembered.replace(unsubscribe.encode(), b"") == re.sub(
+            rb"List-Unsubscribe: [^\r]*\r\n(?: [^\r]*\r\n)*", b"", plain
+        )
+
+
+def test_a_long_unsubscribe_url_reaches_the_server_as_a_url(smtp_server, outbox_worker):
+    """Python's email folds a URL longer than a line into RFC 2047 encoded words, which mail
+    clients do not decode in List-Unsubscribe: one-click unsubscribe would break."""
+    url = "https://infoview.example.test/followups/unsubscribe/" + "AbC123" * 12 + "/"
+    message = EmailMessage(
+        subject="Time to thank Ada",
+        body="Body",
+        to=["a@example.test"],
+        headers={
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message_queue(message=message, kind="reminder", repeatable=True)
+    outbox_worker()
+    [envelope] = smtp_server.envelopes
+    raw = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
+    assert f"List-Unsubscribe: <{url}>\r\n".encode() in raw
+    assert b"=?utf-8?" not in raw
 
 
 @pytest.mark.django_db(transaction=True)
