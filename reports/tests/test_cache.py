@@ -13,7 +13,7 @@ from contacts.services import contact_delete
 from followups.models import FollowUp
 from interviews.models import Interview
 from privacy.services.erasure import contact_erase
-from reports.tests.factories import ContactFactory, InterviewFactory
+from reports.tests.factories import ContactFactory, InterviewFactory, StageChangeFactory
 from reports.tests.helpers import csv_rows, page_tables, report_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -139,3 +139,19 @@ def test_the_cached_report_speaks_the_readers_language(client, alice, team):
     client.cookies["django_language"] = "fr"
     french = page_tables(client.get(report_url(team, "conversations")))["conversations"]
     assert french[0][0] == "Semaine du"
+
+
+def test_a_change_made_in_the_admin_shows_at_once(client, alice, team):
+    contact = ContactFactory(workspace=team, owner=alice, stage=Contact.Stage.ENGAGED)
+    change = StageChangeFactory(
+        contact=contact, from_stage="new", to_stage="engaged", changed_at=timezone.now()
+    )
+    alice.is_staff = alice.is_superuser = True
+    alice.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(alice)
+    stages = page_tables(client.get(report_url(team, "stages")))["stages"]
+    assert stages[2][:3] == ["Engaged", "1", "1"]
+    url = reverse("admin:contacts_stagechange_delete", args=[change.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    stages = page_tables(client.get(report_url(team, "stages")))["stages"]
+    assert stages[2][:3] == ["Engaged", "1", "0"]
