@@ -238,6 +238,7 @@ def objective_update(*, objective: Objective, **fields) -> Objective:
         setattr(objective, name, value)
     objective.full_clean()
     objective.save(update_fields=list(fields))
+    data_changed(workspace_id=objective.workspace_id)
     return objective
 
 
@@ -264,6 +265,7 @@ def objective_move(*, objective: Objective, up: bool) -> None:
 
 def objective_delete(*, objective: Objective) -> None:
     objective.delete()
+    data_changed(workspace_id=objective.workspace_id)
 
 
 # --- Questions ----------------------------------------------------------------------------
@@ -385,12 +387,14 @@ def note_add(
     note.full_clean()
     note.body_html = render_markdown(note.body)
     note.save()
+    data_changed(workspace_id=note.workspace_id)
     interaction_happened.send(sender=Note, contact=interview.contact, at=note.created_at)
     return note
 
 
 def note_delete(*, note: Note) -> None:
     note.delete()
+    data_changed(workspace_id=note.workspace_id)
 
 
 @transaction.atomic
