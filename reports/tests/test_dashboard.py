@@ -220,7 +220,8 @@ def test_it_renders_in_a_fixed_number_of_queries(
 def test_a_new_or_deleted_insight_shows_at_once_and_only_in_its_workspace(
     client, alice, charlie, workspace_a, workspace_b
 ):
-    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    # No keep-in-touch cadence: the note's own write is what must make the home new.
+    contact = ContactFactory(workspace=workspace_a, owner=alice, cadence_days=0)
     interview = InterviewFactory(contact=contact, owner=alice, starts_at=timezone.now())
     client.force_login(alice)
     assert b"Fintech hires generalists" not in client.get(_url(workspace_a)).content
