@@ -274,13 +274,8 @@ WITH RECURSIVE up(id, introduced_by_id, depth, path) AS (
       AND created_at >= %(start)s AND created_at < %(end)s
   UNION ALL
     SELECT c.id, c.introduced_by_id, up.depth + 1, c.id || up.path
-    FROM up CROSS JOIN LATERAL (
-        -- One primary-key lookup per link (LIMIT keeps it a lookup): joined, the planner
-        -- hashed every contact of the workspace for a few hundred links.
-        SELECT id, introduced_by_id FROM contacts_contact
-        WHERE id = up.introduced_by_id AND workspace_id = %(ws)s LIMIT 1
-    ) c
-    WHERE NOT c.id = ANY(up.path) AND up.depth < 100
+    FROM contacts_contact c JOIN up ON c.id = up.introduced_by_id
+    WHERE c.workspace_id = %(ws)s AND NOT c.id = ANY(up.path) AND up.depth < 100
 )
 SELECT path FROM (
     SELECT DISTINCT ON (id) id, depth, path FROM up
