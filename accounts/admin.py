@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import TIME_ZONE_CHOICES, Invitation, Membership, User, Workspace
+from accounts.versions import data_changed
 
 
 class TimeZoneMenu:
@@ -27,6 +28,14 @@ class UserAdmin(TimeZoneMenu, BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The reports name each member: their workspaces' figures are made again.
+        for workspace_id in Membership.objects.filter(user=obj).values_list(
+            "workspace_id", flat=True
+        ):
+            data_changed(workspace_id=workspace_id)
 
 
 class MembershipInline(admin.TabularInline):

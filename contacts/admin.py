@@ -1,12 +1,32 @@
 from django.contrib import admin
 from django.db import transaction
 
+from contacts.counts import contacts_changed
 from contacts.erasure import ERASED_NAME, contact_erase
 from contacts.models import Company, Contact, ImportJob, StageChange, Tag
 
 
+class ChangesContacts:
+    """A save here changes the workspace's contacts: what was counted and reported from them
+    is forgotten, as after the services' own writes (contacts.counts)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        contacts_changed(workspace_id=obj.workspace_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        contacts_changed(workspace_id=obj.workspace_id)
+
+    def delete_queryset(self, request, queryset):
+        workspaces = set(queryset.values_list("workspace_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for workspace_id in workspaces:
+            contacts_changed(workspace_id=workspace_id)
+
+
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ChangesContacts, admin.ModelAdmin):
     list_display = ["__str__", "workspace", "company", "stage", "owner", "archived_at"]
     list_filter = ["workspace", "stage", "source"]
     search_fields = ["first_name", "last_name", "emails"]
@@ -30,7 +50,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(ChangesContacts, admin.ModelAdmin):
     list_display = ["name", "workspace", "industry"]
     search_fields = ["name"]
     raw_id_fields = ["workspace"]
@@ -43,7 +63,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(ChangesContacts, admin.ModelAdmin):
     list_display = ["contact", "from_stage", "to_stage", "changed_at"]
     raw_id_fields = ["workspace", "contact", "changed_by"]
 

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from accounts.audit import audit_record
 from accounts.models import User
 from contacts import signals
+from contacts.counts import contacts_changed
 from contacts.importing.scrub import imports_scrub_person
 from contacts.locks import workspace_people_lock
 from contacts.models import Contact, MergeUndo
@@ -92,6 +93,7 @@ def contact_erase(*, contact: Contact, actor: User | None, suppress: bool = True
     admin_log_scrub(contact_id=contact.pk, delete=True)
     workspace_id, contact_id = contact.workspace_id, contact.pk
     contact.delete()
+    contacts_changed(workspace_id=workspace_id)
     search_words_prune(workspace_id=workspace_id, words=words)
     if suppress:
         signals.contact_erased.send(

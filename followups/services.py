@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OutgoingMessage, User, Workspace
 from accounts.outbox import message_queue, message_with_key
+from accounts.versions import data_changed
 from contacts.models import Contact
 from followups import mail_hooks, signals
 from followups.emails import DEFAULT_TEMPLATES, html_body
@@ -90,6 +91,7 @@ def _keep_in_touch_open(*, contact: Contact, due_at: datetime) -> FollowUp | Non
             with transaction.atomic():
                 # Made as it should be (open, due then, no snooze, no reminder rows yet): no
                 # save or reminder sync after it.
+                data_changed(workspace_id=contact.workspace_id)
                 return FollowUp.objects.create(
                     workspace_id=contact.workspace_id,
                     contact=contact,
@@ -106,6 +108,7 @@ def _keep_in_touch_open(*, contact: Contact, due_at: datetime) -> FollowUp | Non
     followup.status = FollowUp.Status.OPEN
     followup.snoozed_until = None
     followup.save(update_fields=["updated_at", "due_at", "status", "snoozed_until"])
+    data_changed(workspace_id=followup.workspace_id)
     _reminders_sync(followup)
     return followup
 
@@ -167,6 +170,7 @@ def followup_open_thank_you(*, interview) -> FollowUp:
         },
     )
     if created:
+        data_changed(workspace_id=followup.workspace_id)
         _reminders_sync(followup)
     return followup
 
@@ -207,6 +211,7 @@ def followup_create(
             followup.save()
     except IntegrityError as error:  # the same follow-up, added at the same moment
         raise ValidationError(_("This follow-up already exists.")) from error
+    data_changed(workspace_id=followup.workspace_id)
     _reminders_sync(followup)
     return followup
 
@@ -245,6 +250,7 @@ def followup_done(
         ]
         + ["message_id"]
     )
+    data_changed(workspace_id=followup.workspace_id)
     _reminders_sync(followup)
     contact_record_interaction(contact=followup.contact, at=at)
     signals.followup_done.send(sender=FollowUp, followup=followup)
@@ -261,6 +267,7 @@ def followup_skip(*, followup: FollowUp) -> FollowUp:
     followup.snoozed_until = None
     followup.done_at = timezone.now()
     followup.save(update_fields=["updated_at", "status", "snoozed_until", "done_at"])
+    data_changed(workspace_id=followup.workspace_id)
     _reminders_sync(followup)
     if followup.kind == FollowUp.Kind.KEEP_IN_TOUCH:
         contact = followup.contact
@@ -278,6 +285,7 @@ def followup_snooze(*, followup: FollowUp, until: datetime) -> FollowUp:
     followup.status = FollowUp.Status.SNOOZED
     followup.snoozed_until = until
     followup.save(update_fields=["updated_at", "status", "snoozed_until"])
+    data_changed(workspace_id=followup.workspace_id)
     _reminders_sync(followup)
     return followup
 
@@ -295,6 +303,7 @@ def followup_reopen(*, followup: FollowUp) -> FollowUp:
     followup.snoozed_until = None
     followup.done_at = None
     followup.save(update_fields=["updated_at", "status", "snoozed_until", "done_at"])
+    data_changed(workspace_id=followup.workspace_id)
     _reminders_sync(followup)
     return followup
 

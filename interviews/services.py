@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OutgoingMessage, Workspace
 from accounts.outbox import message_queue, message_with_key
+from accounts.versions import data_changed
 from contacts import services as contact_services
 from contacts.models import Contact
 from contacts.signals import interaction_happened
@@ -82,6 +83,7 @@ def interview_create(
         interview.scheduled_at = now
     interview.full_clean()
     interview.save()
+    data_changed(workspace_id=workspace.pk)
     InterviewText.objects.create(workspace=workspace, interview=interview)
     PrepItem.objects.bulk_create(
         [
@@ -137,6 +139,7 @@ def interview_update(*, interview: Interview, **fields) -> Interview:
     interview.full_clean()
     if update:
         interview.save(update_fields=[*update, "updated_at"])
+        data_changed(workspace_id=interview.workspace_id)
     if "starts_at" in update and interview.status == Interview.Status.SCHEDULED:
         signals.interview_scheduled.send(sender=Interview, interview=interview)
     return interview
@@ -163,6 +166,7 @@ def interview_complete(*, interview: Interview, completed_at: datetime) -> Inter
     interview.status = Interview.Status.COMPLETED
     interview.completed_at = completed_at
     interview.save(update_fields=["status", "completed_at", "updated_at"])
+    data_changed(workspace_id=interview.workspace_id)
     interaction_happened.send(sender=Interview, contact=interview.contact, at=completed_at)
     interview_completed.send(sender=Interview, interview=interview)
     return interview
@@ -180,6 +184,7 @@ def interview_cancel(*, interview: Interview, reason: str = "") -> Interview:
     interview.save(
         update_fields=["status", "cancelled_at", "status_reason", "sequence", "updated_at"]
     )
+    data_changed(workspace_id=interview.workspace_id)
     signals.interview_cancelled.send(sender=Interview, interview=interview)
     return interview
 
@@ -192,6 +197,7 @@ def interview_no_show(*, interview: Interview, reason: str = "") -> Interview:
     interview.no_show_at = timezone.now()
     interview.status_reason = reason.strip()
     interview.save(update_fields=["status", "no_show_at", "status_reason", "updated_at"])
+    data_changed(workspace_id=interview.workspace_id)
     return interview
 
 
@@ -232,6 +238,7 @@ def objective_update(*, objective: Objective, **fields) -> Objective:
         setattr(objective, name, value)
     objective.full_clean()
     objective.save(update_fields=list(fields))
+    data_changed(workspace_id=objective.workspace_id)
     return objective
 
 
@@ -258,6 +265,7 @@ def objective_move(*, objective: Objective, up: bool) -> None:
 
 def objective_delete(*, objective: Objective) -> None:
     objective.delete()
+    data_changed(workspace_id=objective.workspace_id)
 
 
 # --- Questions ----------------------------------------------------------------------------
@@ -379,12 +387,14 @@ def note_add(
     note.full_clean()
     note.body_html = render_markdown(note.body)
     note.save()
+    data_changed(workspace_id=note.workspace_id)
     interaction_happened.send(sender=Note, contact=interview.contact, at=note.created_at)
     return note
 
 
 def note_delete(*, note: Note) -> None:
     note.delete()
+    data_changed(workspace_id=note.workspace_id)
 
 
 @transaction.atomic
@@ -415,6 +425,7 @@ def assessment_save(*, interview: Interview, assessed_by, **fields) -> Assessmen
     assessment.assessed_by = assessed_by
     assessment.full_clean()
     assessment.save()
+    data_changed(workspace_id=assessment.workspace_id)
     return assessment
 
 

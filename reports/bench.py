@@ -4,7 +4,12 @@ In a throwaway database it makes one team workspace with 20,000 contacts, 60,000
 150,000 follow-ups, assessments and stage changes (bulk inserts), then for every report page
 (and the workspace home) prints the median time of the whole view through the Django test
 client beside the median time of the same SQL statements run directly on PostgreSQL.
-Target: each page under 300 ms median and within 1.5 times its bare SQL.
+
+The reports are kept in the shared cache until the workspace's data changes (reports.selectors):
+"page ms" is a report computed afresh (the workspace's data version bumped before each request,
+as a write would), "cached ms" the same page served from the cache.
+Target (issue 17): each page under 300 ms median and within the floor page's time (the base
+layout only, measured here the same way) plus 1.2 times its bare SQL.
 """
 
 # ruff: noqa: E402  (Django is set up before the models are imported)
@@ -30,6 +35,7 @@ from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.models import Membership, Workspace
+from accounts.versions import data_changed
 from contacts.models import Company, Contact, StageChange
 from followups.models import FollowUp
 from interviews.models import Assessment, Interview
@@ -187,12 +193,17 @@ def _median_ms(function) -> float:
     return statistics.median(times)
 
 
-def _measure(client, url):
+def _measure(client, url, workspace):
 
-    response = client.get(url)  # warm up
+    def fresh():
+        # What a write does: the report is computed again, not read from the cache.
+        data_changed(workspace_id=workspace.pk)
+        return client.get(url)
+
+    response = fresh()  # warm up
     assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as context:
-        client.get(url)
+        fresh()
     # The reads the page makes, as PostgreSQL received them (cursor plumbing left out).
     statements = [
         q["sql"]
@@ -207,9 +218,10 @@ def _measure(client, url):
                 if cursor.description:
                     cursor.fetchall()
 
-    page = _median_ms(lambda: client.get(url))
+    page = _median_ms(fresh)
     sql = _median_ms(bare)
-    return page, sql, len(statements)
+    cached = _median_ms(lambda: client.get(url))
+    return page, sql, cached, len(statements)
 
 
 def main():
@@ -249,15 +261,20 @@ def main():
             workspace=workspace, title="Engineer", skills=["python", "sql"], created_by=admin
         )
         pages["talent pool (python, sql)"] = opening.get_absolute_url()
-        print(f"\n{'page':40} {'page ms':>8} {'SQL ms':>8} {'ratio':>6} {'queries':>7}")
+        floor_url = reverse("accounts:password_change")
+        floor = _median_ms(lambda: client.get(floor_url))
+        print(f"\nfloor page (base layout only): {floor:.1f} ms")
+        print(
+            f"\n{'page':40} {'page ms':>8} {'SQL ms':>8} {'target':>7} {'cached':>7} {'queries':>7}"
+        )
         failures = 0
         for name, url in pages.items():
-            page, sql, queries = _measure(client, url)
-            ratio = page / sql if sql else float("inf")
-            ok = page < 300 and ratio <= 1.5
+            page, sql, cached, queries = _measure(client, url, workspace)
+            target = floor + 1.2 * sql
+            ok = page < 300 and page <= target
             failures += not ok
             print(
-                f"{name:40} {page:8.1f} {sql:8.1f} {ratio:6.2f} {queries:7d}"
+                f"{name:40} {page:8.1f} {sql:8.1f} {target:7.1f} {cached:7.1f} {queries:7d}"
                 f"{'' if ok else '  <- over target'}",
                 flush=True,
             )

@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, QuerySet, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
+from accounts.versions import data_version
 from contacts.models import Contact
 from contacts.selectors import keep_in_touch_due_at
 from followups.selectors import followups_pending
@@ -75,7 +78,7 @@ def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = N
         .only("pk", "first_name", "last_name")
         .order_by("due_at", "pk")[:LIST_LIMIT]
     )
-    insights = recent_insights(workspace=workspace)
+    insights = cached_insights(workspace=workspace)
     # The first steps shown to a new workspace: a busy one answers from the lists above (an
     # interview, follow-up or insight has its person), so only an empty one asks the database.
     has_interviews = bool(interviews or insights) or (
@@ -116,6 +119,22 @@ INTERVIEW_COLUMNS = (
     "interview__contact__last_name",
 )
 NOTE_COLUMNS = ("pk", "kind", "body", "body_html", "created_at", *INTERVIEW_COLUMNS)
+
+
+INSIGHTS_TTL = 60 * 60  # a safety net only: a new or deleted note gives a new version at once
+
+
+def cached_insights(*, workspace: Workspace) -> list[Insight]:
+    """``recent_insights``, kept in the shared cache while the workspace's notes, objectives and
+    interviews are unchanged (``accounts.versions``, scope ``pipeline``). The same for every
+    member; the kinds are written in the reader's language."""
+    version = data_version(workspace_id=workspace.pk)
+    key = f"home:insights:{workspace.pk}:{version}:{get_language()}"
+    insights = cache.get(key)
+    if insights is None:
+        insights = recent_insights(workspace=workspace)
+        cache.set(key, insights, INSIGHTS_TTL)
+    return insights
 
 
 def recent_insights(*, workspace: Workspace, limit: int = 5) -> list[Insight]:

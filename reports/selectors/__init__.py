@@ -3,8 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.versions import data_version
+from reports.selectors.base import Period, Report
 from reports.selectors.network import network_report
 from reports.selectors.pipeline import (
     conversations_report,
@@ -80,3 +84,36 @@ def reports_for(*, workspace, membership) -> list[ReportSpec]:
         for spec in REPORTS.values()
         if spec.team == workspace.is_team and (membership.is_admin or not spec.admin)
     ]
+
+
+# A safety net only: a write to what the reports read gives the workspace a new version at once.
+CACHE_TTL = 60 * 60
+
+
+def report_build(spec: ReportSpec, *, workspace, period: Period, recruiter, **options) -> Report:
+    """The report for these filters, kept in the shared cache until the workspace's data changes.
+
+    A report's figures depend on nothing but the workspace's data (``accounts.versions``, scope
+    ``pipeline``: every service that writes what the reports read gives it a new version) and
+    the filters: the period's local days and time zone, the recruiter and the grouping. Its
+    labels and numbers are written in the reader's language.
+    """
+    version = data_version(workspace_id=workspace.pk)
+    parts = [
+        "reports",
+        spec.slug,
+        workspace.pk,
+        version,
+        period.start.isoformat(),
+        period.end.isoformat(),
+        period.tz.key,
+        recruiter.pk if recruiter is not None else "all",
+        *(f"{name}={value}" for name, value in sorted(options.items())),
+        get_language(),
+    ]
+    key = ":".join(map(str, parts))
+    report = cache.get(key)
+    if report is None:
+        report = spec.build(workspace=workspace, period=period, recruiter=recruiter, **options)
+        cache.set(key, report, CACHE_TTL)
+    return report

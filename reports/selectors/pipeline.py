@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User, Workspace
-from contacts.models import Contact, StageChange
+from contacts.models import Contact
 from interviews.models import Assessment, Interview
 from reports.selectors.base import (
     NONE,
@@ -35,25 +35,44 @@ PIPELINE = [
 ]
 
 
+# Counted per recruiter and local week or month first, then named: the join and the sort run on
+# the few aggregated rows, not on every conversation.
+CONVERSATIONS_SQL = """
+SELECT c.bucket, c.owner_id, u.name, u.email, c.n
+FROM (
+    SELECT date_trunc(%(unit)s, i.starts_at AT TIME ZONE %(tz)s) AS bucket, i.owner_id,
+           count(*) AS n
+    FROM interviews_interview i
+    WHERE i.workspace_id = %(ws)s AND i.status = %(status)s
+      AND i.starts_at >= %(start)s AND i.starts_at < %(end)s
+      AND (%(owner)s::integer IS NULL OR i.owner_id = %(owner)s::integer)
+    GROUP BY 1, 2
+) c
+LEFT JOIN accounts_user u ON u.id = c.owner_id
+ORDER BY u.name, c.owner_id, c.bucket
+"""
+
+
 def conversations_report(
     *, workspace: Workspace, period: Period, recruiter: User | None, group: str = "week"
 ) -> Report:
     """Completed conversations per recruiter per local week or month."""
-    interviews = Interview.objects.filter(
-        workspace=workspace, status=Interview.Status.COMPLETED, **period.range("starts_at")
-    )
-    if recruiter is not None:
-        interviews = interviews.filter(owner=recruiter)
-    counts = (
-        interviews.annotate(bucket=TRUNC[group]("starts_at", tzinfo=period.tz))
-        .values("bucket", "owner_id", "owner__name", "owner__email")
-        .annotate(n=Count("pk"))
-        .order_by("owner__name", "owner_id", "bucket")
-    )
+    params = {
+        "unit": group,
+        "tz": period.tz.key,
+        "ws": workspace.pk,
+        "status": Interview.Status.COMPLETED,
+        "start": period.start_at,
+        "end": period.end_at,
+        "owner": recruiter.pk if recruiter is not None else None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(CONVERSATIONS_SQL, params)
+        counts = cursor.fetchall()
     cells, people = {}, {}
-    for row in counts:  # aggregated rows: one per recruiter and period
-        people.setdefault(row["owner_id"], user_label(row["owner__name"], row["owner__email"]))
-        cells[(row["bucket"].astimezone(period.tz).date(), row["owner_id"])] = row["n"]
+    for bucket, owner_id, name, email, n in counts:  # one row per recruiter and period
+        people.setdefault(owner_id, user_label(name, email))
+        cells[(bucket.date(), owner_id)] = n
     if recruiter is not None:
         people.setdefault(recruiter.pk, user_label(recruiter.name, recruiter.email))
     buckets = period.buckets(group)
@@ -80,27 +99,49 @@ def conversations_report(
     return Report("conversations", _("Conversations"), [table], chart)
 
 
+# One pass for both columns: the contacts of each stage now, and the people who reached each
+# stage in the period. A contact added during the period entered the pipeline then, whatever
+# its first stage; its "→ New" change is the same entry, counted once.
+STAGES_SQL = """
+SELECT 'now' AS figure, c.stage, count(*)
+FROM contacts_contact c
+WHERE c.workspace_id = %%(ws)s AND c.archived_at IS NULL AND c.stage <> ''
+  AND (%%(owner)s::integer IS NULL OR c.owner_id = %%(owner)s::integer)
+GROUP BY c.stage
+UNION ALL
+SELECT 'reached', entry.stage, count(DISTINCT entry.contact_id)
+FROM (
+    SELECT s.to_stage AS stage, s.contact_id
+    FROM contacts_stagechange s %(by)s
+    WHERE s.workspace_id = %%(ws)s AND s.changed_at >= %%(start)s AND s.changed_at < %%(end)s
+  UNION ALL
+    SELECT %%(new)s, c.id
+    FROM contacts_contact c
+    WHERE c.workspace_id = %%(ws)s AND c.created_at >= %%(start)s AND c.created_at < %%(end)s
+      AND c.stage <> '' AND (%%(owner)s::integer IS NULL OR c.owner_id = %%(owner)s::integer)
+) entry
+GROUP BY entry.stage
+"""
+# A recruiter's figures: the changes of the people they own now.
+STAGES_BY_OWNER = (
+    "JOIN contacts_contact owned ON owned.id = s.contact_id AND owned.owner_id = %(owner)s"
+)
+
+
 def stages_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
     """Contacts by stage now, how many reached each stage in the period, and the conversion."""
-    contacts = Contact.objects.filter(workspace=workspace, archived_at=None).exclude(stage="")
-    changes = StageChange.objects.filter(workspace=workspace, **period.range("changed_at"))
-    created = Contact.objects.filter(workspace=workspace, **period.range("created_at")).exclude(
-        stage=""
-    )
-    if recruiter is not None:
-        contacts = contacts.filter(owner=recruiter)
-        changes = changes.filter(contact__owner=recruiter)
-        created = created.filter(owner=recruiter)
-    now = dict(contacts.values_list("stage").annotate(n=Count("pk")).order_by())
-    reached = dict(
-        changes.values_list("to_stage").annotate(n=Count("contact", distinct=True)).order_by()
-    )
-    # A contact added during the period entered the pipeline then, whatever its first stage;
-    # its "→ New" change is the same entry, counted once.
-    reached[Contact.Stage.NEW] = Contact.objects.filter(
-        Q(pk__in=created.values("pk"))
-        | Q(pk__in=changes.filter(to_stage=Contact.Stage.NEW).values("contact"))
-    ).count()
+    params = {
+        "ws": workspace.pk,
+        "start": period.start_at,
+        "end": period.end_at,
+        "new": Contact.Stage.NEW,
+        "owner": recruiter.pk if recruiter is not None else None,
+    }
+    now, reached = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(STAGES_SQL % {"by": STAGES_BY_OWNER if recruiter else ""}, params)
+        for figure, stage, n in cursor.fetchall():
+            (now if figure == "now" else reached)[stage] = n
     rows, conversions = [], []
     previous = None
     for stage in [*PIPELINE, Contact.Stage.NOT_A_FIT]:
@@ -276,6 +317,7 @@ def sources_report(*, workspace: Workspace, period: Period, recruiter: User | No
         )
         .order_by("-n", "source")
     )
+    figures = list(figures)
     labels = dict(Contact.Source.choices)
     rows = [
         [
@@ -287,11 +329,8 @@ def sources_report(*, workspace: Workspace, period: Period, recruiter: User | No
         ]
         for f in figures
     ]
-    totals = contacts.aggregate(
-        n=Count("pk"),
-        introduced=Count("pk", filter=Q(introduced_by__isnull=False)),
-        hired=Count("pk", filter=Q(stage=Contact.Stage.HIRED)),
-    )
+    # Every contact is in one source's row: the totals are their sums, not another pass.
+    totals = {name: sum(f[name] for f in figures) for name in ("n", "introduced", "hired")}
     rows.append(
         [
             _("All"),
@@ -349,8 +388,9 @@ SCORES = [
 
 def scores_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
     """How many assessments gave each score, for conversations held in the period."""
+    # The interview's own workspace too: its (workspace, starts_at) index finds the period.
     assessments = Assessment.objects.filter(
-        workspace=workspace, **period.range("interview__starts_at")
+        workspace=workspace, interview__workspace=workspace, **period.range("interview__starts_at")
     )
     if recruiter is not None:
         assessments = assessments.filter(interview__owner=recruiter)

@@ -208,9 +208,31 @@ def test_it_renders_in_a_fixed_number_of_queries(
     _fill(workspace_a, alice, size)
     client.force_login(alice)
     client.get(_url(workspace_a))  # warm the session and the last workspace
-    # ... of which three for the recent insights: the insight notes, the advice notes (each
-    # down its index), and the objectives' insights. Whether the workspace has contacts and
-    # interviews at all is answered by the lists, with no query of its own.
-    with django_assert_num_queries(9):
+    # The recent insights (three queries: the insight notes, the advice notes, each down its
+    # index, and the objectives' insights) come from the shared cache once made. Whether the
+    # workspace has contacts and interviews at all is answered by the lists, with no query of
+    # its own.
+    with django_assert_num_queries(6):
         response = client.get(_url(workspace_a))
     assert response.status_code == 200
+
+
+def test_a_new_or_deleted_insight_shows_at_once_and_only_in_its_workspace(
+    client, alice, charlie, workspace_a, workspace_b
+):
+    # No keep-in-touch cadence: the note's own write is what must make the home new.
+    contact = ContactFactory(workspace=workspace_a, owner=alice, cadence_days=0)
+    interview = InterviewFactory(contact=contact, owner=alice, starts_at=timezone.now())
+    client.force_login(alice)
+    assert b"Fintech hires generalists" not in client.get(_url(workspace_a)).content
+    client.post(
+        reverse("interviews:note_add", kwargs={"ws": workspace_a.slug, "pk": interview.pk}),
+        {"kind": "insight", "body": "Fintech hires generalists"},
+    )
+    assert b"Fintech hires generalists" in client.get(_url(workspace_a)).content
+    client.force_login(charlie)
+    assert b"Fintech hires generalists" not in client.get(_url(workspace_b)).content
+    client.force_login(alice)
+    note = interview.notes.get()
+    client.post(reverse("interviews:note_delete", kwargs={"ws": workspace_a.slug, "pk": note.pk}))
+    assert b"Fintech hires generalists" not in client.get(_url(workspace_a)).content

@@ -189,6 +189,29 @@ def test_it_counts_stages_and_conversion(client, alice, team):
     assert rows[-1] == ["Not a fit", "0", "0", "\u2014"]
 
 
+def test_a_recruiters_stages_are_those_of_the_people_they_own(client, alice, bob, team):
+    mine = [ContactFactory(workspace=team, owner=bob, stage="engaged") for _ in range(2)]
+    theirs = ContactFactory(workspace=team, owner=alice, stage="engaged")
+    for c in [*mine, theirs]:
+        set_created(c, at(2026, 3, 5))
+        StageChangeFactory(
+            contact=c, from_stage="new", to_stage="engaged", changed_at=at(2026, 3, 6)
+        )
+    # A change of Bob's person before the period, and one of Alice's: neither counts for him.
+    StageChangeFactory(contact=mine[0], from_stage="new", to_stage="new", changed_at=at(2026, 2, 1))
+    StageChangeFactory(
+        contact=theirs, from_stage="engaged", to_stage="hired", changed_at=at(2026, 3, 7)
+    )
+    response = _get(client, bob, team, "stages", start="2026-03-01", end="2026-03-31")
+    rows = page_tables(response)["stages"]
+    assert rows[1:3] == [["New", "0", "2", "\u2014"], ["Engaged", "2", "2", "100.0%"]]
+    assert next(r for r in rows if r[0] == "Hired")[1:3] == ["0", "0"]
+    response = _get(client, alice, team, "stages", start="2026-03-01", end="2026-03-31")
+    rows = page_tables(response)["stages"]
+    assert rows[1:3] == [["New", "0", "3", "\u2014"], ["Engaged", "3", "3", "100.0%"]]
+    assert next(r for r in rows if r[0] == "Hired")[1:3] == ["0", "1"]
+
+
 def test_it_counts_sources_hires_and_referral_chains(client, alice, team):
     root = ContactFactory(
         workspace=team, owner=alice, first_name="Rita", last_name="Root", source="event"

@@ -12,7 +12,7 @@ from accounts.scoping import workspace_view
 from infoview.spreadsheets import escape_formula
 from reports.charts import chart_svg
 from reports.forms import ReportFilterForm
-from reports.selectors import REPORTS, ReportSpec, reports_for
+from reports.selectors import REPORTS, ReportSpec, report_build, reports_for
 
 # An SVG image cannot run scripts; it only needs its own inline <style>.
 # The chart's one <style> element carries the nonce; nothing else may style or load anything.
@@ -48,7 +48,8 @@ def _build(request, slug):
         form = ReportFilterForm(data, grouped=spec.grouped, **options)
         form.is_valid()
     options = {"group": form.cleaned_data["group"]} if spec.grouped else {}
-    report = spec.build(
+    report = report_build(
+        spec,
         workspace=request.workspace,
         period=form.period,
         recruiter=form.recruiter_filter,

@@ -1,0 +1,48 @@
+"""Versions of a workspace's data, for figures kept in the shared cache until that data changes.
+
+A cached figure is stored under the workspace's current version of the data it reads; a write
+gives the workspace a new version, so the old figures are never read again (they expire). Each
+*scope* is one kind of data with its own version: ``contacts`` (the contact lists' counts) and
+``pipeline`` (what the reports read: contacts, stage changes, interviews, assessments,
+follow-ups and the names of members; and the workspace home's insights: notes, objectives).
+The services of the lower apps call ``data_changed``; the apps that cache read
+``data_version``. It lives here, at the bottom of the app graph, so that every app may call it.
+"""
+
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+CONTACTS = "contacts"
+PIPELINE = "pipeline"
+
+
+def _key(scope: str, workspace_id: int) -> str:
+    return f"{scope}:version:{workspace_id}"
+
+
+def _bump(scope: str, workspace_id: int) -> None:
+    cache.set(_key(scope, workspace_id), secrets.token_hex(6), None)
+
+
+def data_changed(*, workspace_id: int, scopes: tuple[str, ...] = (PIPELINE,)) -> None:
+    """Forget what was cached from the workspace's data, now and again when the transaction commits.
+
+    Now, so that the writer's own next page is right; after commit, so that a reader who read the
+    old rows between the two cannot leave its figures under the version others will read.
+    """
+    for scope in scopes:
+        _bump(scope, workspace_id)
+    transaction.on_commit(lambda: [_bump(scope, workspace_id) for scope in scopes])
+
+
+def data_version(*, workspace_id: int, scope: str = PIPELINE) -> str:
+    """The workspace's current version of one scope of data (made on first use)."""
+    key = _key(scope, workspace_id)
+    version = cache.get(key)
+    if version is None:
+        version = secrets.token_hex(6)
+        cache.add(key, version, None)
+        version = cache.get(key, version)
+    return version
