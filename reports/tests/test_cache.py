@@ -155,3 +155,23 @@ def test_a_change_made_in_the_admin_shows_at_once(client, alice, team):
     assert client.post(url, {"post": "yes"}).status_code == 302
     stages = page_tables(client.get(report_url(team, "stages")))["stages"]
     assert stages[2][:3] == ["Engaged", "1", "0"]
+
+
+def test_a_member_renamed_in_their_settings_shows_at_once(client, alice, team):
+    interview = _scheduled(team, alice)
+    client.force_login(alice)
+    client.post(reverse("interviews:complete", kwargs={"ws": team.slug, "pk": interview.pk}))
+    rows = page_tables(client.get(report_url(team, "conversations")))["conversations"]
+    assert alice.name in rows[0]  # a column per member
+    client.post(
+        reverse("accounts:settings"),
+        {
+            "name": "Alice Renamed",
+            "time_zone": alice.time_zone,
+            "reminder_preference": alice.reminder_preference,
+            "language": alice.language,
+            "color_mode": alice.color_mode,
+        },
+    )
+    rows = page_tables(client.get(report_url(team, "conversations")))["conversations"]
+    assert "Alice Renamed" in rows[0]
