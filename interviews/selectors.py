@@ -9,12 +9,16 @@ from django.db.models import (
     DateTimeField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Max,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -42,6 +46,27 @@ def with_readiness(queryset: QuerySet) -> QuerySet:
         prep_total=Count("prep_items", distinct=True),
         prep_done=Count("prep_items", filter=Q(prep_items__done_at__isnull=False), distinct=True),
     )
+
+
+def _prep_count(**lookup) -> Coalesce:
+    items = (
+        PrepItem.objects.filter(interview=OuterRef("pk"), **lookup)
+        .order_by()
+        .values("interview")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(items, output_field=IntegerField()), 0)
+
+
+def with_readiness_of_rows(queryset: QuerySet) -> QuerySet:
+    """``with_readiness`` counted for each row the query returns, not before its LIMIT.
+
+    A subquery per row rather than a join and GROUP BY: with the join, PostgreSQL grouped every
+    interview the filters matched (174 of the week for one recruiter at the scale data) and
+    then kept the first 40; here the rows come first, in index order, and only those are counted.
+    """
+    return queryset.annotate(prep_total=_prep_count(), prep_done=_prep_count(done_at__isnull=False))
 
 
 def _filtered(

@@ -16,7 +16,7 @@ from contacts.models import Contact
 from contacts.selectors import keep_in_touch_due_at
 from followups.selectors import followups_pending
 from interviews.models import Interview, Note, Objective
-from interviews.selectors import with_readiness
+from interviews.selectors import with_readiness_of_rows
 
 LIST_LIMIT = 20
 OPEN = [Interview.Status.PLANNED, Interview.Status.SCHEDULED]
@@ -44,7 +44,7 @@ def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = N
     week_end = local_midnight(today + timedelta(days=7 - today.weekday()), tz)
 
     interviews = list(
-        with_readiness(
+        with_readiness_of_rows(
             _mine(Interview.objects.filter(workspace=workspace), workspace=workspace, user=user)
         )
         .filter(status__in=OPEN, starts_at__gte=today_start, starts_at__lt=week_end)
