@@ -1,5 +1,7 @@
 """What several interview pages share: the scoped lookup and the detail page's context."""
 
+from itertools import groupby
+
 from django.core.exceptions import ObjectDoesNotExist
 
 from accounts.audit import audit_record
@@ -40,6 +42,17 @@ def _joined(interview, name):
         return None
 
 
+def _bank_groups(bank) -> list[tuple[str, list]]:
+    """The bank's questions by category (they come sorted by it), each with its label: the labels
+    translated once, where ``get_category_display`` made and hashed every label of the choices
+    again for each category shown."""
+    labels = {value: str(label) for value, label in QuestionCategory.choices}
+    return [
+        (labels.get(category, category), list(questions))
+        for category, questions in groupby(bank, key=lambda question: question.category)
+    ]
+
+
 def detail_context(request, interview) -> dict:
     lists = selectors.interview_page_lists(interview=interview)
     text = _joined(interview, "text")
@@ -59,7 +72,7 @@ def detail_context(request, interview) -> dict:
         "prep_done": sum(1 for item in lists.prep_items if item.is_done),
         "notes": list(interview.notes.select_related("author", "objective")),
         "bank": lists.bank,
-        "categories": dict(QuestionCategory.choices),
+        "bank_groups": _bank_groups(lists.bank),
         "assessment": assessment,
         "objective_form": ObjectiveForm(),
         "one_off_form": OneOffQuestionForm(),
