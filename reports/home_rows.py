@@ -8,15 +8,20 @@ each item is an f-string with every value escaped: the same markup.
 
 from html import escape
 
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
 from followups.models import FollowUp
 from infoview.dates import DateLabels
 from interviews.rows import Readiness
 
 
 class HomeLabels:
-    def __init__(self, *, interviews_prefix: str, followups_prefix: str):
+    def __init__(self, *, interviews_prefix: str, followups_prefix: str, contacts_prefix: str):
         self.interviews = interviews_prefix
         self.followups = followups_prefix
+        self.contacts = contacts_prefix
+        self.due_since = _("due %(since)s ago")
         self.dates = DateLabels()
         self.kinds = {value: escape(str(label)) for value, label in FollowUp.Kind.choices}
         self.readiness = Readiness()
@@ -41,4 +46,15 @@ def followup_item(followup, labels: HomeLabels) -> str:
         f"    · {escape(followup.contact.full_name)}</span>\n"
         f'  <span class="text-body-secondary small">{labels.dates.day_month_time(followup.next_at)}'
         "</span>\n</li>"
+    )
+
+
+def contact_item(contact, labels: HomeLabels) -> str:
+    """A person due for keeping in touch, with the surrounding whitespace of the template's loop."""
+    since = escape(timesince(contact.due_at))
+    return (
+        '\n      <li class="list-group-item d-flex justify-content-between">\n'
+        f'        <a href="{labels.contacts}{contact.pk}/">{escape(contact.full_name)}</a>\n'
+        f'        <span class="text-body-secondary small">{labels.due_since % {"since": since}}'
+        "</span>\n      </li>\n      "
     )

@@ -139,6 +139,30 @@ def test_it_lists_contacts_overdue_for_keeping_in_touch(alice, bob, workspace_a)
     assert data["overdue_contacts_total"] == 2
 
 
+def test_it_links_each_overdue_person_with_how_long_they_have_been_due(
+    client, alice, workspace_a
+):
+    now = timezone.now()
+    late = ContactFactory(
+        workspace=workspace_a,
+        owner=alice,
+        first_name="Ada <b>",
+        last_name="Lovelace",
+        cadence_days=30,
+        last_interaction_at=now - timedelta(days=33),
+    )
+    client.force_login(alice)
+
+    page = client.get(_url(workspace_a)).content.decode()
+
+    link = reverse("contacts:detail", kwargs={"ws": workspace_a.slug, "pk": late.pk})
+    assert f'<a href="{link}">Ada &lt;b&gt; Lovelace</a>' in page
+    assert "due 3\xa0days ago</span>" in page
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    assert "à faire depuis 3\xa0jours</span>" in client.get(_url(workspace_a)).content.decode()
+
+
 def test_it_shows_the_latest_insights_of_the_workspace(client, alice, workspace_a):
     contact = ContactFactory(workspace=workspace_a, owner=alice)
     interview = InterviewFactory(contact=contact, owner=alice, starts_at=timezone.now())

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.scoping import workspace_view
 from reports.dashboard import dashboard_data
-from reports.home_rows import HomeLabels, followup_item, interview_item
+from reports.home_rows import HomeLabels, contact_item, followup_item, interview_item
 
 
 @workspace_view
@@ -18,9 +18,13 @@ def dashboard(request):
     labels = HomeLabels(
         interviews_prefix=context["interviews_prefix"],
         followups_prefix=context["followups_prefix"],
+        contacts_prefix=context["contacts_prefix"],
     )
     for key in ("interviews_today", "interviews_week"):
         context[f"{key}_html"] = [interview_item(row, labels) for row in context[key]]
     for key in ("followups_overdue", "followups_today"):
         context[f"{key}_html"] = [followup_item(row, labels) for row in context[key]]
+    context["overdue_contacts_html"] = [
+        contact_item(row, labels) for row in context["overdue_contacts"]
+    ]
     return TemplateResponse(request, "reports/dashboard.html", context)
