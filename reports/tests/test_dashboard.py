@@ -139,9 +139,7 @@ def test_it_lists_contacts_overdue_for_keeping_in_touch(alice, bob, workspace_a)
     assert data["overdue_contacts_total"] == 2
 
 
-def test_it_links_each_overdue_person_with_how_long_they_have_been_due(
-    client, alice, workspace_a
-):
+def test_it_links_each_overdue_person_with_how_long_they_have_been_due(client, alice, workspace_a):
     now = timezone.now()
     late = ContactFactory(
         workspace=workspace_a,
