@@ -1,13 +1,15 @@
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Company, Contact
+from contacts.models import Company, Contact, StageChange
 from contacts.services import contacts_refresh_search
 from contacts.tests.factories import CompanyFactory, ContactFactory, TagFactory
+from contacts.timeline import timeline_for
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -262,6 +264,43 @@ def test_it_shows_the_contact_page_with_timeline_and_chain(as_alice, contact, wo
     assert [p.pk for p in response.context["chain"]] == [contact.pk, b.pk, c.pk]
     page = as_alice.get(url("detail", pk=b.pk)).text
     assert "Introduced Cy" in page and "Introduced by Ada Lovelace" in page
+
+
+def test_it_shows_the_stage_changes_on_the_contact_page(as_alice, alice, bob, contact, workspace_a):
+    # The page reads them with its other small rows in one statement: the same entries, in the
+    # same order and words, as the timeline read through the ORM.
+    bob.name = ""
+    bob.save(update_fields=["name"])
+    now = timezone.now()
+    for from_stage, to_stage, by, minutes in [
+        ("", "new", None, 30),
+        ("new", "engaged", bob, 20),
+        ("engaged", "promising", alice, 10),
+        ("promising", "engaged", None, 10),
+    ]:
+        StageChange.objects.create(
+            workspace=workspace_a,
+            contact=contact,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            changed_by=by,
+            changed_at=now - timedelta(minutes=minutes),
+        )
+    other = ContactFactory(workspace=workspace_a, first_name="Otto")
+    StageChange.objects.create(
+        workspace=workspace_a, contact=other, to_stage="hired", changed_at=now
+    )
+    page = as_alice.get(url("detail", pk=contact.pk))
+    shown = [(e.at, e.kind, e.title, e.body) for e in page.context["timeline"]]
+    assert shown == [(e.at, e.kind, e.title, e.body) for e in timeline_for(contact)]
+    stages = [(title, body) for _at, kind, title, body in shown if kind == "stage"]
+    assert stages == [
+        ("Stage: Promising → Engaged", ""),  # at the same time: the later change first
+        ("Stage: Engaged → Promising", "by Alice Admin"),
+        ("Stage: New → Engaged", "by bob@example.test"),
+        ("Stage: New", ""),
+    ]
+    assert "Hired" not in page.text
 
 
 def test_it_archives_restores_and_deletes(as_alice, contact):
