@@ -43,6 +43,29 @@ def test_it_answers_a_live_search_with_the_results_fragment(as_alice, contact, w
     assert "Alan Turing" not in response.text
 
 
+@pytest.mark.parametrize("query", [{}, {"q": "turing"}, {"sort": "company"}])
+def test_each_row_shows_its_company_and_owner(as_alice, alice, bob, workspace_a, query):
+    bob.name = ""  # a member without a name is shown by their address
+    bob.save(update_fields=["name"])
+    navy = CompanyFactory(workspace=workspace_a, name="Royal Navy")
+    ContactFactory(workspace=workspace_a, first_name="Alan", last_name="Turing", owner=alice)
+    ContactFactory(
+        workspace=workspace_a, first_name="Joan", last_name="Turing", company=navy, owner=bob
+    )
+    ContactFactory(workspace=workspace_a, first_name="Dilly", last_name="Turing")
+    rows = {
+        str(c): (c.company_name, c.owner_name)
+        for c in as_alice.get(url("list"), query).context["page"].object_list
+    }
+    assert rows == {
+        "Alan Turing": (None, "Alice Admin"),
+        "Joan Turing": ("Royal Navy", "bob@example.test"),
+        "Dilly Turing": (None, None),
+    }
+    page = as_alice.get(url("list"), query).text
+    assert ">Royal Navy</a>" in page and "<td>bob@example.test</td>" in page
+
+
 @pytest.mark.parametrize(
     ("typed", "found"),
     [("angstrom", "Anders Ångström"), ("Ångström", "Anders Ångström"), ("zoe bronte", "Zoë Brontë"),
