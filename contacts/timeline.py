@@ -26,7 +26,7 @@ class Entry:
 _providers: list[Callable[..., list[Entry]]] = []
 
 
-def _own_entries(contact, introduced=None) -> list[Entry]:
+def _own_entries(contact, introduced=None, stage_changes=None) -> list[Entry]:
     entries = [Entry(at=contact.created_at, kind="created", title=_("Added to contacts"))]
     if contact.introduced_by_id:
         introducer = contact.introduced_by
@@ -52,7 +52,9 @@ def _own_entries(contact, introduced=None) -> list[Entry]:
                 url=person.get_absolute_url(),
             )
         )
-    for change in contact.stage_changes.select_related("changed_by"):
+    if stage_changes is None:
+        stage_changes = contact.stage_changes.select_related("changed_by")
+    for change in stage_changes:
         if change.from_stage:
             title = _("Stage: %(old)s → %(new)s") % {
                 "old": change.get_from_stage_display(),
@@ -71,9 +73,10 @@ def register_provider(fn: Callable[..., list[Entry]]) -> None:
         _providers.append(fn)
 
 
-def timeline_for(contact, *, introduced=None) -> list[Entry]:
-    """``introduced``: the people the contact introduced, when the caller has read them."""
-    entries = _own_entries(contact, introduced)
+def timeline_for(contact, *, introduced=None, stage_changes=None) -> list[Entry]:
+    """``introduced``: the people the contact introduced, ``stage_changes`` its stage changes
+    (newest first, with ``changed_by``), when the caller has read them."""
+    entries = _own_entries(contact, introduced, stage_changes)
     for provider in _providers:
         entries.extend(provider(contact))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

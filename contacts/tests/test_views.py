@@ -1,13 +1,15 @@
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Company, Contact
+from contacts.models import Company, Contact, StageChange
 from contacts.services import contacts_refresh_search
 from contacts.tests.factories import CompanyFactory, ContactFactory, TagFactory
+from contacts.timeline import timeline_for
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -39,6 +41,29 @@ def test_it_answers_a_live_search_with_the_results_fragment(as_alice, contact, w
     assert "<html" not in response.text
     assert "Ada Lovelace" in response.text
     assert "Alan Turing" not in response.text
+
+
+@pytest.mark.parametrize("query", [{}, {"q": "turing"}, {"sort": "company"}])
+def test_each_row_shows_its_company_and_owner(as_alice, alice, bob, workspace_a, query):
+    bob.name = ""  # a member without a name is shown by their address
+    bob.save(update_fields=["name"])
+    navy = CompanyFactory(workspace=workspace_a, name="Royal Navy")
+    ContactFactory(workspace=workspace_a, first_name="Alan", last_name="Turing", owner=alice)
+    ContactFactory(
+        workspace=workspace_a, first_name="Joan", last_name="Turing", company=navy, owner=bob
+    )
+    ContactFactory(workspace=workspace_a, first_name="Dilly", last_name="Turing")
+    rows = {
+        str(c): (c.company_name, c.owner_name)
+        for c in as_alice.get(url("list"), query).context["page"].object_list
+    }
+    assert rows == {
+        "Alan Turing": (None, "Alice Admin"),
+        "Joan Turing": ("Royal Navy", "bob@example.test"),
+        "Dilly Turing": (None, None),
+    }
+    page = as_alice.get(url("list"), query).text
+    assert ">Royal Navy</a>" in page and "<td>bob@example.test</td>" in page
 
 
 @pytest.mark.parametrize(
@@ -262,6 +287,43 @@ def test_it_shows_the_contact_page_with_timeline_and_chain(as_alice, contact, wo
     assert [p.pk for p in response.context["chain"]] == [contact.pk, b.pk, c.pk]
     page = as_alice.get(url("detail", pk=b.pk)).text
     assert "Introduced Cy" in page and "Introduced by Ada Lovelace" in page
+
+
+def test_it_shows_the_stage_changes_on_the_contact_page(as_alice, alice, bob, contact, workspace_a):
+    # The page reads them with its other small rows in one statement: the same entries, in the
+    # same order and words, as the timeline read through the ORM.
+    bob.name = ""
+    bob.save(update_fields=["name"])
+    now = timezone.now()
+    for from_stage, to_stage, by, minutes in [
+        ("", "new", None, 30),
+        ("new", "engaged", bob, 20),
+        ("engaged", "promising", alice, 10),
+        ("promising", "engaged", None, 10),
+    ]:
+        StageChange.objects.create(
+            workspace=workspace_a,
+            contact=contact,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            changed_by=by,
+            changed_at=now - timedelta(minutes=minutes),
+        )
+    other = ContactFactory(workspace=workspace_a, first_name="Otto")
+    StageChange.objects.create(
+        workspace=workspace_a, contact=other, to_stage="hired", changed_at=now
+    )
+    page = as_alice.get(url("detail", pk=contact.pk))
+    shown = [(e.at, e.kind, e.title, e.body) for e in page.context["timeline"]]
+    assert shown == [(e.at, e.kind, e.title, e.body) for e in timeline_for(contact)]
+    stages = [(title, body) for _at, kind, title, body in shown if kind == "stage"]
+    assert stages == [
+        ("Stage: Promising → Engaged", ""),  # at the same time: the later change first
+        ("Stage: Engaged → Promising", "by Alice Admin"),
+        ("Stage: New → Engaged", "by bob@example.test"),
+        ("Stage: New", ""),
+    ]
+    assert "Hired" not in page.text
 
 
 def test_it_archives_restores_and_deletes(as_alice, contact):

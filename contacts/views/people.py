@@ -138,8 +138,8 @@ def contact_detail(request, pk):
     contact = _contact(request, pk)
     audit_record(workspace=request.workspace, actor=request.user, action="viewed", obj=contact)
     chain = services.referral_chain(contact)
-    # The tags, the merge undo and the people this contact introduced (for the page's list and
-    # the timeline) in one query.
+    # The tags, the merge undo, the people this contact introduced (for the page's list and
+    # the timeline) and the stage changes (for the timeline) in one query.
     rows = selectors.contact_page_rows(contact, undo_since=timezone.now() - merging.MERGE_UNDO_FOR)
     return render(
         request,
@@ -149,7 +149,9 @@ def contact_detail(request, pk):
             "tags": rows.tags,
             "chain": list(reversed(chain)),
             "introduced": rows.introduced,
-            "timeline": _dated(timeline_for(contact, introduced=rows.introduced)),
+            "timeline": _dated(
+                timeline_for(contact, introduced=rows.introduced, stage_changes=rows.stage_changes)
+            ),
             "facts": facts_for(contact),
             "merge_undo": rows.merge_undo,
         },

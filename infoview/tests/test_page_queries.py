@@ -24,7 +24,7 @@ PAGES = {
     "contact list": ("contacts:list", "", 8),
     "contact search": ("contacts:list", "q=person", 9),
     "contact typo search": ("contacts:list", "q=persn", 9),
-    "contact page": ("contacts:detail", "", 11),
+    "contact page": ("contacts:detail", "", 10),
     "interview list, upcoming": ("interviews:list", "", 6),
     "interview list, past": ("interviews:list", "when=past", 6),
     "interview page": ("interviews:detail", "", 8),
