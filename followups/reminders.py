@@ -11,6 +11,7 @@ may send after an ambiguous send is recognisable as the same message.
 """
 
 import logging
+import re
 import zoneinfo
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
@@ -23,7 +24,8 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.html import escape
 
 from accounts.i18n import language_of
 from accounts.models import Membership, OutgoingMessage, User
@@ -164,28 +166,75 @@ def _digest_followups(reminder: Reminder) -> list[FollowUp]:
     return rows
 
 
+# A thank-you reminder's values that change from one message to the next; the rest of its
+# subject, text and HTML is the same for every reminder in a language.
+_SLOTS = ("name", "person", "due", "followup_url", "unsubscribe_url")
+_SLOT = re.compile("\ue000([0-9])\ue001")  # private-use characters: no escaping touches them
+THANK_YOU = "followups/email/thank_you_reminder"
+
+
+def _thank_you_skeleton(language: str, cache: dict) -> tuple[list, list, list]:
+    """The thank-you templates rendered once per batch and language, with a marker for each
+    value of ``_SLOTS``: the subject, text and HTML as pieces, a slot's index between them."""
+    key = ("thank you", language)
+    if key not in cache:
+        context = {name: f"\ue000{i}\ue001" for i, name in enumerate(_SLOTS)}
+        with translation.override(language):
+            cache[key] = tuple(
+                _SLOT.split(render_to_string(name, context))
+                for name in (f"{THANK_YOU}_subject.txt", f"{THANK_YOU}.txt", f"{THANK_YOU}.html")
+            )
+    return cache[key]
+
+
+def _fill(pieces: list, values: list) -> str:
+    return "".join(values[int(p)] if i % 2 else p for i, p in enumerate(pieces))
+
+
+def _thank_you_texts(user: User, followup: FollowUp, url: str, cache: dict) -> tuple:
+    """Subject, text and HTML of a thank-you reminder, as the templates render them: each
+    value escaped where the template escapes it (the HTML) and as it is elsewhere."""
+    language = language_of(user)
+    with translation.override(language), timezone.override(user.time_zone):
+        due = formats.date_format(timezone.localtime(followup.due_at), "l j F, H:i")
+    followup_url = f"{settings.SITE_URL}{followup.get_absolute_url()}"
+    values = [user.get_short_name(), followup.contact.full_name, due, followup_url, url]
+    subject, text, html = _thank_you_skeleton(language, cache)
+    return (
+        _fill(subject, values).strip(),
+        _fill(text, values),
+        _fill(html, [escape(value) for value in values]),
+    )
+
+
 def _message(reminder: Reminder, cache: dict) -> EmailMultiAlternatives:
     user = reminder.user
     domain = sender_domain()
     if reminder.kind == Reminder.Kind.THANK_YOU:
         followup = _check_thank_you(reminder, cache)
         slug = followup.workspace.slug
-        context = {"followup": followup, "contact": followup.contact}
-        template = "followups/email/thank_you_reminder"
     else:
         rows = _digest_followups(reminder)
         slug = rows[0].workspace.slug
-        context = {"followups": rows, "local_date": reminder.local_date}
-        template = "followups/email/digest"
     key = ("unsubscribe", user.pk, slug)
     if key not in cache:
         cache[key] = unsubscribe_url(user, slug)
     url = cache[key]
-    context.update(user=user, unsubscribe_url=url, site_url=settings.SITE_URL)
-    with translation.override(language_of(user)), timezone.override(user.time_zone):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
+    if reminder.kind == Reminder.Kind.THANK_YOU:
+        subject, text, html = _thank_you_texts(user, followup, url, cache)
+    else:
+        context = {
+            "followups": rows,
+            "local_date": reminder.local_date,
+            "user": user,
+            "unsubscribe_url": url,
+            "site_url": settings.SITE_URL,
+        }
+        template = "followups/email/digest"
+        with translation.override(language_of(user)), timezone.override(user.time_zone):
+            subject = render_to_string(f"{template}_subject.txt", context).strip()
+            text = render_to_string(f"{template}.txt", context)
+            html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

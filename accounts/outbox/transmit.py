@@ -13,10 +13,15 @@ error after the call started is ambiguous.
 
 import contextlib
 import email.policy
+import io
+import random
 import re
 import smtplib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.generator import BytesGenerator
+from email.headerregistry import HeaderRegistry
 
 from django.core.mail import EmailMessage
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -97,11 +102,62 @@ class _RememberingPolicy(email.policy.EmailPolicy):
         return folded
 
 
+class _RememberingRegistry(HeaderRegistry):
+    """The standard library's header registry, making each header name's class once.
+
+    ``HeaderRegistry`` makes a new class every time it is asked for one, and the policy asks
+    for one for every header set on a message (to check how many it may have): most of the
+    cost of setting a header. The classes are the same, so the headers are too."""
+
+    def __init__(self):
+        super().__init__()
+        self._classes: dict = {}
+
+    def __getitem__(self, name):
+        key = name.lower()
+        cls = self._classes.get(key)
+        if cls is None:
+            cls = self._classes[key] = super().__getitem__(name)
+        return cls
+
+
+class _Generator(BytesGenerator):
+    """The standard library's generator, giving every multipart this process's boundary.
+
+    The standard library picks a new random boundary for each message: its Content-Type is
+    then new to the policy above, parsed and folded again, and a regular expression compiled
+    to check the parts do not contain it. One random boundary per process serves as well (it
+    only has to be absent from the parts, which is checked); if a part does contain it (a
+    multipart in a multipart, say), the standard library picks one as it always did.
+    """
+
+    @classmethod
+    def _make_boundary(cls, text=None):
+        # Nowhere in the parts, not only not as a line of its own: the standard library's check
+        # for that misses lines ending in CRLF, as this policy's do.
+        if text is not None and _DELIMITER not in text:
+            return _BOUNDARY
+        return super()._make_boundary(text)
+
+
+def message_bytes(message: EmailMessage) -> bytes:
+    """``message``'s bytes as ``email.policy.SMTP`` writes them (List-Unsubscribe aside)."""
+    out = io.BytesIO()
+    _Generator(out, mangle_from_=False, policy=SMTP_POLICY).flatten(
+        message.message(policy=SMTP_POLICY), unixfrom=False
+    )
+    return out.getvalue()
+
+
 _PARSED: dict = {}
 _FOLDED: dict = {}
 # Headers whose value is URLs in angle brackets (RFC 2369, RFC 8058): written as they are.
 _URL_HEADERS = {"list-unsubscribe", "list-unsubscribe-post"}
-SMTP_POLICY = _RememberingPolicy(linesep="\r\n")  # email.policy.SMTP's settings
+# email.policy.SMTP's settings
+SMTP_POLICY = _RememberingPolicy(linesep="\r\n", header_factory=_RememberingRegistry())
+# In the standard library's form (random digits between equals signs).
+_BOUNDARY = "=" * 15 + f"{random.randrange(sys.maxsize):019d}" + "=="
+_DELIMITER = b"--" + _BOUNDARY.encode()
 
 
 _PREPPED: dict = {}
@@ -128,7 +184,7 @@ def _smtp(backend: SMTPBackend, message: EmailMessage, on_data: Callable[[], Non
         return Outcome(FAILED, f"bad address: {error}"[:500])
     if not recipients:
         return Outcome(FAILED, "no recipient")
-    data = message.message(policy=SMTP_POLICY).as_bytes()
+    data = message_bytes(message)
     step = "connect"
     try:
         if backend.connection is None:

@@ -337,6 +337,49 @@ def test_messages_are_built_byte_for_byte_as_with_the_smtp_policy():
         )
 
 
+def test_every_part_reaches_the_server_whatever_the_boundary(smtp_server, outbox_worker):
+    """Messages share one boundary per worker (issue 17): a multipart in a multipart, or a part
+    that happens to contain it, still arrives whole, each multipart with a boundary of its own."""
+    import email
+    import email.policy
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from accounts.outbox import transmit
+
+    nasty = f"A line that is the boundary:\n--{transmit._BOUNDARY}\nand after it"
+    for body, attach in [("Plain text", True), (nasty, False), ("Plain text", False)]:
+        message = EmailMultiAlternatives(subject="Parts", body=body, to=["a@example.test"])
+        message.attach_alternative("<p>HTML</p>", "text/html")
+        if attach:
+            message.attach("notes.txt", "attached text", "text/plain")
+        message_queue(message=message, kind="test")
+    outbox_worker()
+    received = [
+        email.message_from_bytes(
+            e.content if isinstance(e.content, bytes) else e.content.encode(),
+            policy=email.policy.SMTP,
+        )
+        for e in smtp_server.envelopes
+    ]
+    with_attachment, with_boundary_in_body, plain = received
+    assert [p.get_content_type() for p in with_attachment.walk()] == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "text/plain",
+    ]
+    boundaries = [p.get_boundary() for p in with_attachment.walk() if p.is_multipart()]
+    assert len(set(boundaries)) == 2
+    assert with_boundary_in_body.get_body(("plain",)).get_content().replace("\r\n", "\n") == (
+        nasty + "\n"
+    )
+    assert with_boundary_in_body.get_boundary() != transmit._BOUNDARY
+    assert plain.get_boundary() == transmit._BOUNDARY
+    assert plain.get_body(("html",)).get_content().strip() == "<p>HTML</p>"
+
+
 def test_a_long_unsubscribe_url_reaches_the_server_as_a_url(smtp_server, outbox_worker):
     """Python's email folds a URL longer than a line into RFC 2047 encoded words, which mail
     clients do not decode in List-Unsubscribe: one-click unsubscribe would break."""

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,6 +122,58 @@ def test_one_refused_reminder_does_not_hold_back_its_batch(smtp_server, alice, b
     assert _dispatch() == 1
     assert [m["To"] for m in smtp_server.messages] == ["bob@example.test"]
     assert OutgoingMessage.objects.filter(state="failed").count() == 1
+
+
+def test_each_reminder_of_a_batch_is_in_its_users_language_and_time_zone(
+    smtp_server, alice, bob, workspace_a
+):
+    """A batch's reminders share their templates' rendering (issue 17): each message still
+    has its own user's language, time, name and links, escaped in the HTML only."""
+    User.objects.filter(pk=alice.pk).update(language="en", time_zone="America/New_York")
+    User.objects.filter(pk=bob.pk).update(
+        language="fr", time_zone="Europe/Paris", name="B&B<b> Bob"
+    )
+    for owner, first_name in [(alice, "Zoë"), (bob, "Ana"), (alice, "Léa")]:
+        contact = ContactFactory(
+            workspace=workspace_a, owner=owner, first_name=first_name, last_name="O'Brien & <Co>"
+        )
+        interview = InterviewFactory(
+            contact=contact,
+            owner=owner,
+            status="completed",
+            completed_at=timezone.now() - timedelta(hours=25),
+        )
+        services.followup_open_thank_you(interview=interview)
+    assert _dispatch() == 3
+    by_subject = {m["Subject"]: m for m in smtp_server.messages}
+    assert sorted(by_subject) == [
+        "Il est temps de remercier Ana O'Brien & <Co>",
+        "Time to thank Léa O'Brien & <Co>",
+        "Time to thank Zoë O'Brien & <Co>",
+    ]
+    french = by_subject["Il est temps de remercier Ana O'Brien & <Co>"]
+    text = french.get_body(("plain",)).get_content()
+    html = french.get_body(("html",)).get_content()
+    assert "Bonjour B&B<b>," in text
+    assert "Votre remerciement à Ana O'Brien & <Co> est à faire (mercredi 4 mars, 12:00)" in text
+    assert "<p>Bonjour B&amp;B&lt;b&gt;,</p>" in html
+    assert "Ana O&#x27;Brien &amp; &lt;Co&gt; est à faire (mercredi 4 mars, 12:00)" in html
+    for subject, name in [("Time to thank Zoë O'Brien & <Co>", "Zoë")]:
+        english = by_subject[subject]
+        text = english.get_body(("plain",)).get_content()
+        html = english.get_body(("html",)).get_content()
+        assert f"Your thank-you to {name} O'Brien & <Co> is due (Wednesday 4 March, 06:00)" in text
+        assert f"{name} O&#x27;Brien &amp; &lt;Co&gt; is due (Wednesday 4 March, 06:00)" in html
+    for message in smtp_server.messages:
+        reminder = Reminder.objects.get(message_id=message["Message-ID"])
+        followup_url = f"{settings.SITE_URL}{reminder.followup.get_absolute_url()}"
+        unsubscribe = message["List-Unsubscribe"].strip("<>")
+        assert reminders.unsubscribe_user(urlsplit(unsubscribe).path.split("/")[-2]) == (
+            reminder.user
+        )
+        assert f"{followup_url}\r\n" in message.get_body(("plain",)).get_content()
+        assert f'<a href="{followup_url}">' in message.get_body(("html",)).get_content()
+        assert f'<a href="{unsubscribe}">' in message.get_body(("html",)).get_content()
 
 
 def test_the_unsubscribe_link_turns_reminders_off_in_one_click(client, alice):
