@@ -33,6 +33,9 @@ class RowLabels:
         self.csrf = (
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
         )
+        if everyone:
+            # The row that comes back after an action keeps the Owner column of "Everyone's".
+            self.csrf += '<input type="hidden" name="who" value="all">'
         self.kinds = {value: escape(str(label)) for value, label in FollowUp.Kind.choices}
         self.statuses = {value: escape(str(label)) for value, label in FollowUp.Status.choices}
         self.dates = DateLabels()

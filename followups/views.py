@@ -212,15 +212,18 @@ def followup_send(request, pk):
 
 
 def _after_action(request, followup):
+    everyone = request.POST.get("who") == "all"
     if request.htmx:
         followup.refresh_from_db()
         row = selectors.Listed.of(followup)
-        return HttpResponse(row_html(row, RowLabels(request, everyone=False)))
+        return HttpResponse(row_html(row, RowLabels(request, everyone=everyone)))
     back = request.POST.get("next", "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = reverse("followups:list", kwargs={"ws": request.workspace.slug})
+        if everyone:
+            back += "?who=all"
     return HttpResponseRedirect(back)
 
 

@@ -227,6 +227,31 @@ def test_done_skip_and_snooze_are_one_htmx_click(client, alice, workspace_a):
     assert [FollowUp.objects.get(pk=f.pk).status for f in rows] == ["done", "skipped", "snoozed"]
 
 
+def test_a_row_of_everyones_list_keeps_its_owner_column_after_an_action(client, alice, workspace_a):
+    followup = FollowUpFactory(
+        contact=ContactFactory(workspace=workspace_a, owner=alice),
+        owner=alice,
+        title="Call",
+        due_at=timezone.now() - timedelta(days=2),
+    )
+    client.force_login(alice)
+    url = reverse("followups:list", kwargs={"ws": "acme"})
+    page = client.get(url, {"section": "overdue", "who": "all"}).content.decode()
+    row = re.search(rf'<tr id="followup-{followup.pk}">.*?</tr>', page, re.S).group(0)
+    # What the row's form sends, as the browser would (htmx posts the form's fields).
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', row))
+    done = reverse("followups:done", kwargs={"ws": "acme", "pk": followup.pk})
+    after = client.post(done, fields, headers={"HX-Request": "true"}).content.decode()
+    assert after.count("<td") == row.count("<td")
+    assert f"<td>{alice.name}</td>" in after
+    # Without JavaScript, the form leads back to everyone's list.
+    response = client.post(
+        reverse("followups:reopen", kwargs={"ws": "acme", "pk": followup.pk}), fields
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("?who=all")
+
+
 def test_a_bad_snooze_is_a_400(client, alice, workspace_a):
     followup = FollowUpFactory(contact=ContactFactory(workspace=workspace_a), owner=alice)
     client.force_login(alice)
