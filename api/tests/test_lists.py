@@ -58,7 +58,7 @@ def _seed(workspace, owner, count):
             workspace=workspace, owner=owner, company=company, last_name="Jones", tags=tags
         )
         if n == 0:
-            ContactFactory(workspace=workspace, first_name="Unrelated")
+            ContactFactory(workspace=workspace, first_name="Unrelated", last_name="Other")
 
 
 @pytest.mark.parametrize("count", [5, 60])
