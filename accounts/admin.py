@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts import services
 from accounts.models import TIME_ZONE_CHOICES, Invitation, Membership, User, Workspace
-from accounts.versions import data_changed
 
 
 class TimeZoneMenu:
@@ -31,11 +31,7 @@ class UserAdmin(TimeZoneMenu, BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # The reports name each member: their workspaces' figures are made again.
-        for workspace_id in Membership.objects.filter(user=obj).values_list(
-            "workspace_id", flat=True
-        ):
-            data_changed(workspace_id=workspace_id)
+        services.member_renamed(user=obj)
 
 
 class MembershipInline(admin.TabularInline):

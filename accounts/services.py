@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Invitation, Membership, User, Workspace
 from accounts.outbox import message_queue, message_with_key
 from accounts.signals import workspace_created
+from accounts.versions import data_changed
 
 
 def _unique_slug(name: str) -> str:
@@ -169,6 +170,12 @@ def workspace_rename(*, workspace: Workspace, name: str) -> Workspace:
     workspace.full_clean()
     workspace.save(update_fields=["name"])
     return workspace
+
+
+def member_renamed(*, user: User) -> None:
+    """The reports name each member: the figures of their workspaces are made again."""
+    for workspace_id in Membership.objects.filter(user=user).values_list("workspace_id", flat=True):
+        data_changed(workspace_id=workspace_id)
 
 
 def _admin_count(workspace: Workspace) -> int:

@@ -25,7 +25,6 @@ from accounts.forms import (
 )
 from accounts.models import Invitation, Membership, OutgoingMessage, Workspace
 from accounts.scoping import for_workspace, get_for_workspace, workspace_view
-from accounts.versions import data_changed
 from infoview.pagination import query_without_page
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -103,11 +102,7 @@ def account_settings(request):
         if form.is_valid():
             user = form.save()
             if "name" in form.changed_data:
-                # The reports name each member: their workspaces' figures are made again.
-                for workspace_id in Membership.objects.filter(user=user).values_list(
-                    "workspace_id", flat=True
-                ):
-                    data_changed(workspace_id=workspace_id)
+                services.member_renamed(user=user)
             # Say so in the language just chosen.
             translation.activate(user.language or get_language_from_request(request))
             messages.success(request, _("Your settings are saved."))
