@@ -12,6 +12,8 @@ caller falls back to crispy.
 from html import escape
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 
@@ -56,30 +58,13 @@ def plain_field_html(bound: forms.BoundField) -> str | None:
             f"{escape(str(bound.label))}"
             f"{'<span class="asteriskField">*</span>' if required else ''}</label>"
         )
-    parts.append(_widget_html(bound, {"class": css}))
+    # The widget itself through FORM_RENDERER (WidgetRenderer, below).
+    parts.append(bound.as_widget(attrs={"class": css}))
     if bound.help_text:
         help_id = f'id="{auto_id}_helptext" ' if auto_id else ""
         parts.append(f'<div {help_id}class="form-text">{bound.help_text}</div>')
     parts.append("</div>")
     return "".join(parts)
-
-
-# What ``BoundField.as_widget`` does, with the widget's own template written directly for the
-# commonest widgets (Django's input, textarea, select and option templates, byte for byte):
-# through the template engine each widget cost about 0.5 ms of CPU, a select one more per option.
-def _widget_html(bound: forms.BoundField, attrs: dict) -> str:
-    widget = bound.field.widget
-    if bound.field.localize:
-        widget.is_localized = True
-    attrs = bound.build_widget_attrs(attrs, widget)
-    if bound.auto_id and "id" not in widget.attrs:
-        attrs.setdefault("id", bound.auto_id)
-    return widget.render(
-        name=bound.html_name,
-        value=bound.value(),
-        attrs=attrs,
-        renderer=_Renderer(bound.form.renderer),
-    )
 
 
 def _s(value) -> str:
@@ -96,40 +81,65 @@ def _attrs(attrs: dict) -> str:
     )
 
 
-class _Renderer:
-    """Django's form renderer, but for the templates written here."""
+# Django's input.html and the widget templates that only include it.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input", "text", "number", "email", "url", "password", "hidden", "date", "datetime",
+        "time", "search", "tel", "color", "checkbox",
+    )
+)  # fmt: skip
 
-    def __init__(self, fallback):
-        self.fallback = fallback
+
+class WidgetRenderer(DjangoTemplates):
+    """Django's form renderer (``FORM_RENDERER``), with the commonest widget templates written
+    here: inputs, text areas, drop-downs of plain options. The output is the templates', byte
+    for byte (``infoview/tests/test_fields.py`` renders every widget both ways); everything else
+    (radio buttons, files, forms' and fields' own templates) goes through the engine."""
 
     def render(self, template_name, context, request=None):
-        widget = context["widget"]
-        if template_name == "django/forms/widgets/input.html":
-            value = widget["value"]
-            value = "" if value is None else f' value="{_s(value)}"'
-            return f'<input type="{_s(widget["type"])}" name="{_s(widget["name"])}"{value}' + (
-                f"{_attrs(widget['attrs'])}>"
-            )
-        if template_name == "django/forms/widgets/textarea.html":
-            value = conditional_escape(widget["value"]) if widget["value"] else ""
-            name = _s(widget["name"])
-            return f'<textarea name="{name}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
-        if template_name == "django/forms/widgets/select.html" and all(
-            option["template_name"] == "django/forms/widgets/select_option.html"
-            for _name, options, _index in widget["optgroups"]
-            for option in options
-        ):
-            parts = [f'<select name="{_s(widget["name"])}"{_attrs(widget["attrs"])}>']
-            for group_name, options, _index in widget["optgroups"]:
-                if group_name:
-                    parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-                for option in options:
-                    parts.append(
-                        f'\n  <option value="{_s(option["value"])}"{_attrs(option["attrs"])}>'
-                        f"{conditional_escape(option['label'])}</option>\n"  # the file's own
-                    )
-                if group_name:
-                    parts.append("\n  </optgroup>")
-            parts.append("\n</select>")
-            return "".join(parts)
-        return self.fallback.render(template_name, context, request=request)
+        widget = context.get("widget")
+        if widget is not None:
+            html = _widget_markup(template_name, widget)
+            if html is not None:
+                return html
+        return super().render(template_name, context, request=request)
+
+
+def _widget_markup(template_name: str, widget: dict) -> str | None:
+    if template_name in _INPUT_TEMPLATES:
+        value = widget["value"]
+        value = "" if value is None else f' value="{_s(value)}"'
+        return f'<input type="{_s(widget["type"])}" name="{_s(widget["name"])}"{value}' + (
+            f"{_attrs(widget['attrs'])}>"
+        )
+    if template_name == "django/forms/widgets/textarea.html":
+        value = conditional_escape(widget["value"]) if widget["value"] else ""
+        return (
+            f'<textarea name="{_s(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+        )
+    if template_name == "django/forms/widgets/select.html":
+        options = [option for _name, group, _index in widget["optgroups"] for option in group]
+        if not all(_plain_option(option) for option in options):
+            return None
+        parts = [f'<select name="{_s(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group:
+                parts.append(
+                    f'\n  <option value="{_s(option["value"])}"{_attrs(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>\n"  # the file's own
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return "".join(parts)
+    return None
+
+
+def _plain_option(option: dict) -> bool:
+    # The template localizes a label that is a number or a date ({{ widget.label }}): text only.
+    return option["template_name"] == "django/forms/widgets/select_option.html" and isinstance(
+        option["label"], str | Promise
+    )
