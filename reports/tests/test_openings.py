@@ -176,3 +176,35 @@ def test_openings_are_for_team_workspaces(client, alice):
     personal = Workspace.objects.get(kind=Workspace.Kind.PERSONAL, membership__user=alice)
     client.force_login(alice)
     assert client.get(reverse("reports:openings", kwargs={"ws": personal.slug})).status_code == 404
+
+
+def test_the_pools_rows_in_the_readers_language_with_a_working_shortlist_form(alice, opening, pool):
+    """The rows are written by reports/pool_rows.py: through the page, what a reader sees and
+    what the row's form posts."""
+    from django.test import Client
+
+    pool["ada"].last_name = '<Lovelace & "Byron">'
+    pool["ada"].save(update_fields=["last_name"])
+    ShortlistEntry.objects.create(workspace=opening.workspace, opening=opening, contact=pool["ben"])
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    client = Client(enforce_csrf_checks=True)
+    html = _detail(client, alice, opening).content.decode()
+
+    ada, ben = pool["ada"], pool["ben"]
+    contact_url = reverse("contacts:detail", kwargs={"ws": opening.workspace.slug, "pk": ada.pk})
+    assert f'<a href="{contact_url}">Ada &lt;Lovelace &amp; &quot;Byron&quot;&gt;</a>' in html
+    assert '<span class="badge text-bg-light">Prometteur</span>' in html  # stage "promising"
+    assert '<td class="small" data-label="Compétences">python, spark</td>' in html
+    assert '<td data-label="Note moyenne">4,7</td>' in html  # 14 / 3, in French
+    assert '<td data-label="Futurs postes">Oui</td>' in html
+    assert '<td data-label="Futurs postes">Non</td>' in html
+    # Ben is on the shortlist already: no form for him, one for Ada.
+    assert '<span class="text-success small">Présélectionné</span>' in html
+    assert f'name="contact" value="{ben.pk}"' not in html
+    form = html.split(f'<input type="hidden" name="contact" value="{ada.pk}">')[0]
+    action = form.rsplit('<form method="post" action="', 1)[1].split('"')[0]
+    token = form.rsplit('name="csrfmiddlewaretoken" value="', 1)[1].split('"')[0]
+    response = client.post(action, {"contact": ada.pk, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert ShortlistEntry.objects.filter(opening=opening, contact=ada).exists()

@@ -11,6 +11,7 @@ from contacts.models import Contact
 from reports import services
 from reports.forms import OpeningForm, TalentSearchForm
 from reports.models import Opening, ShortlistEntry
+from reports.pool_rows import PoolLabels, pool_row_html
 from reports.selectors.talent import openings_list, shortlist_of, talent_pool, talent_pool_page
 
 
@@ -66,11 +67,13 @@ def opening_detail(request, pk):
             ),
             opening=opening,
         )
+    labels = PoolLabels(request, opening)
     context = {
         "workspace": request.workspace,
         "opening": opening,
         "search": search,
         "pool": pool,
+        "pool_rows": [pool_row_html(contact, labels) for contact in pool],
         "shortlist": shortlist_of(opening=opening),
     }
     return TemplateResponse(request, "reports/opening_detail.html", context, status=status)

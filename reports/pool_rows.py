@@ -1,0 +1,62 @@
+"""The talent pool's rows, written with string joins.
+
+Fifty rows, each with two links, a stage label, five translated words, a score through
+``floatformat`` and a shortlist form with its CSRF field: through the template engine they were
+most of the opening page's CPU (about 0.6 ms a row). What does not depend on the row (the labels,
+the links' prefix, the form's action and CSRF field) is worked out once per request
+(``PoolLabels``) and each row is an f-string with every value escaped: the same markup.
+"""
+
+from html import escape
+
+from django.middleware.csrf import get_token
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from contacts.models import Contact
+
+
+class PoolLabels:
+    def __init__(self, request, opening):
+        ws = {"ws": request.workspace.slug}
+        self.contacts = reverse("contacts:list", kwargs=ws)
+        self.stages = {value: escape(str(label)) for value, label in Contact.Stage.choices}
+        self.skills, self.score, self.future = (
+            escape(_("Skills")),
+            escape(_("Average score")),
+            escape(_("Future roles")),
+        )
+        self.yes, self.no = escape(_("Yes")), escape(_("No"))
+        self.shortlisted = escape(_("Shortlisted"))
+        self.add = escape(_("Add to shortlist"))
+        self.action = reverse("reports:shortlist_add", kwargs={**ws, "pk": opening.pk})
+        self.csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
+
+
+def pool_row_html(contact: Contact, labels: PoolLabels) -> str:
+    pk = contact.pk
+    stage = ""
+    if contact.stage:
+        label = labels.stages.get(contact.stage, escape(contact.stage))
+        stage = f' <span class="badge text-bg-light">{label}</span>'
+    if contact.shortlisted:
+        shortlist = f'<span class="text-success small">{labels.shortlisted}</span>'
+    else:
+        shortlist = (
+            f'\n            <form method="post" action="{labels.action}">{labels.csrf}\n'
+            f'              <input type="hidden" name="contact" value="{pk}">\n'
+            '              <button class="btn btn-sm btn-outline-primary" type="submit">'
+            f"{labels.add}</button>\n            </form>"
+        )
+    return (
+        "\n        <tr>\n"
+        f'          <th scope="row"><a href="{labels.contacts}{pk}/">'
+        f"{escape(contact.full_name)}</a>{stage}</th>\n"
+        f'          <td class="small" data-label="{labels.skills}">'
+        f"{', '.join(escape(skill) for skill in contact.skills)}</td>\n"
+        f'          <td data-label="{labels.score}">{floatformat(contact.score, 1)}</td>\n'
+        f'          <td data-label="{labels.future}">'
+        f"{labels.yes if contact.future else labels.no}</td>\n"
+        f"          <td>{shortlist}</td>\n        </tr>\n      "
+    )
