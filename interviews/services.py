@@ -337,6 +337,7 @@ def prep_item_toggle(*, item: PrepItem) -> PrepItem:
     if item.done_at is not None:
         PrepItem.objects.filter(pk=item.pk, done_at=item.done_at).update(done_at=None)
     item.refresh_from_db(fields=["done_at"])
+    data_changed(workspace_id=item.workspace_id)  # the home's readiness badges
     return item
 
 
@@ -349,6 +350,7 @@ def prep_item_add(*, interview: Interview, text: str) -> PrepItem:
     )
     item.full_clean()
     item.save()
+    data_changed(workspace_id=item.workspace_id)  # the home's readiness badges
     return item
 
 

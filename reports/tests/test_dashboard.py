@@ -1,10 +1,13 @@
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.versions import data_changed
 from followups.models import FollowUp
 from interviews.models import Interview, Objective, PrepItem
 from reports.dashboard import dashboard_data
@@ -230,13 +233,27 @@ def test_it_renders_in_a_fixed_number_of_queries(
     _fill(workspace_a, alice, size)
     client.force_login(alice)
     client.get(_url(workspace_a))  # warm the session and the last workspace
-    # The recent insights (three queries: the insight notes, the advice notes, each down its
-    # index, and the objectives' insights) come from the shared cache once made. Whether the
-    # workspace has contacts and interviews at all is answered by the lists, with no query of
-    # its own.
-    with django_assert_num_queries(6):
-        response = client.get(_url(workspace_a))
-    assert response.status_code == 200
+    # After a write to the workspace everything is made again: the interviews, follow-ups and
+    # people due (one query each) and the recent insights (three: the insight notes, the advice
+    # notes, each down its index, and the objectives' insights). Whether the workspace has
+    # contacts and interviews at all is answered by the lists, with no query of its own.
+    data_changed(workspace_id=workspace_a.pk)
+    with django_assert_num_queries(3 + 3 + 3):
+        made = client.get(_url(workspace_a))
+    assert made.status_code == 200
+    # Until the next write or the next minute, both come from the shared cache: the session,
+    # the user and the membership are the only queries, and the page is the same.
+    with django_assert_num_queries(3):
+        kept = client.get(_url(workspace_a))
+    assert _squeezed(kept) == _squeezed(made)
+    assert b'data-testid="followups-overdue"' in kept.content
+
+
+def _squeezed(response) -> bytes:
+    """The page without its per-request tokens (CSRF, CSP nonce)."""
+    return re.sub(
+        rb'(nonce="|X-CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+', rb"\1", response.content
+    )
 
 
 def test_a_new_or_deleted_insight_shows_at_once_and_only_in_its_workspace(
@@ -258,3 +275,79 @@ def test_a_new_or_deleted_insight_shows_at_once_and_only_in_its_workspace(
     note = interview.notes.get()
     client.post(reverse("interviews:note_delete", kwargs={"ws": workspace_a.slug, "pk": note.pk}))
     assert b"Fintech hires generalists" not in client.get(_url(workspace_a)).content
+
+
+# The lists are kept in the shared cache for the minute they were made in, under the
+# workspace's data version (reports/views/dashboard.py): each test reads the home once to
+# fill it, changes something as a user does, and reads it again.
+
+
+def test_a_ticked_prep_item_shows_on_the_home_at_once(client, alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, first_name="Grace")
+    interview = InterviewFactory(
+        contact=contact,
+        owner=alice,
+        status=Interview.Status.SCHEDULED,
+        starts_at=timezone.now() + timedelta(hours=1),
+    )
+    item = PrepItem.objects.create(workspace=workspace_a, interview=interview, text="Read up")
+    client.force_login(alice)
+    assert "Ready 0/1" in client.get(_url(workspace_a)).content.decode()
+
+    toggle = reverse("interviews:prep_item_toggle", kwargs={"ws": workspace_a.slug, "pk": item.pk})
+    assert client.post(toggle).status_code == 302
+
+    assert "Ready 1/1" in client.get(_url(workspace_a)).content.decode()
+
+
+def test_a_new_follow_up_and_a_done_one_show_on_the_home_at_once(client, alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, first_name="Ada")
+    client.force_login(alice)
+    assert "Send the deck" not in client.get(_url(workspace_a)).content.decode()
+
+    response = client.post(
+        reverse("followups:create", kwargs={"ws": workspace_a.slug}),
+        {
+            "contact": contact.pk,
+            "kind": "custom",
+            "title": "Send the deck",
+            "due_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302, response.content
+    assert "Send the deck" in client.get(_url(workspace_a)).content.decode()
+
+    followup = FollowUp.objects.get(title="Send the deck")
+    done = reverse("followups:done", kwargs={"ws": workspace_a.slug, "pk": followup.pk})
+    assert client.post(done).status_code == 302
+    assert "Send the deck" not in client.get(_url(workspace_a)).content.decode()
+
+
+def test_each_member_reads_their_own_lists(client, alice, bob, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    FollowUpFactory(contact=contact, owner=alice, title="Alice's call", due_at=timezone.now())
+    FollowUpFactory(contact=contact, owner=bob, title="Bob's call", due_at=timezone.now())
+    client.force_login(alice)
+    mine = client.get(_url(workspace_a)).content.decode()
+    client.force_login(bob)
+    theirs = client.get(_url(workspace_a)).content.decode()
+    assert "Alice&#x27;s call" in mine and "Bob&#x27;s call" not in mine
+    assert "Bob&#x27;s call" in theirs and "Alice&#x27;s call" not in theirs
+
+
+def test_a_follow_up_falls_overdue_with_the_clock_within_a_minute(client, alice, workspace_a):
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    start = datetime(2026, 3, 4, 12, 0, 10, tzinfo=ZoneInfo("UTC"))
+    FollowUpFactory(
+        contact=contact, owner=alice, title="Call back", due_at=start + timedelta(seconds=20)
+    )
+    client.force_login(alice)
+
+    def section(at):
+        with time_machine.travel(at, tick=False):
+            page = client.get(_url(workspace_a)).content.decode()
+        return "overdue" if 'data-testid="followups-overdue"' in page else "today"
+
+    assert section(start) == "today"
+    assert section(start + timedelta(seconds=30)) == "today"  # the minute's lists, kept
+    assert section(start + timedelta(seconds=55)) == "overdue"  # the next minute's

@@ -1,30 +1,71 @@
+from django.core.cache import cache
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.scoping import workspace_view
-from reports.dashboard import dashboard_data
+from accounts.versions import data_version
+from reports.dashboard import cached_insights, dashboard_data
 from reports.home_rows import HomeLabels, contact_item, followup_item, interview_item
+
+# The home's lists, as written for one member, are kept for the minute they were made in: a write
+# to the workspace gives a new data version (accounts/versions.py) and so a new key at once;
+# what only the clock changes (a follow-up falling overdue, "due 3 days ago") moves on with the
+# next minute.
+LISTS_TTL = 2 * 60
 
 
 @workspace_view
 def dashboard(request):
     """The workspace home: where recruiters and candidates start each day."""
-    context = dashboard_data(workspace=request.workspace, user=request.user)
-    context["workspace"] = request.workspace
+    workspace = request.workspace
+    context = _lists(request)
+    context["workspace"] = workspace
+    context["interviews_prefix"] = reverse("interviews:list", kwargs={"ws": workspace.slug})
+    context["insights"] = cached_insights(workspace=workspace)  # the same for every member
+    return TemplateResponse(request, "reports/dashboard.html", context)
+
+
+def _lists(request) -> dict:
+    """The interview, follow-up and keep-in-touch items of this member's home, as markup."""
+    workspace, user = request.workspace, request.user
+    now = timezone.now()
+    key = ":".join(
+        [
+            "home:lists",
+            str(workspace.pk),
+            str(user.pk),
+            data_version(workspace_id=workspace.pk),
+            str(timezone.get_current_timezone()),
+            get_language(),
+            str(int(now.timestamp()) // 60),
+        ]
+    )
+    lists = cache.get(key)
+    if lists is None:
+        lists = _written_lists(request, now)
+        cache.set(key, lists, LISTS_TTL)
+    return lists
+
+
+def _written_lists(request, now) -> dict:
+    data = dashboard_data(workspace=request.workspace, user=request.user, now=now)
     # Row links from prefixes reversed once, not a {% url %} per row.
     ws = {"ws": request.workspace.slug}
-    for app in ("interviews", "followups", "contacts"):
-        context[f"{app}_prefix"] = reverse(f"{app}:list", kwargs=ws)
     labels = HomeLabels(
-        interviews_prefix=context["interviews_prefix"],
-        followups_prefix=context["followups_prefix"],
-        contacts_prefix=context["contacts_prefix"],
+        interviews_prefix=reverse("interviews:list", kwargs=ws),
+        followups_prefix=reverse("followups:list", kwargs=ws),
+        contacts_prefix=reverse("contacts:list", kwargs=ws),
     )
+    lists = {
+        "has_contacts": data["has_contacts"],
+        "has_interviews": data["has_interviews"],
+        "overdue_contacts_total": data["overdue_contacts_total"],
+    }
     for key in ("interviews_today", "interviews_week"):
-        context[f"{key}_html"] = [interview_item(row, labels) for row in context[key]]
+        lists[f"{key}_html"] = [interview_item(row, labels) for row in data[key]]
     for key in ("followups_overdue", "followups_today"):
-        context[f"{key}_html"] = [followup_item(row, labels) for row in context[key]]
-    context["overdue_contacts_html"] = [
-        contact_item(row, labels) for row in context["overdue_contacts"]
-    ]
-    return TemplateResponse(request, "reports/dashboard.html", context)
+        lists[f"{key}_html"] = [followup_item(row, labels) for row in data[key]]
+    lists["overdue_contacts_html"] = [contact_item(row, labels) for row in data["overdue_contacts"]]
+    return lists
