@@ -5,18 +5,27 @@ carries a cheap validator (counts and last changes of the rows in its window), s
 with ``If-None-Match`` or ``If-Modified-Since`` is answered 304 without writing the file (two
 aggregate queries on the (owner, starts_at) index). A fetch without a validator reads the rows
 once and computes the same validator from them.
+
+The two aggregates read every row of the window and its person (1,700 interviews a year ahead
+for a busy recruiter: 13 ms): their figures are kept in the shared cache under the data
+versions of the user's workspaces (``accounts.versions``: every write to interviews,
+follow-ups and contacts gives a new one) for the minute they were made in, so polls between two
+writes read no row. The window moves with the clock: what leaves it is seen within a minute.
 """
 
 import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from accounts.models import Membership
+from accounts.versions import data_versions
 from followups.models import FollowUp
 from followups.selectors import followups_for_feed
 from infoview.ratelimit import ratelimit
@@ -73,6 +82,23 @@ def _validators(row, token: str, user, versions: tuple) -> tuple[str, int]:
     return '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"', int(changed.timestamp())
 
 
+VERSIONS_TTL = 2 * 60
+
+
+def _kept_versions(user, now, interviews, followups) -> tuple:
+    """The feed's two ``selectors.feed_version``, as of the minute and the data versions of the
+    user's workspaces (the feed holds the workspaces the user is a member of now)."""
+    workspaces = Membership.objects.filter(user=user).values_list("workspace_id", flat=True)
+    versions = data_versions(workspace_ids=sorted(workspaces))
+    state = repr((int(now.timestamp()) // 60, sorted(versions.items())))
+    key = f"feed:versions:{user.pk}:{hashlib.sha256(state.encode()).hexdigest()[:32]}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (selectors.feed_version(interviews), selectors.feed_version(followups))
+        cache.set(key, kept, VERSIONS_TTL)
+    return kept
+
+
 def _token(request) -> str:
     # Counted per feed, not per address: one calendar service polls for many people.
     return request.resolver_match.kwargs.get("token", "")
@@ -90,7 +116,7 @@ def calendar_feed(request, token):
     response = None
     if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
         # A poll with a validator: answered from two aggregates, without reading a row.
-        versions = (selectors.feed_version(interviews), selectors.feed_version(followups))
+        versions = _kept_versions(user, now, interviews, followups)
         etag, modified = _validators(row, token, user, versions)
         response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:

@@ -59,10 +59,79 @@ def test_it_answers_304_to_its_own_validators(client, feed):
     assert b"BEGIN:VEVENT" in other.content
 
 
-def test_a_304_costs_no_file(client, feed, django_assert_max_num_queries):
+def test_a_304_costs_no_file(client, feed, django_assert_num_queries):
     etag = _etag(client, feed)
-    with django_assert_max_num_queries(3):  # the token, then one aggregate for each part
+    # The token, the user's workspaces, then one aggregate for each part...
+    with django_assert_num_queries(4):
         assert client.get(feed["url"], headers={"If-None-Match": etag}).status_code == 304
+    # ... whose figures are kept until a write or the next minute: no row is read.
+    with django_assert_num_queries(2):
+        assert client.get(feed["url"], headers={"If-None-Match": etag}).status_code == 304
+
+
+def _poll(client, feed, etag):
+    response = client.get(feed["url"], headers={"If-None-Match": etag})
+    return response.status_code, response["ETag"]
+
+
+def test_a_poll_sees_every_change_at_once_though_the_figures_are_kept(client, alice, feed, _frozen):
+    """The 304's figures are kept in the shared cache; a write through the app must still give
+    the next poll the new file, whoever polled just before."""
+    etag = _etag(client, feed)
+    assert _poll(client, feed, etag) == (304, etag)  # the figures are now kept
+
+    def changed(change):
+        nonlocal etag
+        _frozen.shift(timedelta(seconds=1))  # the same minute
+        change()
+        status, new = _poll(client, feed, etag)
+        assert status == 200 and new != etag
+        etag = new
+        assert _poll(client, feed, etag) == (304, etag)
+
+    interview, contact = feed["interview"], feed["contact"]
+    changed(lambda: services.interview_update(interview=interview, location="Room 4"))
+    changed(
+        lambda: followup_services.followup_snooze(
+            followup=feed["followup"], until=NOW + timedelta(days=3)
+        )
+    )
+    changed(lambda: contact_services.contact_update(contact=contact, by=None, last_name="Ode"))
+    changed(lambda: services.interview_cancel(interview=interview, reason="Ill"))
+    client.force_login(alice)
+    changed(
+        lambda: client.post(
+            reverse("followups:create", kwargs={"ws": interview.workspace.slug}),
+            {
+                "contact": contact.pk,
+                "kind": "custom",
+                "title": "Send the notes",
+                "due_at": "2026-11-27T10:00",
+            },
+        )
+    )
+
+
+def test_what_leaves_the_window_leaves_a_polled_feed_within_a_minute(client, feed, _frozen):
+    # An interview 30 days and 10 seconds ago: in the window now, out of it 20 seconds on.
+    services.interview_update(
+        interview=feed["interview"], starts_at=NOW - timedelta(days=30) + timedelta(seconds=10)
+    )
+    etag = _etag(client, feed)
+    assert _poll(client, feed, etag) == (304, etag)
+    _frozen.shift(timedelta(seconds=20))
+    assert _poll(client, feed, etag) == (304, etag)  # the minute's figures, kept
+    _frozen.shift(timedelta(seconds=45))
+    status, new = _poll(client, feed, etag)
+    assert status == 200 and new != etag
+
+
+def test_a_member_who_leaves_a_workspace_loses_its_interviews_at_the_next_poll(client, alice, feed):
+    etag = _etag(client, feed)
+    assert _poll(client, feed, etag) == (304, etag)
+    alice.membership_set.filter(workspace=feed["interview"].workspace).delete()
+    status, _new = _poll(client, feed, etag)
+    assert status == 200
 
 
 def test_every_change_a_calendar_must_see_changes_the_etag(client, feed, _frozen):
