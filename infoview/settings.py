@@ -378,7 +378,7 @@ CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "infoview.cache.KeptClientsRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "infoview"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -45,7 +45,7 @@ def test_cache_url_wins_over_redis_url(db):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "infoview.cache.KeptClientsRedisCache",
         "redis://cache.example.org:6379/1",
         "infoview",
     ]
