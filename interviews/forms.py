@@ -11,7 +11,7 @@ from accounts.models import TIME_ZONE_CHOICES
 from accounts.selectors import workspace_members
 from contacts.forms import use_contact_picker
 from contacts.models import Contact
-from infoview.widgets import PlainSelect
+from infoview.widgets import FixedChoiceField, PlainSelect
 from interviews.models import (
     TEAM_ONLY_CATEGORIES,
     Assessment,
@@ -56,7 +56,7 @@ class InterviewForm(forms.ModelForm):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    time_zone = forms.ChoiceField(
+    time_zone = FixedChoiceField(
         label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=PlainSelect
     )
     fold = forms.ChoiceField(
