@@ -132,6 +132,11 @@ class Contact(models.Model):
             models.Index(fields=["workspace", "last_name", "first_name"]),
             models.Index(fields=["workspace", "stage"]),
             models.Index(fields=["workspace", "linkedin_url"], name="contacts_linkedin_idx"),
+            # What an import's batch guard reads before each batch (how many people, the last
+            # id, the last change: importing.run.BatchGuard) comes from this index alone.
+            models.Index(
+                fields=["workspace", "updated_at"], include=["id"], name="contacts_changed_idx"
+            ),
             GinIndex(fields=["search_vector"], name="contacts_search_vector_idx"),
             GinIndex(fields=["emails"], name="contacts_emails_idx"),
             # The few archived people, whose follow-ups the lists leave out (followups.selectors).
