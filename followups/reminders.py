@@ -195,8 +195,12 @@ def _thank_you_texts(user: User, followup: FollowUp, url: str, cache: dict) -> t
     """Subject, text and HTML of a thank-you reminder, as the templates render them: each
     value escaped where the template escapes it (the HTML) and as it is elsewhere."""
     language = language_of(user)
-    with translation.override(language), timezone.override(user.time_zone):
-        due = formats.date_format(timezone.localtime(followup.due_at), "l j F, H:i")
+    # The beat claims a minute's due reminders at a time: most of a batch shares its due time.
+    key = ("due", language, user.time_zone, followup.due_at)
+    if key not in cache:
+        with translation.override(language), timezone.override(user.time_zone):
+            cache[key] = formats.date_format(timezone.localtime(followup.due_at), "l j F, H:i")
+    due = cache[key]
     followup_url = f"{settings.SITE_URL}{followup.get_absolute_url()}"
     values = [user.get_short_name(), followup.contact.full_name, due, followup_url, url]
     subject, text, html = _thank_you_skeleton(language, cache)
@@ -209,7 +213,9 @@ def _thank_you_texts(user: User, followup: FollowUp, url: str, cache: dict) -> t
 
 def _message(reminder: Reminder, cache: dict) -> EmailMultiAlternatives:
     user = reminder.user
-    domain = sender_domain()
+    if "domain" not in cache:
+        cache["domain"] = sender_domain()
+    domain = cache["domain"]
     if reminder.kind == Reminder.Kind.THANK_YOU:
         followup = _check_thank_you(reminder, cache)
         slug = followup.workspace.slug
@@ -349,7 +355,7 @@ def _queue_batch(rows: dict[int, Reminder], reminder_ids: list[int]) -> list[int
             Reminder.objects.filter(pk__in=pks).update(
                 state=Reminder.State.CANCELLED, reason=reason
             )
-    return [outgoing[f"followups.reminder:{reminder.pk}"].pk for reminder in wanted]
+    return [outgoing[f"followups.reminder:{reminder.pk}"] for reminder in wanted]
 
 
 def reminders_deliver(*, reminder_ids: list[int]) -> int:

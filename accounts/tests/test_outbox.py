@@ -337,6 +337,52 @@ def test_messages_are_built_byte_for_byte_as_with_the_smtp_policy():
         )
 
 
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Time to thank Ada",
+        "Time to thank Ada O'Brien (Acme & Co.) <ceo>",
+        "S" * 68,  # the longest kept as it is: 77 characters with "Subject: "
+        "S" * 69,
+        "Two  spaces",
+        " Leading space",
+        "Trailing space ",
+        "An =?utf-8?q?encoded?= word",
+        "Time to thank Zoë",
+        "Tab\there",
+        " ".join(["Word"] * 20),  # folded onto two lines
+    ],
+)
+@pytest.mark.parametrize(
+    "message_id",
+    [
+        "<reminder-12@example.org>",
+        "<176.1.2@infoview.example.test>",
+        "<a..b@example.org>",
+        "<not an id>",
+        "<" + "x" * 70 + "@example.org>",
+    ],
+)
+def test_headers_written_as_they_are_match_the_standard_library(subject, message_id):
+    """Subject, Message-ID and Date skip the header parser when the standard library would
+    write them unchanged (issue 17): the bytes must be the same as its, whatever the value."""
+    from datetime import UTC, datetime
+    from email.policy import SMTP
+
+    from accounts.outbox import transmit
+
+    message = EmailMessage(
+        subject=subject,
+        body="Body",
+        to=["a@example.test"],
+        headers={"Message-ID": message_id, "Date": datetime(2026, 11, 30, 8, 0, 5, 123, UTC)},
+    )
+    assert (
+        message.message(policy=transmit.SMTP_POLICY).as_bytes()
+        == message.message(policy=SMTP).as_bytes()
+    )
+
+
 def test_every_part_reaches_the_server_whatever_the_boundary(smtp_server, outbox_worker):
     """Messages share one boundary per worker (issue 17): a multipart in a multipart, or a part
     that happens to contain it, still arrives whole, each multipart with a boundary of its own."""
