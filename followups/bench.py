@@ -202,6 +202,9 @@ def main():
         print(_explain(*overdue.query.sql_with_params()))
 
         print(f"\ndelivering {DUE:,} due reminders...", flush=True)
+        # As a production worker runs (DEBUG=false): Django then keeps no copy of every query
+        # it sends (connection.queries), which the development default would add to each one.
+        settings.DEBUG = False
         profile = None
         if os.environ.get("BENCH_PROFILE"):
             profile = cProfile.Profile()
