@@ -282,16 +282,16 @@ def _unknown_delay() -> timedelta:
 # only a crash of PostgreSQL itself (or of the machine) can lose such a commit. So a batch:
 #
 # - takes its rows ``pending`` → ``sending`` in one transaction that waits for the disk;
-# - writes each row's ``data_sent_at`` and its outcome without waiting, except ``data_sent_at``
-#   of a row that is not ``repeatable`` (a thank-you to a contact), which waits: that mark is
-#   what keeps such a row from being sent twice, whatever crashes;
-# - writes the last row's records waiting for the disk, which flushes the whole batch's.
+# - writes each row's ``data_sent_at`` waiting for the disk, just before its text leaves: that
+#   mark is what keeps a row from being sent twice, whatever crashes;
+# - writes each row's outcome without waiting, but the last row's, which flushes the batch's.
 #
-# Should PostgreSQL crash mid-batch, the records of the batch written since the take may be
-# lost: this worker writes them again once the database is back (it still knows them); if the
-# worker is gone too, the rows are ``sending`` without ``data_sent_at`` and the sweep sends them
-# again: a PostgreSQL or machine crash can resend the reminders and digests of the batches in
-# flight, never a message that is not ``repeatable``.
+# Should PostgreSQL crash mid-batch, the outcomes written since the last flush may be lost:
+# this worker writes them again once the database is back (it still knows them); if the worker
+# is gone too, those rows are ``sending`` with ``data_sent_at``, which the sweep calls
+# ``unknown`` (the ambiguous case: a repeatable kind is resent once, marked), never a silent
+# second copy. (For a few hours on 30 November the marks of repeatable rows did not wait: the
+# exactly-once drill then saw a PostgreSQL crash resend 5 reminders unmarked.)
 
 
 @contextlib.contextmanager
@@ -362,16 +362,12 @@ def _mark_data_sent(row: OutgoingMessage) -> None:
         "WHERE id = %s AND state = %s AND attempts = %s"
     )
     params = [row.data_sent_at, row.lease_until, row.pk, State.SENDING, row.attempts]
-    if row.repeatable:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            updated = cursor.rowcount
-    else:
-        # Not repeatable: the mark must be on disk before the text leaves, crash or not.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO ON")
-            cursor.execute(sql, params)
-            updated = cursor.rowcount
+    # The mark is on disk before the text leaves, whatever crashes: a row whose mark a crash of
+    # PostgreSQL lost would look never sent, and the sweep would send it a second time.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO ON")
+        cursor.execute(sql, params)
+        updated = cursor.rowcount
     if updated != 1:
         raise LeaseLost(f"outbox row {row.pk} is no longer this worker's")
 

@@ -474,3 +474,21 @@ def test_records_lost_with_a_database_crash_are_written_again_by_the_worker(
     assert delivery.messages_deliver(ids=[first.pk, second.pk]) == {"sent": 2}
     assert (_row(first).state, _row(second).state) == (State.SENT, State.SENT)
     assert len(smtp_server.messages) == 2
+
+
+@pytest.mark.parametrize("repeatable", [True, False], ids=["reminder", "thank-you"])
+def test_every_data_mark_is_on_disk_before_its_text_leaves(smtp_server, repeatable):
+    """A mark lost in a crash of PostgreSQL would make a sent row look never sent, and the sweep
+    would send it again unmarked (the exactly-once drill saw 5 such reminders): each
+    ``data_sent_at`` is committed with ``synchronous_commit`` on, in a batch as alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [_queue(f"p{i}@example.test", kind="reminder", repeatable=repeatable) for i in range(3)]
+    with CaptureQueriesContext(connection) as context:
+        assert delivery.messages_deliver(ids=[row.pk for row in rows]) == {"sent": 3}
+    statements = [query["sql"] for query in context.captured_queries]
+    marks = [i for i, sql in enumerate(statements) if "SET data_sent_at" in sql]
+    assert len(marks) == 3
+    for i in marks:
+        assert statements[i - 1] == "SET LOCAL synchronous_commit TO ON", statements[i - 1]
