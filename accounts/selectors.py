@@ -3,12 +3,17 @@
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
-from accounts.models import Invitation, OutgoingMessage, User, Workspace
+from accounts.models import Invitation, Membership, OutgoingMessage, User, Workspace
 
 
 def workspace_members(workspace: Workspace) -> QuerySet[User]:
     """The users of a workspace (who may own its contacts, run its conversations), by name."""
     return User.objects.filter(membership__workspace=workspace).order_by("name", "pk")
+
+
+def workspace_ids_of(user: User) -> list[int]:
+    """The ids of the workspaces the user is a member of now."""
+    return list(Membership.objects.filter(user=user).values_list("workspace_id", flat=True))
 
 
 def invitations_pending(*, workspace: Workspace) -> list[Invitation]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, Membership, User, Workspace
 from accounts.outbox import message_queue, message_with_key
+from accounts.selectors import workspace_ids_of
 from accounts.signals import workspace_created
 from accounts.versions import data_changed
 
@@ -174,7 +175,7 @@ def workspace_rename(*, workspace: Workspace, name: str) -> Workspace:
 
 def member_renamed(*, user: User) -> None:
     """The reports name each member: the figures of their workspaces are made again."""
-    for workspace_id in Membership.objects.filter(user=user).values_list("workspace_id", flat=True):
+    for workspace_id in workspace_ids_of(user):
         data_changed(workspace_id=workspace_id)
 
 

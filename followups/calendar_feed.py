@@ -24,7 +24,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
+from accounts.selectors import workspace_ids_of
 from accounts.versions import data_versions
 from followups.models import FollowUp
 from followups.selectors import followups_for_feed
@@ -88,8 +88,7 @@ VERSIONS_TTL = 2 * 60
 def _kept_versions(user, now, interviews, followups) -> tuple:
     """The feed's two ``selectors.feed_version``, as of the minute and the data versions of the
     user's workspaces (the feed holds the workspaces the user is a member of now)."""
-    workspaces = Membership.objects.filter(user=user).values_list("workspace_id", flat=True)
-    versions = data_versions(workspace_ids=sorted(workspaces))
+    versions = data_versions(workspace_ids=sorted(workspace_ids_of(user)))
     state = repr((int(now.timestamp()) // 60, sorted(versions.items())))
     key = f"feed:versions:{user.pk}:{hashlib.sha256(state.encode()).hexdigest()[:32]}"
     kept = cache.get(key)

@@ -13,13 +13,13 @@ table body (``followup_list.html``), their layout is one class (``.followup-acti
 
 from html import escape
 
-from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from followups.models import FollowUp
 from followups.selectors import Listed
 from infoview.dates import DateLabels
+from infoview.fields import csrf_input
 
 
 class RowLabels:
@@ -30,9 +30,7 @@ class RowLabels:
         self.followups = reverse("followups:list", kwargs=ws)
         self.contacts = reverse("contacts:list", kwargs=ws)
         self.everyone = everyone
-        self.csrf = (
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
-        )
+        self.csrf = csrf_input(request)
         if everyone:
             # The row that comes back after an action keeps the Owner column of "Everyone's".
             self.csrf += '<input type="hidden" name="who" value="all">'

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, Membership, User, Workspace
+from accounts.selectors import workspace_ids_of
 from accounts.versions import data_changed
 from contacts.models import Contact
 from followups.models import Signature
@@ -92,7 +93,7 @@ def account_delete(*, user: User) -> None:
         .values_list("pk", flat=True)
     )
     # The teams that stay show the work this user owned under their name: now under none.
-    for workspace_id in Membership.objects.filter(user=user).values_list("workspace_id", flat=True):
+    for workspace_id in workspace_ids_of(user):
         data_changed(workspace_id=workspace_id)
     Workspace.objects.filter(pk__in=list(alone)).delete()
     Invitation.objects.filter(email__iexact=user.email).delete()

@@ -9,12 +9,12 @@ the links' prefix, the form's action and CSRF field) is worked out once per requ
 
 from html import escape
 
-from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact
+from infoview.fields import csrf_input
 
 
 class PoolLabels:
@@ -31,7 +31,7 @@ class PoolLabels:
         self.shortlisted = escape(_("Shortlisted"))
         self.add = escape(_("Add to shortlist"))
         self.action = reverse("reports:shortlist_add", kwargs={**ws, "pk": opening.pk})
-        self.csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
+        self.csrf = csrf_input(request)
 
 
 def pool_row_html(contact: Contact, labels: PoolLabels) -> str:
