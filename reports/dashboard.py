@@ -33,8 +33,17 @@ def _mine(queryset: QuerySet, *, workspace: Workspace, user: User, field: str = 
     return queryset
 
 
-def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = None) -> dict:
-    """Everything the home page shows, in a fixed number of queries whatever the data size."""
+def dashboard_data(
+    *,
+    workspace: Workspace,
+    user: User,
+    now: datetime | None = None,
+    insights: list["Insight"] | None = None,
+) -> dict:
+    """Everything the home page shows, in a fixed number of queries whatever the data size.
+
+    ``insights``: the workspace's ``cached_insights`` when the caller has them already.
+    """
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
     today = timezone.localtime(now, tz).date()
@@ -78,7 +87,8 @@ def dashboard_data(*, workspace: Workspace, user: User, now: datetime | None = N
         .only("pk", "first_name", "last_name")
         .order_by("due_at", "pk")[:LIST_LIMIT]
     )
-    insights = cached_insights(workspace=workspace)
+    if insights is None:
+        insights = cached_insights(workspace=workspace)
     # The first steps shown to a new workspace: a busy one answers from the lists above (an
     # interview, follow-up or insight has its person), so only an empty one asks the database.
     has_interviews = bool(interviews or insights) or (

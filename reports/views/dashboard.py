@@ -20,14 +20,15 @@ LISTS_TTL = 2 * 60
 def dashboard(request):
     """The workspace home: where recruiters and candidates start each day."""
     workspace = request.workspace
-    context = _lists(request)
+    insights = cached_insights(workspace=workspace)  # the same for every member
+    context = _lists(request, insights)
     context["workspace"] = workspace
     context["interviews_prefix"] = reverse("interviews:list", kwargs={"ws": workspace.slug})
-    context["insights"] = cached_insights(workspace=workspace)  # the same for every member
+    context["insights"] = insights
     return TemplateResponse(request, "reports/dashboard.html", context)
 
 
-def _lists(request) -> dict:
+def _lists(request, insights) -> dict:
     """The interview, follow-up and keep-in-touch items of this member's home, as markup."""
     workspace, user = request.workspace, request.user
     now = timezone.now()
@@ -44,13 +45,15 @@ def _lists(request) -> dict:
     )
     lists = cache.get(key)
     if lists is None:
-        lists = _written_lists(request, now)
+        lists = _written_lists(request, now, insights)
         cache.set(key, lists, LISTS_TTL)
     return lists
 
 
-def _written_lists(request, now) -> dict:
-    data = dashboard_data(workspace=request.workspace, user=request.user, now=now)
+def _written_lists(request, now, insights) -> dict:
+    data = dashboard_data(
+        workspace=request.workspace, user=request.user, now=now, insights=insights
+    )
     # Row links from prefixes reversed once, not a {% url %} per row.
     ws = {"ws": request.workspace.slug}
     labels = HomeLabels(
