@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,6 +20,18 @@ from interviews.selectors import with_readiness_of_rows
 
 LIST_LIMIT = 20
 OPEN = [Interview.Status.PLANNED, Interview.Status.SCHEDULED]
+NAME = {"first": F("contact__first_name"), "last": F("contact__last_name")}
+
+
+class HomeRow:
+    """One item of the home's lists: the values its query read, and the person's name."""
+
+    def __init__(self, *, first: str, last: str, **values):
+        self.__dict__.update(values)
+        self.full_name = f"{first} {last}".strip()
+
+    def __repr__(self):
+        return f"HomeRow({self.__dict__!r})"
 
 
 def local_midnight(day, tz) -> datetime:
@@ -52,31 +64,28 @@ def dashboard_data(
     # The rest of this week runs to the end of Sunday, local time.
     week_end = local_midnight(today + timedelta(days=7 - today.weekday()), tz)
 
-    interviews = list(
-        with_readiness_of_rows(
+    # Rows as the values an item shows (reports/home_rows.py), not model instances: the three
+    # lists are up to 100 rows, read again after every write to the workspace.
+    interviews = [
+        HomeRow(**row)
+        for row in with_readiness_of_rows(
             _mine(Interview.objects.filter(workspace=workspace), workspace=workspace, user=user)
         )
         .filter(status__in=OPEN, starts_at__gte=today_start, starts_at__lt=week_end)
-        # What an item shows (reports/home_rows.py): not the person's search document.
-        .select_related("contact")
-        .only("pk", "starts_at", "contact", "contact__first_name", "contact__last_name")
-        .order_by("starts_at", "pk")[: LIST_LIMIT * 2]
-    )
-    followups = list(
-        followups_pending(
+        .order_by("starts_at", "pk")
+        .values("pk", "starts_at", "prep_total", "prep_done", **NAME)[: LIST_LIMIT * 2]
+    ]
+    followups = [
+        HomeRow(**row)
+        for row in followups_pending(
             workspace=workspace,
             owner=user if workspace.is_team else None,
             end=tomorrow_start,
-        )
-        # What an item shows (reports/home_rows.py), not the rows' workspace and interview.
-        .select_related(None)
-        .select_related("contact")
-        .only("pk", "title", "kind", "status", "contact__first_name", "contact__last_name")[
-            : LIST_LIMIT * 2
-        ]
-    )
-    overdue_contacts = list(
-        _mine(
+        ).values("pk", "title", "kind", "next_at", **NAME)[: LIST_LIMIT * 2]
+    ]
+    overdue_contacts = [
+        HomeRow(**row)
+        for row in _mine(
             Contact.objects.filter(workspace=workspace, archived_at=None),
             workspace=workspace,
             user=user,
@@ -84,9 +93,9 @@ def dashboard_data(
         .alias(keep_in_touch_due=keep_in_touch_due_at())
         .filter(keep_in_touch_due__lt=now)
         .annotate(due_at=keep_in_touch_due_at(), total=Window(Count("pk")))
-        .only("pk", "first_name", "last_name")
-        .order_by("due_at", "pk")[:LIST_LIMIT]
-    )
+        .order_by("due_at", "pk")
+        .values("pk", "due_at", "total", first=F("first_name"), last=F("last_name"))[:LIST_LIMIT]
+    ]
     if insights is None:
         insights = cached_insights(workspace=workspace)
     # The first steps shown to a new workspace: a busy one answers from the lists above (an

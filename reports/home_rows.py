@@ -32,7 +32,7 @@ def interview_item(interview, labels: HomeLabels) -> str:
     return (
         '<li class="list-group-item d-flex justify-content-between align-items-center">\n'
         f'  <span><a href="{labels.interviews}{interview.pk}/">'
-        f"{escape(interview.contact.full_name)}</a>\n"
+        f"{escape(interview.full_name)}</a>\n"
         f'    <span class="text-body-secondary small">{labels.dates.short(interview.starts_at)}'
         f"</span></span>\n  {ready}\n</li>"
     )
@@ -43,7 +43,7 @@ def followup_item(followup, labels: HomeLabels) -> str:
     return (
         '<li class="list-group-item d-flex justify-content-between align-items-center">\n'
         f'  <span><a href="{labels.followups}{followup.pk}/">{title}</a>\n'
-        f"    · {escape(followup.contact.full_name)}</span>\n"
+        f"    · {escape(followup.full_name)}</span>\n"
         f'  <span class="text-body-secondary small">{labels.dates.day_month_time(followup.next_at)}'
         "</span>\n</li>"
     )
