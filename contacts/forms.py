@@ -16,7 +16,7 @@ from contacts.models import CADENCE_PRESETS, Company, Contact, Tag
 FILTER_OPTIONS = 50
 
 
-def _options_html(options, selected: str) -> str:
+def options_html(options, selected: str) -> str:
     # Plain html.escape: Django's escape() is lazy-aware and costs ~10x more per call, which
     # shows with hundreds of companies on every keystroke of the live search.
     return mark_safe(  # noqa: S308 - every value and label is escaped just here
@@ -220,12 +220,13 @@ class ContactFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, workspace, members=None, **kwargs):
-        """``members``: the workspace's members when the caller has read them already (the
-        list's bulk owner menu): the owner drop-down then needs no query of its own."""
+    def __init__(self, *args, workspace, menus=None, **kwargs):
+        """``menus``: the members, tags and companies when the caller has read them already
+        (``contacts.selectors.contact_list_menus``, which the list's bulk owner menu needs too):
+        the drop-downs then need no query of their own."""
         super().__init__(*args, **kwargs)
         self.workspace = workspace
-        self.members = members
+        self.menus = menus
         self.fields["tag"].queryset = Tag.objects.filter(workspace=workspace)
         self.fields["company"].queryset = Company.objects.filter(workspace=workspace)
         self.fields["owner"].queryset = workspace_members(workspace)
@@ -252,8 +253,11 @@ class ContactFilterForm(forms.Form):
             note = ""
             selected = str(self.data.get(name, "")) if self.is_bound else ""
             if isinstance(field, forms.ModelChoiceField):
-                if name == "owner" and self.members is not None:
-                    choices = [(user.pk, user.name) for user in self.members]
+                if self.menus is not None:
+                    if name == "owner":
+                        choices = [(user.pk, user.name) for user in self.menus.members]
+                    else:
+                        choices = self.menus.tags if name == "tag" else self.menus.companies
                     choices = choices[: FILTER_OPTIONS + 1]
                 else:
                     choices = list(field.queryset.values_list("pk", "name")[: FILTER_OPTIONS + 1])
@@ -271,7 +275,7 @@ class ContactFilterForm(forms.Form):
                 {
                     "name": name,
                     "label": field.label,
-                    "options": _options_html(options, selected),
+                    "options": options_html(options, selected),
                     "note": note,
                 }
             )
