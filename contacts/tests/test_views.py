@@ -148,9 +148,16 @@ def test_it_filters_by_tag_stage_company_owner_and_source(as_alice, workspace_a,
         assert list(page.object_list) == [match], params
 
 
-def test_it_ignores_a_filter_pointing_at_another_workspace(as_alice, contact, workspace_b):
-    foreign_tag = TagFactory(workspace=workspace_b)
-    response = as_alice.get(url("list"), {"tag": foreign_tag.pk})
+@pytest.mark.parametrize("name", ["tag", "company", "owner"])
+def test_it_ignores_a_filter_pointing_at_another_workspace(
+    as_alice, contact, charlie, workspace_b, name
+):
+    foreign = {
+        "tag": lambda: TagFactory(workspace=workspace_b),
+        "company": lambda: CompanyFactory(workspace=workspace_b),
+        "owner": lambda: charlie,
+    }[name]()
+    response = as_alice.get(url("list"), {name: foreign.pk})
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == [contact]
 
