@@ -4,9 +4,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -20,7 +21,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User, Workspace
@@ -96,12 +97,23 @@ def contacts_search(queryset: QuerySet, term: str, workspace_id: int) -> QuerySe
         # Nothing searchable in the term (only punctuation, "%", an RTL mark...): every row,
         # equally relevant, so callers can still sort by relevance.
         return queryset.annotate(relevance=Value(0.0, output_field=FloatField()))
-    query = SearchQuery(tsquery, search_type="raw", config="simple")
-    # ts_rank is a float4, which reaches Python rounded to its shortest text: as float8 it
-    # comes back exactly, so a keyset page can start at "relevance = the last row's".
-    return queryset.filter(search_vector=query).annotate(
-        relevance=Cast(SearchRank(F("search_vector"), query), FloatField())
+    # Written as SQL: as SearchQuery, SearchRank and Cast expressions, the match and the rank
+    # took more CPU to build, resolve and compile (in the filter, the annotation, the order and
+    # a later page's condition) than PostgreSQL took to run the statement. ts_rank is a float4,
+    # which reaches Python rounded to its shortest text: as float8 it comes back exactly, so a
+    # keyset page can start at "relevance = the last row's".
+    matches = RawSQL(
+        """"contacts_contact"."search_vector" @@ to_tsquery('simple'::regconfig, %s)""",
+        (tsquery,),
+        output_field=BooleanField(),
     )
+    relevance = RawSQL(
+        """ts_rank("contacts_contact"."search_vector", to_tsquery('simple'::regconfig, %s))"""
+        "::double precision",
+        (tsquery,),
+        output_field=FloatField(),
+    )
+    return queryset.filter(matches).annotate(relevance=relevance)
 
 
 def keep_in_touch_due_at():
@@ -199,26 +211,61 @@ _OWNER_NAME = RawSQL(
 )
 
 
+# Each row's tag names, by name, in the same statement and after the LIMIT like the names
+# above: a second query through the ORM (the through table joined to the tags) cost more CPU to
+# build and compile than PostgreSQL took to answer it.
+_TAG_NAMES = RawSQL(
+    "ARRAY(SELECT t.name FROM contacts_contact_tags ct JOIN contacts_tag t ON t.id = ct.tag_id"
+    ' WHERE ct.contact_id = "contacts_contact"."id" ORDER BY t.name)',
+    (),
+    output_field=ArrayField(CharField()),
+)
+
+
 def contact_list_screen_rows(contacts: QuerySet) -> QuerySet:
     """The columns the contact list page shows and nothing else: no search document, no
-    summary, and the company's and owner's names as plain values rather than objects.
-    Tags come from ``contact_tag_names``."""
+    summary, the company's and owner's names as plain values rather than objects, and the
+    tags' names as a list (``tag_names``)."""
     return contacts.only(
         "pk", "first_name", "last_name", "title", "company_id", "stage", "last_interaction_at"
-    ).annotate(company_name=_COMPANY_NAME, owner_name=_OWNER_NAME)
+    ).annotate(company_name=_COMPANY_NAME, owner_name=_OWNER_NAME, tag_names=_TAG_NAMES)
 
 
-def contact_tag_names(contact_ids: list[int]) -> dict[int, list[str]]:
-    """Each contact's tag names, in one query."""
-    names: dict[int, list[str]] = {}
-    through = Contact.tags.through
-    for contact_id, name in (
-        through.objects.filter(contact_id__in=contact_ids)
-        .order_by("tag__name")
-        .values_list("contact_id", "tag__name")
-    ):
-        names.setdefault(contact_id, []).append(name)
-    return names
+# The list's drop-downs: the workspace's members (the owner filter and the bulk owner menu) and
+# the first tags and companies by name, one more than a menu lists (so it knows there are too
+# many), in one statement rather than three ORM queries.
+_MENUS_SQL = """
+SELECT
+    (SELECT coalesce(json_agg(json_build_array(u.id, u.name, u.email) ORDER BY u.name, u.id),
+                     '[]')
+     FROM accounts_user u JOIN accounts_membership m ON m.user_id = u.id
+     WHERE m.workspace_id = %(ws)s),
+    (SELECT coalesce(json_agg(json_build_array(t.id, t.name) ORDER BY t.name), '[]')
+     FROM (SELECT id, name FROM contacts_tag WHERE workspace_id = %(ws)s
+           ORDER BY name LIMIT %(limit)s) t),
+    (SELECT coalesce(json_agg(json_build_array(c.id, c.name) ORDER BY c.name), '[]')
+     FROM (SELECT id, name FROM contacts_company WHERE workspace_id = %(ws)s
+           ORDER BY name LIMIT %(limit)s) c)
+"""
+
+
+@dataclass
+class ContactListMenus:
+    members: list[User]  # by name (only their id, name and email)
+    tags: list[tuple[int, str]]  # (id, name), by name, at most ``limit``
+    companies: list[tuple[int, str]]  # the same
+
+
+def contact_list_menus(workspace: Workspace, *, limit: int) -> ContactListMenus:
+    """The members, and the first ``limit`` tags and companies of the workspace; one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MENUS_SQL, {"ws": workspace.pk, "limit": limit})
+        members, tags, companies = cursor.fetchone()
+    return ContactListMenus(
+        members=[User(pk=pk, name=name, email=email) for pk, name, email in members],
+        tags=[(pk, name) for pk, name in tags],
+        companies=[(pk, name) for pk, name in companies],
+    )
 
 
 # Four small reads of the contact's page in one statement, written as SQL: through the ORM

@@ -66,6 +66,50 @@ def test_each_row_shows_its_company_and_owner(as_alice, alice, bob, workspace_a,
     assert ">Royal Navy</a>" in page and "<td>bob@example.test</td>" in page
 
 
+@pytest.mark.parametrize("query", [{}, {"q": "turing"}])
+def test_each_row_shows_its_own_tags_by_name_and_the_menus_list_the_workspace(
+    as_alice, alice, bob, charlie, workspace_a, workspace_b, query
+):
+    bob.name = "Bob <O'Brien>"
+    bob.save(update_fields=["name"])
+    python, ada, rust = (
+        TagFactory(workspace=workspace_a, name=n) for n in ("python", "Ada", "rust")
+    )
+    CompanyFactory(workspace=workspace_a, name="Babbage & Co")
+    TagFactory(workspace=workspace_b, name="elsewhere-tag")
+    CompanyFactory(workspace=workspace_b, name="Elsewhere Ltd")
+    alan = ContactFactory(workspace=workspace_a, first_name="Alan", last_name="Turing")
+    alan.tags.set([rust, python, ada])
+    joan = ContactFactory(workspace=workspace_a, first_name="Joan", last_name="Turing")
+    joan.tags.set([python])
+    ContactFactory(workspace=workspace_a, first_name="Dilly", last_name="Turing")
+    contacts_refresh_search(contact_ids=list(Contact.objects.values_list("pk", flat=True)))
+    response = as_alice.get(url("list"), query)
+    rows = {str(c): list(c.tag_names) for c in response.context["rows"]}
+    assert rows == {
+        "Alan Turing": ["Ada", "python", "rust"],
+        "Joan Turing": ["python"],
+        "Dilly Turing": [],
+    }
+    page = response.text
+    badges = '<span class="badge tag">Ada</span><span class="badge tag">python</span>'
+    assert badges + '<span class="badge tag">rust</span>' in page
+    filters = page.split('id="contact-results"')[0]
+    assert f'<option value="{ada.pk}">Ada</option>' in filters
+    assert ">Babbage &amp; Co</option>" in filters
+    assert "elsewhere" not in page.lower()
+    assert f'<option value="{bob.pk}">Bob &lt;O&#x27;Brien&gt;</option>' in filters  # owner
+    bulk = page.split('id="bulk-owner"')[1].split("</select>")[0]
+    assert bulk == (
+        f' class="form-select"><option value="{alice.pk}">Alice Admin</option>'
+        f'<option value="{bob.pk}">Bob &lt;O&#x27;Brien&gt;</option>'
+    )
+    assert charlie.email not in page
+    stages = page.split('id="bulk-stage"')[1].split("</select>")[0]
+    assert stages.count("<option") == len(Contact.Stage.choices)
+    assert '<option value="engaged">Engaged</option>' in stages
+
+
 @pytest.mark.parametrize(
     ("typed", "found"),
     [("angstrom", "Anders Ångström"), ("Ångström", "Anders Ångström"), ("zoe bronte", "Zoë Brontë"),
@@ -104,9 +148,16 @@ def test_it_filters_by_tag_stage_company_owner_and_source(as_alice, workspace_a,
         assert list(page.object_list) == [match], params
 
 
-def test_it_ignores_a_filter_pointing_at_another_workspace(as_alice, contact, workspace_b):
-    foreign_tag = TagFactory(workspace=workspace_b)
-    response = as_alice.get(url("list"), {"tag": foreign_tag.pk})
+@pytest.mark.parametrize("name", ["tag", "company", "owner"])
+def test_it_ignores_a_filter_pointing_at_another_workspace(
+    as_alice, contact, charlie, workspace_b, name
+):
+    foreign = {
+        "tag": lambda: TagFactory(workspace=workspace_b),
+        "company": lambda: CompanyFactory(workspace=workspace_b),
+        "owner": lambda: charlie,
+    }[name]()
+    response = as_alice.get(url("list"), {name: foreign.pk})
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == [contact]
 
@@ -175,7 +226,9 @@ def test_it_lists_in_the_same_number_of_queries_at_any_size(
         contact.tags.set(tags)
     contacts_refresh_search(contact_ids=[c.pk for c in contacts])
     as_alice.get(url("list"))  # warm the session and last-workspace writes
-    with django_assert_num_queries(10):
+    # Session, user, memberships; the drop-downs (members, tags, companies); the similar
+    # words; the page with its names and tags; the count.
+    with django_assert_num_queries(7):
         response = as_alice.get(url("list"), {"q": "person"})
     assert len(response.context["page"].object_list) == min(size, 50)
 

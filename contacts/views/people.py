@@ -6,23 +6,25 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import audit_record, audit_record_many
 from accounts.scoping import get_for_workspace, workspace_view
-from accounts.selectors import workspace_members
 from contacts import merging, selectors, services
 from contacts.counts import cached_count
 from contacts.facts import facts_for
 from contacts.forms import (
+    FILTER_OPTIONS,
     BulkOwnerForm,
     BulkSelectionForm,
     BulkStageForm,
     BulkTagForm,
     ContactFilterForm,
     ContactForm,
+    options_html,
 )
 from contacts.models import Contact
 from contacts.rows import RowLabels, row_html
@@ -31,19 +33,21 @@ from infoview.dates import DateLabels
 from infoview.pagination import BadCursor, bad_cursor, query_without_page
 
 PAGE_SIZE = 50
+# What follows each row in the list's markup (the template's loop wrote them one a line).
+ROW_END = "\n      "
 
 
-def filtered_contacts(request, members=None):
+def filtered_contacts(request, menus=None):
     """The list the user is looking at: the same filters drive the page, bulk and export."""
-    form = ContactFilterForm(request.GET or None, workspace=request.workspace, members=members)
+    form = ContactFilterForm(request.GET or None, workspace=request.workspace, menus=menus)
     return form, selectors.contact_list(workspace=request.workspace, **form.filters())
 
 
 @workspace_view
 def contact_list(request):
-    # The bulk owner menu and the owner filter list the same people: read once.
-    people = list(workspace_members(request.workspace))
-    form, contacts = filtered_contacts(request, members=people)
+    # The filters' drop-downs and the bulk owner menu (the same people as the owner filter).
+    menus = selectors.contact_list_menus(request.workspace, limit=FILTER_OPTIONS + 1)
+    form, contacts = filtered_contacts(request, menus=menus)
     filters = form.filters()
     try:
         page = selectors.contact_list_page(
@@ -56,6 +60,7 @@ def contact_list(request):
         )
     except BadCursor:
         return bad_cursor(request)
+    rows = _rows(request, page.rows)
     if filters["overdue"]:  # "overdue" moves with the clock: counted every time
         page.count = contacts.count()
     else:
@@ -66,10 +71,12 @@ def contact_list(request):
     context = {
         "filter_form": form,
         "page": page,
-        "rows": _rows(request, page.rows),
+        "rows": rows,
+        "rows_html": mark_safe("".join(row.html + ROW_END for row in rows)),  # noqa: S308
         "query": query_without_page(request),
-        "stages": Contact.Stage.choices,
-        "people": people,
+        # The bulk menus, nothing selected.
+        "stage_options": options_html(Contact.Stage.choices, ""),
+        "owner_options": options_html([(str(p.pk), p) for p in menus.members], ""),
     }
     if request.htmx and request.htmx.target == "contact-results":
         return render(request, "contacts/contact_list.html#results", context)
@@ -77,13 +84,12 @@ def contact_list(request):
 
 
 def _rows(request, contacts) -> list[Contact]:
-    """The page's contacts, each with its row's markup (``html``, written by contacts/rows.py);
-    the tags of all rows in one query."""
+    """The page's contacts (``contact_list_screen_rows``), each with its row's markup
+    (``html``, written by contacts/rows.py)."""
     labels = RowLabels(request)
     rows = list(contacts)
-    tags = selectors.contact_tag_names([contact.pk for contact in rows])
     for contact in rows:
-        contact.html = row_html(contact, tags.get(contact.pk, ()), labels)
+        contact.html = row_html(contact, contact.tag_names, labels)
     return rows
 
 
