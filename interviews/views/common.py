@@ -54,7 +54,9 @@ def _bank_groups(bank) -> list[tuple[str, list]]:
 
 
 def detail_context(request, interview) -> dict:
-    lists = selectors.interview_page_lists(interview=interview)
+    lists = selectors.interview_page_lists(
+        interview=interview, about=services.interview_about(interview)
+    )
     text = _joined(interview, "text")
     if text is None or text is ...:
         text = services.interview_text(interview=interview)  # made on first view
@@ -70,7 +72,7 @@ def detail_context(request, interview) -> dict:
         "questions": lists.questions,
         "prep_items": lists.prep_items,
         "prep_done": sum(1 for item in lists.prep_items if item.is_done),
-        "notes": list(interview.notes.select_related("author", "objective")),
+        "notes": lists.notes,
         "bank": lists.bank,
         "bank_groups": _bank_groups(lists.bank),
         "assessment": assessment,
@@ -80,7 +82,7 @@ def detail_context(request, interview) -> dict:
         "person_form": PersonToMeetForm(),
         "reason_form": StatusReasonForm(),
         "introduced": lists.introduced,
-        "outgoing": services.interview_outgoing(interview=interview),
+        "outgoing": lists.outgoing,
     }
 
 
