@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from infoview.dates import DateLabels
 from infoview.fields import csrf_input
-from interviews.models import Note, Question, QuestionCategory
+from interviews.models import Note, Objective, Question, QuestionCategory
 
 
 def notes_html(request, notes: list[Note]) -> SafeString:
@@ -68,3 +68,67 @@ def bank_html(bank: list[Question]) -> SafeString:
             f"{esc(labels.get(category, category))}</legend>\n        {rows}</fieldset>\n      "
         )
     return mark_safe("".join(groups))  # noqa: S308
+
+
+def objectives_html(request, objectives: list[Objective]) -> SafeString:
+    """The objectives, each with its forms to edit, mark met, move and remove it (htmx swaps
+    the whole list: the partial ``interview_detail.html#objectives`` writes the same rows)."""
+    ws = request.workspace.slug
+    label, save, insight = esc(_("Objective")), esc(_("Save")), esc(_("Insight:"))
+    met, mark_met = esc(_("Met")), esc(_("Mark met"))
+    up, down = esc(_("Move up")), esc(_("Move down"))
+    remove, confirm = esc(_("Remove")), esc(_("Remove this objective?"))
+    csrf = csrf_input(request)
+    last = len(objectives) - 1
+    rows = []
+    for index, objective in enumerate(objectives):
+        pk = objective.pk
+        is_met = objective.is_met
+        toggle = "btn-success" if is_met else "btn-outline-success"
+        note = ""
+        if objective.insight:
+            note = (
+                '<p class="small mb-0 mt-1 text-pre-line"><strong>'
+                f"{insight}</strong> {esc(objective.insight)}</p>"
+            )
+        rows.append(
+            '\n    <li class="list-group-item d-flex gap-2 align-items-start'
+            f'{" list-group-item-success" if is_met else ""}">\n'
+            '      <div class="me-auto">\n'
+            f"        {_form(ws, pk, 'objective_edit', css='d-flex gap-1')}>{csrf}\n"
+            f'          <label class="visually-hidden" for="objective-{pk}">{label}</label>\n'
+            f'          <input class="form-control form-control-sm" id="objective-{pk}" '
+            f'name="text" value="{esc(objective.text)}" maxlength="300" required>\n'
+            '          <button class="btn btn-sm btn-outline-secondary" type="submit">'
+            f"{save}</button>\n"
+            "        </form>\n"
+            f"        {note}\n"
+            "      </div>\n"
+            f"      {_form(ws, pk, 'objective_toggle')}>{csrf}\n"
+            f'        <button class="btn btn-sm {toggle}" type="submit" '
+            f'aria-pressed="{"true" if is_met else "false"}">'
+            f"{met if is_met else mark_met}</button>\n"
+            "      </form>\n"
+            f"      {_form(ws, pk, 'objective_move', direction='up')}>{csrf}\n"
+            '        <button class="btn btn-sm btn-outline-secondary" type="submit" '
+            f'{"disabled" if index == 0 else ""} aria-label="{up}">↑</button></form>\n'
+            f"      {_form(ws, pk, 'objective_move', direction='down')}>{csrf}\n"
+            '        <button class="btn btn-sm btn-outline-secondary" type="submit" '
+            f'{"disabled" if index == last else ""} aria-label="{down}">↓</button></form>\n'
+            f'      {_form(ws, pk, "objective_delete")} data-hx-confirm="{confirm}">{csrf}\n'
+            '        <button class="btn btn-sm btn-outline-danger" type="submit" '
+            f'aria-label="{remove}">×</button></form>\n'  # noqa: RUF001 - the page's sign
+            "    </li>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308
+
+
+def _form(ws: str, pk: int, name: str, css: str = "", **kwargs) -> str:
+    """An objective's form tag, open for its attributes' end: posted by htmx, which swaps the
+    list."""
+    href = esc(reverse(f"interviews:{name}", kwargs={"ws": ws, "pk": pk, **kwargs}))
+    css = f' class="{css}"' if css else ""
+    return (
+        f'<form method="post"{css} action="{href}" data-hx-post="{href}" '
+        'data-hx-target="#objectives" data-hx-swap="outerHTML"'
+    )

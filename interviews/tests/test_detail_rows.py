@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from accounts.models import OutgoingMessage
 from interviews import services
-from interviews.detail_rows import bank_html, notes_html
+from interviews.detail_rows import bank_html, notes_html, objectives_html
 from interviews.models import Note, Objective, Question
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -37,6 +37,28 @@ _BANK_LOOP = """{% for category, questions in bank_groups %}
           <label class="form-check-label" for="bank-{{ q.pk }}">{{ q.text }}</label></div>
         {% endfor %}</fieldset>
       {% endfor %}"""  # noqa: E501
+
+_OBJECTIVES_LOOP = """{% load i18n %}{% for objective in objectives %}
+    <li class="list-group-item d-flex gap-2 align-items-start{% if objective.is_met %} list-group-item-success{% endif %}">
+      <div class="me-auto">
+        <form method="post" class="d-flex gap-1" action="{% url 'interviews:objective_edit' ws=current_workspace.slug pk=objective.pk %}" data-hx-post="{% url 'interviews:objective_edit' ws=current_workspace.slug pk=objective.pk %}" data-hx-target="#objectives" data-hx-swap="outerHTML">{% csrf_token %}
+          <label class="visually-hidden" for="objective-{{ objective.pk }}">{% translate "Objective" %}</label>
+          <input class="form-control form-control-sm" id="objective-{{ objective.pk }}" name="text" value="{{ objective.text }}" maxlength="300" required>
+          <button class="btn btn-sm btn-outline-secondary" type="submit">{% translate "Save" %}</button>
+        </form>
+        {% if objective.insight %}<p class="small mb-0 mt-1 text-pre-line"><strong>{% translate "Insight:" %}</strong> {{ objective.insight }}</p>{% endif %}
+      </div>
+      <form method="post" action="{% url 'interviews:objective_toggle' ws=current_workspace.slug pk=objective.pk %}" data-hx-post="{% url 'interviews:objective_toggle' ws=current_workspace.slug pk=objective.pk %}" data-hx-target="#objectives" data-hx-swap="outerHTML">{% csrf_token %}
+        <button class="btn btn-sm {% if objective.is_met %}btn-success{% else %}btn-outline-success{% endif %}" type="submit" aria-pressed="{{ objective.is_met|yesno:'true,false' }}">{% if objective.is_met %}{% translate "Met" %}{% else %}{% translate "Mark met" %}{% endif %}</button>
+      </form>
+      <form method="post" action="{% url 'interviews:objective_move' ws=current_workspace.slug pk=objective.pk direction='up' %}" data-hx-post="{% url 'interviews:objective_move' ws=current_workspace.slug pk=objective.pk direction='up' %}" data-hx-target="#objectives" data-hx-swap="outerHTML">{% csrf_token %}
+        <button class="btn btn-sm btn-outline-secondary" type="submit" {% if forloop.first %}disabled{% endif %} aria-label="{% translate 'Move up' %}">↑</button></form>
+      <form method="post" action="{% url 'interviews:objective_move' ws=current_workspace.slug pk=objective.pk direction='down' %}" data-hx-post="{% url 'interviews:objective_move' ws=current_workspace.slug pk=objective.pk direction='down' %}" data-hx-target="#objectives" data-hx-swap="outerHTML">{% csrf_token %}
+        <button class="btn btn-sm btn-outline-secondary" type="submit" {% if forloop.last %}disabled{% endif %} aria-label="{% translate 'Move down' %}">↓</button></form>
+      <form method="post" action="{% url 'interviews:objective_delete' ws=current_workspace.slug pk=objective.pk %}" data-hx-post="{% url 'interviews:objective_delete' ws=current_workspace.slug pk=objective.pk %}" data-hx-target="#objectives" data-hx-swap="outerHTML" data-hx-confirm="{% translate 'Remove this objective?' %}">{% csrf_token %}
+        <button class="btn btn-sm btn-outline-danger" type="submit" aria-label="{% translate 'Remove' %}">×</button></form>
+    </li>
+  {% endfor %}"""  # noqa: E501, RUF001
 
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
@@ -173,3 +195,48 @@ def test_it_deletes_a_note_from_its_written_form(client, alice, workspace_a, int
     assert f'action="{action}"' in page
     assert client.post(action).status_code == 302
     assert not Note.objects.filter(pk=note.pk).exists()
+
+
+@pytest.mark.parametrize("language", ["en-gb", "fr"])
+@pytest.mark.parametrize("count", [1, 3])
+def test_it_writes_the_objectives_as_the_template_loop_did(
+    language, count, workspace_a, alice, interview
+):
+    for i in range(count):
+        Objective.objects.create(
+            workspace=workspace_a,
+            interview=interview,
+            position=i,
+            text=f'Goal {i} <i>&</i> "it\'s"',
+            met_at=timezone.now() if i == 1 else None,
+            insight="Line 1\nLine <2> & more" if i != 1 else "",
+        )
+    objectives = list(interview.objectives.all())
+    request = _request(workspace_a, alice)
+    with translation.override(language):
+        expected = (
+            engines["django"]
+            .from_string(_OBJECTIVES_LOOP)
+            .render({"objectives": objectives, "current_workspace": workspace_a}, request)
+        )
+        written = objectives_html(request, objectives)
+    assert _TOKEN.sub("", written) == _TOKEN.sub("", expected)
+    assert len(_TOKEN.findall(written)) == 5 * count
+
+
+def test_it_swaps_the_written_objectives_after_a_change(client, alice, workspace_a, interview, url):
+    first = Objective.objects.create(workspace=workspace_a, interview=interview, text="First")
+    second = Objective.objects.create(
+        workspace=workspace_a, interview=interview, text="Second", position=1
+    )
+    client.force_login(alice)
+    response = client.post(url("objective_toggle", pk=second.pk), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = _TOKEN.sub("", response.text.strip())
+    assert fragment.startswith('<section id="objectives"')
+    assert fragment.index('value="First"') < fragment.index('value="Second"')
+    assert 'aria-pressed="true">Met</button>' in fragment
+    assert f'action="{url("objective_move", pk=first.pk, direction="up")}"' in fragment
+    page = _TOKEN.sub("", client.get(url("detail", pk=interview.pk)).text)
+    start = page.index('<section id="objectives"')
+    assert page[start : page.index("</section>", start) + len("</section>")] == fragment
