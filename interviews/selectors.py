@@ -355,10 +355,12 @@ def _notes(rows: list[dict]) -> list[Note]:
     notes = _instances(Note, rows)
     for note, row in zip(notes, rows, strict=True):
         author_id, objective_id = note.author_id, note.objective_id
-        note.author = author_id and User(
-            pk=author_id, name=row["author_name"], email=row["author_email"]
-        )
-        note.objective = objective_id and Objective(pk=objective_id, text=row["objective_text"])
+        note.author = None
+        if author_id is not None:
+            note.author = User(pk=author_id, name=row["author_name"], email=row["author_email"])
+        note.objective = None
+        if objective_id is not None:
+            note.objective = Objective(pk=objective_id, text=row["objective_text"])
     return notes
 
 
