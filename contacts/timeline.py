@@ -10,7 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from infoview.dates import DateLabels
 
 
 @dataclass
@@ -80,3 +85,28 @@ def timeline_for(contact, *, introduced=None, stage_changes=None) -> list[Entry]
     for provider in _providers:
         entries.extend(provider(contact))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def timeline_html(entries: list[Entry]) -> SafeString:
+    """The entries as the contact page's timeline items, the template loop's markup byte for byte.
+
+    Written with string joins: through the template engine each entry cost a dozen variable
+    lookups, a ``linebreaksbr`` and its dates' month name translated again (~0.1 ms apiece, a
+    busy person has dozens). The day and month names are translated once (``DateLabels``)."""
+    dates = DateLabels()
+    return mark_safe("".join(_entry_html(entry, dates) for entry in entries))  # noqa: S308
+
+
+def _entry_html(entry: Entry, dates: DateLabels) -> str:
+    iso, when = esc(dates.iso(entry.at)), esc(dates.day_month_year_time(entry.at))
+    title = esc(entry.title)
+    if entry.url:
+        title = f'<a href="{esc(entry.url)}">{title}</a>'
+    body = f'<div class="small">{linebreaksbr(entry.body)}</div>' if entry.body else ""
+    return (
+        f'\n      <li class="timeline-entry timeline-{esc(entry.kind)} border-start ps-3 pb-3">\n'
+        '        <div class="small text-body-secondary">'
+        f'<time datetime="{iso}">{when}</time></div>\n'
+        f'        <div class="fw-semibold">{title}</div>\n'
+        f"        {body}\n      </li>\n      "
+    )

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import OutgoingMessage, User
 from contacts.models import Contact
 from infoview.pagination import Key, KeysetPage, keyset_page
 from interviews.models import (
@@ -31,6 +32,7 @@ from interviews.models import (
     CalendarToken,
     Interview,
     InterviewQuestion,
+    Note,
     Objective,
     PrepItem,
     Question,
@@ -257,8 +259,38 @@ SELECT
     (SELECT coalesce(json_agg(json_build_array(c.id, c.first_name, c.last_name)
                               ORDER BY c.last_name, c.first_name, c.id), '[]')
      FROM contacts_contact c
-     WHERE c.introduced_by_id = %(contact)s AND c.workspace_id = %(ws)s)
+     WHERE c.introduced_by_id = %(contact)s AND c.workspace_id = %(ws)s),
+    (SELECT coalesce(json_agg(to_jsonb(n) || jsonb_build_object(
+                'objective_text', o.text, 'author_name', a.name, 'author_email', a.email)
+              ORDER BY n.created_at, n.id), '[]')
+     FROM interviews_note n
+     LEFT JOIN interviews_objective o ON o.id = n.objective_id
+     LEFT JOIN accounts_user a ON a.id = n.author_id
+     WHERE n.interview_id = %(id)s),
+    (SELECT coalesce(json_agg(json_build_object(
+                'id', m.id, 'state', m.state, 'subject', m.subject, 'to', m.to,
+                'sent_at', m.sent_at, 'created_at', m.created_at, 'reason', m.reason,
+                'attempts', m.attempts, 'resent', m.resent, 'last_reply', m.last_reply,
+                'log', m.log)
+              ORDER BY m.created_at DESC, m.id DESC), '[]')
+     FROM accounts_outgoingmessage m
+     WHERE m.workspace_id = %(ws)s AND m.about = %(about)s)
 """
+
+# The columns of an outbox row the interview page shows (components/outgoing.html).
+_OUTGOING_SHOWN = (
+    "id",
+    "state",
+    "subject",
+    "to",
+    "sent_at",
+    "created_at",
+    "reason",
+    "attempts",
+    "resent",
+    "last_reply",
+    "log",
+)
 
 
 @dataclass
@@ -268,11 +300,16 @@ class PageLists:
     questions: list[InterviewQuestion]
     bank: list[Question]  # as ``questions_to_pick``
     introduced: list[Contact]  # the people the contact introduced, by name
+    notes: list[Note]  # oldest first, each with its author's name and its objective's text
+    outgoing: list[OutgoingMessage]  # the outbox rows about the interview, newest first
 
 
-def _instances(model, rows: list[dict]) -> list:
-    """Model instances from ``to_jsonb`` rows, each value converted as the field reads it."""
+def _instances(model, rows: list[dict], names=None) -> list:
+    """Model instances from ``to_jsonb`` rows, each value converted as the field reads it;
+    ``names``: only these fields (the others deferred)."""
     fields = model._meta.concrete_fields
+    if names is not None:
+        fields = [field for field in fields if field.attname in names]
     names = [field.attname for field in fields]
     return [
         model.from_db("default", names, [field.to_python(row[field.column]) for field in fields])
@@ -280,9 +317,10 @@ def _instances(model, rows: list[dict]) -> list:
     ]
 
 
-def interview_page_lists(*, interview: Interview) -> PageLists:
-    """The checklist, objectives, questions, the bank's questions still to pick and the people
-    the contact introduced (with their workspace, for their links); one query."""
+def interview_page_lists(*, interview: Interview, about: str) -> PageLists:
+    """The checklist, objectives, questions, the bank's questions still to pick, the people
+    the contact introduced (with their workspace, for their links), the notes and the outbox
+    rows ``about`` the interview; one query."""
     workspace = interview.workspace
     hidden = [] if workspace.is_team else sorted(TEAM_ONLY_CATEGORIES)
     with connection.cursor() as cursor:
@@ -293,9 +331,10 @@ def interview_page_lists(*, interview: Interview) -> PageLists:
                 "ws": workspace.pk,
                 "contact": interview.contact_id,
                 "hidden": hidden,
+                "about": about,
             },
         )
-        prep, objectives, questions, bank, introduced = cursor.fetchone()
+        prep, objectives, questions, bank, introduced, notes, outgoing = cursor.fetchone()
     people = [
         Contact(pk=pk, workspace=workspace, first_name=first, last_name=last)
         for pk, first, last in introduced
@@ -306,7 +345,23 @@ def interview_page_lists(*, interview: Interview) -> PageLists:
         questions=_instances(InterviewQuestion, questions),
         bank=_instances(Question, bank),
         introduced=people,
+        notes=_notes(notes),
+        outgoing=_instances(OutgoingMessage, outgoing, names=_OUTGOING_SHOWN),
     )
+
+
+def _notes(rows: list[dict]) -> list[Note]:
+    """The notes with what the page shows of their author and objective (as select_related)."""
+    notes = _instances(Note, rows)
+    for note, row in zip(notes, rows, strict=True):
+        author_id, objective_id = note.author_id, note.objective_id
+        note.author = None
+        if author_id is not None:
+            note.author = User(pk=author_id, name=row["author_name"], email=row["author_email"])
+        note.objective = None
+        if objective_id is not None:
+            note.objective = Objective(pk=objective_id, text=row["objective_text"])
+    return notes
 
 
 def interview_assessment(*, interview: Interview) -> Assessment | None:

@@ -547,9 +547,3 @@ def interview_send_cancellation(*, interview: Interview) -> bool:
         key=key,
     )
     return True
-
-
-def interview_outgoing(*, interview: Interview):
-    return OutgoingMessage.objects.filter(
-        workspace_id=interview.workspace_id, about=interview_about(interview)
-    ).order_by("-created_at", "-pk")

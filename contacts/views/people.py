@@ -28,8 +28,7 @@ from contacts.forms import (
 )
 from contacts.models import Contact
 from contacts.rows import RowLabels, row_html
-from contacts.timeline import timeline_for
-from infoview.dates import DateLabels
+from contacts.timeline import timeline_for, timeline_html
 from infoview.pagination import BadCursor, bad_cursor, query_without_page
 
 PAGE_SIZE = 50
@@ -130,15 +129,6 @@ def _contact(request, pk):
     return contact
 
 
-def _dated(entries):
-    """Each timeline entry's time as text, with day and month names translated once."""
-    labels = DateLabels()
-    for entry in entries:
-        entry.iso = labels.iso(entry.at)
-        entry.when = labels.day_month_year_time(entry.at)
-    return entries
-
-
 @workspace_view
 def contact_detail(request, pk):
     contact = _contact(request, pk)
@@ -147,6 +137,7 @@ def contact_detail(request, pk):
     # The tags, the merge undo, the people this contact introduced (for the page's list and
     # the timeline) and the stage changes (for the timeline) in one query.
     rows = selectors.contact_page_rows(contact, undo_since=timezone.now() - merging.MERGE_UNDO_FOR)
+    timeline = timeline_for(contact, introduced=rows.introduced, stage_changes=rows.stage_changes)
     return render(
         request,
         "contacts/contact_detail.html",
@@ -155,9 +146,8 @@ def contact_detail(request, pk):
             "tags": rows.tags,
             "chain": list(reversed(chain)),
             "introduced": rows.introduced,
-            "timeline": _dated(
-                timeline_for(contact, introduced=rows.introduced, stage_changes=rows.stage_changes)
-            ),
+            "timeline": timeline,
+            "timeline_html": timeline_html(timeline),
             "facts": facts_for(contact),
             "merge_undo": rows.merge_undo,
         },

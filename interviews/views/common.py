@@ -1,12 +1,11 @@
 """What several interview pages share: the scoped lookup and the detail page's context."""
 
-from itertools import groupby
-
 from django.core.exceptions import ObjectDoesNotExist
 
 from accounts.audit import audit_record
 from accounts.scoping import get_for_workspace
 from interviews import selectors, services
+from interviews.detail_rows import bank_html, notes_html
 from interviews.forms import (
     NoteForm,
     ObjectiveForm,
@@ -14,7 +13,7 @@ from interviews.forms import (
     PersonToMeetForm,
     StatusReasonForm,
 )
-from interviews.models import Interview, QuestionCategory
+from interviews.models import Interview
 
 # The one-to-one rows the interview's own pages show, joined to its query there.
 PAGE_ROWS = ("text", "assessment")
@@ -42,19 +41,10 @@ def _joined(interview, name):
         return None
 
 
-def _bank_groups(bank) -> list[tuple[str, list]]:
-    """The bank's questions by category (they come sorted by it), each with its label: the labels
-    translated once, where ``get_category_display`` made and hashed every label of the choices
-    again for each category shown."""
-    labels = {value: str(label) for value, label in QuestionCategory.choices}
-    return [
-        (labels.get(category, category), list(questions))
-        for category, questions in groupby(bank, key=lambda question: question.category)
-    ]
-
-
 def detail_context(request, interview) -> dict:
-    lists = selectors.interview_page_lists(interview=interview)
+    lists = selectors.interview_page_lists(
+        interview=interview, about=services.interview_about(interview)
+    )
     text = _joined(interview, "text")
     if text is None or text is ...:
         text = services.interview_text(interview=interview)  # made on first view
@@ -70,9 +60,10 @@ def detail_context(request, interview) -> dict:
         "questions": lists.questions,
         "prep_items": lists.prep_items,
         "prep_done": sum(1 for item in lists.prep_items if item.is_done),
-        "notes": list(interview.notes.select_related("author", "objective")),
+        "notes": lists.notes,
+        "notes_html": notes_html(request, lists.notes),
         "bank": lists.bank,
-        "bank_groups": _bank_groups(lists.bank),
+        "bank_html": bank_html(lists.bank),
         "assessment": assessment,
         "objective_form": ObjectiveForm(),
         "one_off_form": OneOffQuestionForm(),
@@ -80,7 +71,7 @@ def detail_context(request, interview) -> dict:
         "person_form": PersonToMeetForm(),
         "reason_form": StatusReasonForm(),
         "introduced": lists.introduced,
-        "outgoing": services.interview_outgoing(interview=interview),
+        "outgoing": lists.outgoing,
     }
 
 
