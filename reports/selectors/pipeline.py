@@ -15,7 +15,7 @@ from reports.selectors.base import (
     Period,
     Report,
     Table,
-    bucket_label,
+    bucket_labels,
     hours,
     percent,
     percent_value,
@@ -76,10 +76,11 @@ def conversations_report(
     if recruiter is not None:
         people.setdefault(recruiter.pk, user_label(recruiter.name, recruiter.email))
     buckets = period.buckets(group)
+    labels = bucket_labels(buckets, group)
     rows = []
-    for day in buckets:
+    for day, day_label in zip(buckets, labels, strict=True):
         values = [cells.get((day, pk), 0) for pk in people]
-        rows.append([bucket_label(day, group), *map(str, values), str(sum(values))])
+        rows.append([day_label, *map(str, values), str(sum(values))])
     total = [sum(cells.get((d, pk), 0) for d in buckets) for pk in people]
     rows.append([_("Total"), *map(str, total), str(sum(total))])
     label = _("Week starting") if group == "week" else _("Month")
@@ -93,7 +94,7 @@ def conversations_report(
         kind="stacked_bar",
         title=_("Completed conversations per %(unit)s")
         % {"unit": _("week") if group == "week" else _("month")},
-        x_labels=[bucket_label(d, group) for d in buckets],
+        x_labels=labels,
         series=[(name, [cells.get((d, pk), 0) for d in buckets]) for pk, name in people.items()],
     )
     return Report("conversations", _("Conversations"), [table], chart)
