@@ -387,21 +387,36 @@ SCORES = [
 ]
 
 
+# The interview's own workspace too: its (workspace, starts_at) index finds the period. Fifteen
+# counts in one pass, written once here (the ORM compiled their fifteen filters on every request,
+# a third of the page's CPU).
+SCORE_COUNTS = ", ".join(
+    f"count(*) FILTER (WHERE a.{name} = {score}) AS {name}_{score}"
+    for name, _label in SCORES
+    for score in range(1, 6)
+)
+SCORES_SQL = f"""
+SELECT {SCORE_COUNTS}
+FROM interviews_assessment a
+JOIN interviews_interview i ON i.id = a.interview_id
+WHERE a.workspace_id = %(ws)s AND i.workspace_id = %(ws)s
+  AND i.starts_at >= %(start)s AND i.starts_at < %(end)s
+  AND (%(owner)s::integer IS NULL OR i.owner_id = %(owner)s::integer)
+"""  # noqa: S608 - the column names are the constants of SCORES
+
+
 def scores_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
     """How many assessments gave each score, for conversations held in the period."""
-    # The interview's own workspace too: its (workspace, starts_at) index finds the period.
-    assessments = Assessment.objects.filter(
-        workspace=workspace, interview__workspace=workspace, **period.range("interview__starts_at")
-    )
-    if recruiter is not None:
-        assessments = assessments.filter(interview__owner=recruiter)
-    counts = assessments.aggregate(
-        **{
-            f"{name}_{score}": Count("pk", filter=Q(**{name: score}))
-            for name, _label in SCORES
-            for score in range(1, 6)
-        }
-    )
+    params = {
+        "ws": workspace.pk,
+        "start": period.start_at,
+        "end": period.end_at,
+        "owner": recruiter.pk if recruiter is not None else None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(SCORES_SQL, params)
+        names = [column.name for column in cursor.description]
+        counts = dict(zip(names, cursor.fetchone(), strict=True))
     rows = [
         [str(score), *(str(counts[f"{name}_{score}"]) for name, _label in SCORES)]
         for score in range(1, 6)
