@@ -178,24 +178,31 @@ def stages_report(*, workspace: Workspace, period: Period, recruiter: User | Non
     return Report("stages", _("Stages and conversion"), [table], chart)
 
 
+# Counted per recruiter first, then named (as CONVERSATIONS_SQL): the join runs on the few
+# aggregated rows.
 DISCIPLINE_SQL = """
-SELECT f.owner_id, GROUPING(f.owner_id) AS everyone,
-       count(*) AS total,
-       count(*) FILTER (WHERE d.done) AS done,
-       count(*) FILTER (WHERE d.done AND d.delay <= interval '24 hours') AS in24,
-       count(*) FILTER (WHERE d.done AND d.delay <= interval '48 hours') AS in48,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM d.delay))
-           FILTER (WHERE d.done) AS median
-FROM followups_followup f
-LEFT JOIN interviews_interview i ON i.id = f.interview_id
-CROSS JOIN LATERAL (SELECT COALESCE(i.completed_at, f.created_at) AS reference) r
-CROSS JOIN LATERAL (
-    SELECT f.done_at - r.reference AS delay, (f.status = 'done' AND f.done_at IS NOT NULL) AS done
-) d
-WHERE f.workspace_id = %(ws)s AND f.kind = 'thank_you'
-  AND r.reference >= %(start)s AND r.reference < %(end)s
-  AND (%(owner)s::integer IS NULL OR f.owner_id = %(owner)s::integer)
-GROUP BY ROLLUP (f.owner_id)
+SELECT figures.*, u.name, u.email
+FROM (
+    SELECT f.owner_id, GROUPING(f.owner_id) AS everyone,
+           count(*) AS total,
+           count(*) FILTER (WHERE d.done) AS done,
+           count(*) FILTER (WHERE d.done AND d.delay <= interval '24 hours') AS in24,
+           count(*) FILTER (WHERE d.done AND d.delay <= interval '48 hours') AS in48,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM d.delay))
+               FILTER (WHERE d.done) AS median
+    FROM followups_followup f
+    LEFT JOIN interviews_interview i ON i.id = f.interview_id
+    CROSS JOIN LATERAL (SELECT COALESCE(i.completed_at, f.created_at) AS reference) r
+    CROSS JOIN LATERAL (
+        SELECT f.done_at - r.reference AS delay,
+               (f.status = 'done' AND f.done_at IS NOT NULL) AS done
+    ) d
+    WHERE f.workspace_id = %(ws)s AND f.kind = 'thank_you'
+      AND r.reference >= %(start)s AND r.reference < %(end)s
+      AND (%(owner)s::integer IS NULL OR f.owner_id = %(owner)s::integer)
+    GROUP BY ROLLUP (f.owner_id)
+) figures
+LEFT JOIN accounts_user u ON u.id = figures.owner_id
 """
 
 
@@ -221,14 +228,8 @@ def discipline_report(*, workspace: Workspace, period: Period, recruiter: User |
         {"total": 0, "done": 0, "in24": 0, "in48": 0, "median": None},
     )
     owners = [f for f in figures if not f["everyone"]]
-    labels = {
-        pk: user_label(name, email)
-        for pk, name, email in User.objects.filter(
-            pk__in=[f["owner_id"] for f in owners if f["owner_id"]]
-        ).values_list("pk", "name", "email")
-    }
     for f in owners:
-        f["label"] = labels.get(f["owner_id"], NONE)
+        f["label"] = user_label(f["name"], f["email"])
     people = sorted(owners, key=lambda f: (f["label"], f["owner_id"] or 0))
 
     def row(label, f):
