@@ -5,7 +5,7 @@ gives the workspace a new version, so the old figures are never read again (they
 *scope* is one kind of data with its own version: ``contacts`` (the contact lists' counts) and
 ``pipeline`` (what the reports read: contacts, stage changes, interviews, assessments,
 follow-ups and the names of members; and the workspace home's insights and lists: notes,
-objectives, prep checklists).
+objectives, prep checklists; the follow-up list's "Show all" totals).
 The services of the lower apps call ``data_changed``; the apps that cache read
 ``data_version``. It lives here, at the bottom of the app graph, so that every app may call it.
 """

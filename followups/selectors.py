@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, Q, QuerySet, When
 
 from accounts.models import OutgoingMessage, User, Workspace
+from accounts.versions import data_version
 from contacts.models import Contact
 from followups.models import LISTED, FollowUp, next_at
 
@@ -108,6 +110,36 @@ def followups_section(
     """The listed follow-ups whose next attention time is in [start, end), in that order."""
     listed = followups_listed(workspace=workspace, owner=owner)
     return listed.filter(_between(start, end)).order_by("next_at", "pk")
+
+
+# A safety net only: every write to follow-ups or to their people gives a new version at once.
+SECTION_TOTAL_TTL = 60 * 60
+
+
+def followups_section_total(
+    *,
+    workspace: Workspace,
+    owner: User | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> int:
+    """How many rows ``followups_section`` holds, counted once per change of the workspace's data.
+
+    Everyone's overdue follow-ups of a busy team are tens of thousands of rows, and counting them
+    (an index-only scan) was the largest query of "Show all". The total changes only with a
+    follow-up or its person, and every service that writes either gives the workspace a new
+    data version (``accounts.versions``, scope ``pipeline``; the home page and the calendar feed
+    are kept under it too); the clock moves the section's bounds, which are part of the key.
+    """
+    version = data_version(workspace_id=workspace.pk)
+    bounds = [at.isoformat() if at is not None else "" for at in (start, end)]
+    who = str(owner.pk) if owner is not None else "all"
+    key = ":".join(["followups:total", str(workspace.pk), version, who, *bounds])
+    total = cache.get(key)
+    if total is None:
+        total = followups_section(workspace=workspace, owner=owner, start=start, end=end).count()
+        cache.set(key, total, SECTION_TOTAL_TTL)
+    return total
 
 
 @dataclass(frozen=True, slots=True)

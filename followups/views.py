@@ -118,7 +118,8 @@ def followup_list(request):
             return bad_cursor(request)
         query = urlencode({"section": only, **who})
         rows = [selectors.Listed.of_named(followup) for followup in page.rows]
-        sections.append(Section(only, titles[only], rows, queryset.count(), query, page))
+        total = selectors.followups_section_total(**mine, start=start, end=end)
+        sections.append(Section(only, titles[only], rows, total, query, page))
     labels = RowLabels(request, everyone=everyone)
     for section in sections:
         section.html = [row_html(followup, labels) for followup in section.rows]

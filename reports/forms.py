@@ -61,6 +61,14 @@ class ReportFilterForm(forms.Form):
                 "form-select form-select-sm" if select else "form-control form-control-sm"
             )
 
+    @staticmethod
+    def default_data(workspace) -> dict:
+        """The filters of a report opened without any: its last ``DEFAULT_DAYS`` local days,
+        given to the form as if typed, so that the page says what it covers."""
+        today = timezone.localtime(timezone.now(), ZoneInfo(workspace.time_zone)).date()
+        start = today - timedelta(days=DEFAULT_DAYS - 1)
+        return {"start": start.isoformat(), "end": today.isoformat()}
+
     def clean(self):
         data = super().clean()
         if self.errors:

@@ -303,3 +303,39 @@ def test_undo_reopens_a_followup_done_by_mistake(client, alice, workspace_a):
     assert response.status_code == 200
     followup.refresh_from_db()
     assert (followup.status, followup.done_at) == ("open", None)
+
+
+def test_show_all_counts_again_after_a_follow_up_is_added_done_or_its_person_archived(
+    client, alice, workspace_a
+):
+    # "Show all"'s total is kept in the cache (selectors.followups_section_total) until the
+    # workspace's data changes: each write below must be seen by the next page.
+    _rows(alice, workspace_a, 3)
+    client.force_login(alice)
+    url = reverse("followups:list", kwargs={"ws": "acme"})
+
+    def overdue_total():
+        response = client.get(url, {"section": "overdue", "who": "all"})
+        [section] = response.context["sections"]
+        return section.total
+
+    assert overdue_total() == 3
+    contact = ContactFactory(workspace=workspace_a, owner=alice)
+    due = (timezone.localtime() - timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    created = client.post(
+        reverse("followups:create", kwargs={"ws": "acme"}),
+        {"contact": contact.pk, "kind": FollowUp.Kind.UPDATE, "title": "Late", "due_at": due},
+    )
+    assert created.status_code == 302
+    assert overdue_total() == 4
+
+    late = FollowUp.objects.get(contact=contact)
+    done = client.post(reverse("followups:done", kwargs={"ws": "acme", "pk": late.pk}))
+    assert done.status_code < 400
+    assert overdue_total() == 3
+
+    archived = FollowUp.objects.filter(workspace=workspace_a, due_at__lt=timezone.now())
+    person = archived.exclude(pk=late.pk).first().contact
+    archive = client.post(reverse("contacts:archive", kwargs={"ws": "acme", "pk": person.pk}))
+    assert archive.status_code < 400
+    assert overdue_total() == 2

@@ -10,7 +10,7 @@ from accounts.models import Workspace
 from contacts.models import Contact
 from followups.models import FollowUp
 from interviews.models import Interview
-from reports.selectors.base import Chart, Period, Report, Table, bucket_label, percent
+from reports.selectors.base import Chart, Period, Report, Table, bucket_labels, percent
 
 
 def _by_month(queryset, field: str, period: Period, **figures) -> dict:
@@ -43,12 +43,12 @@ def network_report(*, workspace: Workspace, period: Period, recruiter=None) -> R
     )
     months = period.buckets("month")
     rows = []
-    for month in months:
+    for month, label in zip(months, bucket_labels(months, "month"), strict=True):
         c = conversations.get(month, {"people": 0, "talks": 0})
         f = kept.get(month, {"due": 0, "on_time": 0})
         rows.append(
             [
-                bucket_label(month, "month"),
+                label,
                 str(c["people"]),
                 str(c["talks"]),
                 str(added.get(month, {"n": 0})["n"]),

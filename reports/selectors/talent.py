@@ -73,7 +73,8 @@ def talent_pool_page(
     if not rows:
         return []
     ids = [row["pk"] for row in rows]
-    contacts = Contact.objects.select_related("company").in_bulk(ids)
+    # What a row shows (reports/pool_rows.py): not the company, nor the search document.
+    contacts = Contact.objects.only("pk", "first_name", "last_name", "stage").in_bulk(ids)
     latest = dict(
         Assessment.objects.filter(interview__contact__in=ids)
         .order_by("interview__contact_id", F("interview__starts_at").desc(nulls_last=True), "-pk")
@@ -109,7 +110,8 @@ def openings_list(*, workspace: Workspace) -> QuerySet[Opening]:
 def shortlist_of(*, opening: Opening) -> QuerySet[ShortlistEntry]:
     return (
         ShortlistEntry.objects.filter(opening=opening, workspace=opening.workspace_id)
-        .select_related("contact__company", "contact__workspace", "referral_followup", "added_by")
+        # What the opening's page shows of an entry: the person, their company, the referral.
+        .select_related("contact__company", "referral_followup")
         .order_by("added_at", "pk")
     )
 

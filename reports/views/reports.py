@@ -32,21 +32,13 @@ def _spec(request, slug: str) -> ReportSpec:
 def _build(request, slug):
     spec = _spec(request, slug)
     form = ReportFilterForm(
-        request.GET or None,
+        request.GET or ReportFilterForm.default_data(request.workspace),
         workspace=request.workspace,
         membership=request.membership,
         grouped=spec.grouped,
     )
-    if request.GET and not form.is_valid():
+    if not form.is_valid():
         return spec, form, None
-    if not request.GET:
-        # Show the default period in the form, so the page says what it covers.
-        options = {"workspace": request.workspace, "membership": request.membership}
-        probe = ReportFilterForm({}, grouped=spec.grouped, **options)
-        probe.is_valid()
-        data = {key: probe.cleaned_data[key].isoformat() for key in ("start", "end")}
-        form = ReportFilterForm(data, grouped=spec.grouped, **options)
-        form.is_valid()
     options = {"group": form.cleaned_data["group"]} if spec.grouped else {}
     report = report_build(
         spec,
