@@ -476,19 +476,52 @@ def test_records_lost_with_a_database_crash_are_written_again_by_the_worker(
     assert len(smtp_server.messages) == 2
 
 
+def _record_marks_and_texts(monkeypatch):
+    """What reaches PostgreSQL and the SMTP server, in order: each data mark (its SQL and
+    parameters, and whether it was a transaction of its own) and each message text as it
+    leaves (its Message-ID)."""
+    from django.db import connection
+
+    from accounts.outbox import transmit
+
+    events = []
+    real_dot_stuff = transmit._dot_stuff
+
+    def text_leaves(data):
+        events.append(("text", re.search(rb"Message-ID: (<[^>]+>)", data).group(1).decode()))
+        return real_dot_stuff(data)
+
+    def record(execute, sql, params, many, context):
+        if "SET data_sent_at" in sql:
+            own = context["connection"].get_autocommit() and not connection.in_atomic_block
+            events.append(("mark", sql, params, own))
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(transmit, "_dot_stuff", text_leaves)
+    return events, connection.execute_wrapper(record)
+
+
+def _marks_of(row, events) -> list:
+    return [e for e in events if e[0] == "mark" and (row.pk in e[2] or [row.pk] in e[2])]
+
+
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("repeatable", [True, False], ids=["reminder", "thank-you"])
-def test_every_data_mark_is_on_disk_before_its_text_leaves(smtp_server, repeatable):
+def test_every_data_mark_is_on_disk_before_its_text_leaves(smtp_server, repeatable, monkeypatch):
     """A mark lost in a crash of PostgreSQL would make a sent row look never sent, and the sweep
     would send it again unmarked (the exactly-once drill saw 5 such reminders): each
-    ``data_sent_at`` is committed with ``synchronous_commit`` on, in a batch as alone."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    ``data_sent_at`` is committed, with ``synchronous_commit`` on, before its text leaves."""
     rows = [_queue(f"p{i}@example.test", kind="reminder", repeatable=repeatable) for i in range(3)]
-    with CaptureQueriesContext(connection) as context:
+    events, recording = _record_marks_and_texts(monkeypatch)
+    with recording:
         assert delivery.messages_deliver(ids=[row.pk for row in rows]) == {"sent": 3}
-    statements = [query["sql"] for query in context.captured_queries]
-    marks = [i for i, sql in enumerate(statements) if "SET data_sent_at" in sql]
-    assert len(marks) == 3
-    for i in marks:
-        assert statements[i - 1] == "SET LOCAL synchronous_commit TO ON", statements[i - 1]
+    texts = [message_id for kind, message_id, *_ in events if kind == "text"]
+    assert texts == [row.message_id for row in rows]
+    for row in rows:
+        leaves = events.index(("text", row.message_id))
+        [(_, sql, _params, own)] = _marks_of(row, events[:leaves])
+        # A statement in autocommit, a transaction of its own: committed when it returns, and
+        # its commit waits for the disk.
+        assert own
+        assert "set_config('synchronous_commit', 'on', true)" in sql
+        assert _row(row).data_sent_at is not None
