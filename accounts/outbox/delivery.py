@@ -26,7 +26,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,6 +36,9 @@ from accounts.outbox import transmit
 from infoview.mail import sender_domain
 
 logger = logging.getLogger(__name__)
+# The database away: a broken connection raises DatabaseError, one Django still holds after it
+# closed raises InterfaceError (not a DatabaseError).
+DATABASE_AWAY = (DatabaseError, InterfaceError)
 
 State = OutgoingMessage.State
 BATCH_SIZE = 50
@@ -315,7 +318,7 @@ def _commits_without_waiting():
         yield
     finally:
         # A connection lost and opened again meanwhile is back to the default already.
-        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+        with contextlib.suppress(*DATABASE_AWAY), connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
 
 
@@ -545,14 +548,14 @@ def _apply_patiently(row: OutgoingMessage, outcome: transmit.Outcome) -> bool:
         try:
             _apply(row, outcome, timezone.now())
             return True
-        except DatabaseError:
+        except DATABASE_AWAY:
             if time.monotonic() > deadline:
                 logger.exception("Could not record outbox row %s: %s", row.pk, outcome)
                 return False
             logger.warning("Database unavailable; recording outbox row %s again soon", row.pk)
             time.sleep(pause)
             pause = min(pause * 2, 10)
-            with contextlib.suppress(DatabaseError):
+            with contextlib.suppress(*DATABASE_AWAY):
                 connection.close()  # a new one is opened by the next query
 
 
@@ -568,14 +571,19 @@ def _send(row: OutgoingMessage, backend, marks: _Marks) -> transmit.Outcome:
 
 def _record_again(written: list[tuple[OutgoingMessage, transmit.Outcome]]) -> None:
     """The connection to PostgreSQL was lost mid-batch: the records written without waiting for
-    the disk may have gone with it. Write again those that are missing (row still ours and
-    ``sending``), on the new connection, which waits for the disk."""
+    the disk may have gone with it. Write again those that are missing, on the new connection,
+    which waits for the disk: the row still this attempt's and ``sending``, or settled by the
+    sweep meanwhile as ``unknown`` (or queued for its one resend, not yet taken), whose guess
+    what this worker heard replaces (``_apply_to_settled``), so that a message that arrived
+    is not sent again."""
     for row, outcome in written:
         try:
             missing = OutgoingMessage.objects.filter(
-                pk=row.pk, attempts=row.attempts, state=State.SENDING
+                pk=row.pk,
+                attempts=row.attempts,
+                state__in=[State.SENDING, State.UNKNOWN, State.PENDING],
             ).exists()
-        except DatabaseError:
+        except DATABASE_AWAY:
             missing = True  # _apply_patiently waits for the database
         if missing and not _apply_patiently(row, outcome):
             raise DatabaseError(f"outbox row {row.pk}: the outcome could not be recorded")

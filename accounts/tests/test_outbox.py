@@ -563,6 +563,49 @@ def test_records_lost_with_a_database_crash_are_written_again_by_the_worker(
     assert len(smtp_server.messages) == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_record_the_sweep_called_unknown_meanwhile_is_written_again(
+    smtp_server, settings, monkeypatch
+):
+    """The database crashed after the first row's outcome (not yet on disk), and came back
+    after the row's lease: the sweep calls it unknown and queues its one resend. The worker,
+    which heard the server's 250, writes that instead of the guess: the resend never goes."""
+    from django.db import connection
+
+    first = _queue("a@example.test", kind="reminder", repeatable=True)
+    second = _queue("b@example.test", kind="reminder", repeatable=True)
+    real_apply = delivery._apply
+    crashed = []
+    resend_delay = timedelta(seconds=settings.OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS + 1)
+    away = _later(settings.OUTBOX_SEND_LEASE_SECONDS + 1 + resend_delay.total_seconds())
+
+    def crash_after_the_first(taken, outcome, now):
+        real_apply(taken, outcome, now)
+        if taken.pk == first.pk and not crashed:
+            crashed.append(True)
+            # What the crash leaves: the group's mark (on disk), not the outcome since.
+            marked = _row(second)
+            OutgoingMessage.objects.filter(pk=first.pk).update(
+                state=State.SENDING, sent_at=None, log=taken.log[:1], lease_until=marked.lease_until
+            )
+            away.start()  # the database comes back after the lease and the resend delay
+            assert delivery.messages_sweep(now=timezone.now() - resend_delay)["unknown"] == 2
+            assert delivery.messages_sweep()["resent"] == 2
+            # Django still holds the connection, closed under it: InterfaceError, not
+            # DatabaseError, on the next statement.
+            connection.connection.close()
+
+    monkeypatch.setattr(delivery, "_apply", crash_after_the_first)
+    try:
+        assert delivery.messages_deliver(ids=[first.pk, second.pk]) == {"sent": 1, "retry": 1}
+    finally:
+        away.stop()
+    assert _row(first).state == State.SENT  # what the worker heard, not the sweep's guess
+    assert _row(second).state == State.PENDING  # its one resend: never sent yet
+    assert delivery.messages_deliver(ids=[first.pk, second.pk]) == {"sent": 1}
+    assert sorted(m["To"] for m in smtp_server.messages) == ["a@example.test", "b@example.test"]
+
+
 def _record_marks_and_texts(monkeypatch):
     """What reaches PostgreSQL and the SMTP server, in order: each data mark (its SQL and
     parameters, and whether it was a transaction of its own) and each message text as it
