@@ -6,9 +6,10 @@
   them; a lost broker message costs one lease, never the email.
 - ``messages_deliver`` takes a batch's rows ``pending`` → ``sending`` in one short transaction
   (``skip_locked``: whoever holds a row is sending it), speaks SMTP outside any transaction,
-  and records each row's outcome. Past DATA the row carries ``data_sent_at``; a worker killed
-  after that leaves a row the sweep marks ``unknown``, one killed before it goes back to
-  ``pending``. Which of these commits wait for the disk: see "the worker's side" below.
+  and records each row's outcome. Before its text the row carries ``data_sent_at`` (rows of
+  repeatable kinds a few at a time); a worker killed after that leaves a row the sweep marks
+  ``unknown``, one killed before it goes back to ``pending``. Which of these commits wait for
+  the disk: see "the worker's side" below.
 - ``messages_sweep`` (beat) settles expired leases and sends ``unknown`` rows of repeatable
   kinds once more, after a delay.
 
@@ -25,7 +26,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,6 +36,9 @@ from accounts.outbox import transmit
 from infoview.mail import sender_domain
 
 logger = logging.getLogger(__name__)
+# The database away: a broken connection raises DatabaseError, one Django still holds after it
+# closed raises InterfaceError (not a DatabaseError).
+DATABASE_AWAY = (DatabaseError, InterfaceError)
 
 State = OutgoingMessage.State
 BATCH_SIZE = 50
@@ -282,8 +286,8 @@ def _unknown_delay() -> timedelta:
 # only a crash of PostgreSQL itself (or of the machine) can lose such a commit. So a batch:
 #
 # - takes its rows ``pending`` → ``sending`` in one transaction that waits for the disk;
-# - writes each row's ``data_sent_at`` waiting for the disk, just before its text leaves: that
-#   mark is what keeps a row from being sent twice, whatever crashes;
+# - writes each row's ``data_sent_at`` waiting for the disk before its text leaves: that mark
+#   is what keeps a row from being sent twice, whatever crashes (see "Data marks" below);
 # - writes each row's outcome without waiting, but the last row's, which flushes the batch's.
 #
 # Should PostgreSQL crash mid-batch, the outcomes written since the last flush may be lost:
@@ -292,6 +296,17 @@ def _unknown_delay() -> timedelta:
 # ``unknown`` (the ambiguous case: a repeatable kind is resent once, marked), never a silent
 # second copy. (For a few hours on 30 November the marks of repeatable rows did not wait: the
 # exactly-once drill then saw a PostgreSQL crash resend 5 reminders unmarked.)
+#
+# Data marks. A row of a kind that is never sent twice by design (a thank-you to a contact) is
+# marked alone, between the server's 354 and its text. Rows of repeatable kinds (reminders,
+# digests) are marked up to ``MARK_GROUP`` at a time: when the first of them reaches its 354,
+# one statement marks it and the next ones of the batch, one wait for the disk instead of ten
+# (issue 17). A row marked ahead is a row whose text may not have left: if the worker dies
+# before reaching it, the sweep finds it ``sending`` with ``data_sent_at`` and calls it
+# ``unknown``, and being repeatable it is sent once more, marked: it arrives once. Never a
+# silent second copy: every row whose text left was marked on disk first, and a row marked
+# ahead goes out only within half its lease of the mark (the sweep settles nothing before the
+# lease runs out); past that, its turn marks it again, which checks it is still ours.
 
 
 @contextlib.contextmanager
@@ -303,7 +318,7 @@ def _commits_without_waiting():
         yield
     finally:
         # A connection lost and opened again meanwhile is back to the default already.
-        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+        with contextlib.suppress(*DATABASE_AWAY), connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
 
 
@@ -347,29 +362,75 @@ class LeaseLost(Exception):
     """The row is no longer this worker's (its lease ran out and the sweep settled it)."""
 
 
-def _mark_data_sent(row: OutgoingMessage) -> None:
-    """Write ``data_sent_at`` just before the message text goes out, if the row is still ours.
+def _mark_data_sent(rows: Sequence[OutgoingMessage]) -> set[int]:
+    """Write ``data_sent_at`` on ``rows`` before their text goes out, on those still ours:
+    their ids.
 
-    One statement: it runs once per message, between the server's 354 and the text. The lease
-    starts again here, so that a row sent late in its batch has the whole lease for the
-    worker to record the answer (or to come back to it after the database was away) before
-    the sweep calls it ``unknown``, as when each row was taken just before it was sent.
+    One statement, a transaction of its own that waits for the disk (``_MARK_SQL``). The lease
+    starts again here, so that a row sent late in its batch has the whole lease for the worker
+    to record the answer (or to come back to it after the database was away) before the sweep
+    calls it ``unknown``, as when each row was taken just before it was sent.
     """
-    row.data_sent_at = timezone.now()
-    row.lease_until = row.data_sent_at + send_lease()
-    sql = (
-        "UPDATE accounts_outgoingmessage SET data_sent_at = %s, lease_until = %s "
-        "WHERE id = %s AND state = %s AND attempts = %s"
-    )
-    params = [row.data_sent_at, row.lease_until, row.pk, State.SENDING, row.attempts]
-    # The mark is on disk before the text leaves, whatever crashes: a row whose mark a crash of
-    # PostgreSQL lost would look never sent, and the sweep would send it a second time.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO ON")
-        cursor.execute(sql, params)
-        updated = cursor.rowcount
-    if updated != 1:
-        raise LeaseLost(f"outbox row {row.pk} is no longer this worker's")
+    now = timezone.now()
+    lease_until = now + send_lease()
+    ids = [row.pk for row in rows]
+    attempts = [row.attempts for row in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(_MARK_SQL, [now, lease_until, ids, attempts, State.SENDING])
+        marked = {pk for pk, _setting in cursor.fetchall()}
+    for row in rows:
+        if row.pk in marked:
+            row.data_sent_at, row.lease_until = now, lease_until
+    return marked
+
+
+# The mark is on disk before the text leaves, whatever crashes: a row whose mark a crash of
+# PostgreSQL lost would look never sent, and the sweep would send it a second time. The
+# statement is its own transaction (the worker runs in autocommit), and ``set_config(...,
+# true)`` turns ``synchronous_commit`` on for that transaction alone, so its commit waits for
+# the disk: one round trip, where BEGIN, SET LOCAL, the UPDATE and COMMIT took four. The
+# RETURNING runs for each row written, before the commit; a statement that writes no row has
+# nothing to wait for. Each row only if it is still this attempt's and ``sending``.
+_MARK_SQL = """
+UPDATE accounts_outgoingmessage AS message SET data_sent_at = %s, lease_until = %s
+FROM unnest(%s::bigint[], %s::integer[]) AS ours (id, attempts)
+WHERE message.id = ours.id AND message.attempts = ours.attempts AND message.state = %s
+RETURNING message.id, set_config('synchronous_commit', 'on', true)
+"""
+# Rows of repeatable kinds (reminders, digests) are marked up to this many at a time, in one
+# wait for the disk, when the first of them reaches its text; a row of any other kind (a
+# thank-you to a contact) is marked alone, just before its text. See "Data marks" above.
+MARK_GROUP = 10
+
+
+class _Marks:
+    """The data marks of a batch, in its sending order (see "Data marks" above)."""
+
+    def __init__(self, rows: Sequence[OutgoingMessage]):
+        self.rows = list(rows)
+        self.position = {row.pk: i for i, row in enumerate(self.rows)}
+        self.ready: dict[int, datetime] = {}  # marked ahead: row id -> text may leave until
+
+    def before_text(self, row: OutgoingMessage) -> None:
+        """Called just before ``row``'s text leaves: raises LeaseLost unless it is marked."""
+        until = self.ready.pop(row.pk, None)
+        if until is not None and timezone.now() < until:
+            return
+        group = [row]
+        if row.repeatable:
+            for other in self.rows[self.position[row.pk] + 1 :]:
+                if len(group) == MARK_GROUP or not other.repeatable:
+                    break
+                group.append(other)
+        marked = _mark_data_sent(group)
+        # Half the lease: the sweep settles a row only once its lease has run out, so a row
+        # marked ahead is still this worker's for that long (with room for the clocks of the
+        # worker and the beat to differ); past it, its turn marks it again, checking first.
+        for other in group[1:]:
+            if other.pk in marked:
+                self.ready[other.pk] = other.lease_until - send_lease() / 2
+        if row.pk not in marked:
+            raise LeaseLost(f"outbox row {row.pk} is no longer this worker's")
 
 
 def _apply(row: OutgoingMessage, outcome: transmit.Outcome, now: datetime) -> None:
@@ -487,36 +548,42 @@ def _apply_patiently(row: OutgoingMessage, outcome: transmit.Outcome) -> bool:
         try:
             _apply(row, outcome, timezone.now())
             return True
-        except DatabaseError:
+        except DATABASE_AWAY:
             if time.monotonic() > deadline:
                 logger.exception("Could not record outbox row %s: %s", row.pk, outcome)
                 return False
             logger.warning("Database unavailable; recording outbox row %s again soon", row.pk)
             time.sleep(pause)
             pause = min(pause * 2, 10)
-            with contextlib.suppress(DatabaseError):
+            with contextlib.suppress(*DATABASE_AWAY):
                 connection.close()  # a new one is opened by the next query
 
 
-def _send(row: OutgoingMessage, backend) -> transmit.Outcome:
-    outcome = transmit.transmit(backend, email_for(row), lambda: _mark_data_sent(row))
+def _send(row: OutgoingMessage, backend, marks: _Marks) -> transmit.Outcome:
+    outcome = transmit.transmit(backend, email_for(row), lambda: marks.before_text(row))
     if not _apply_patiently(row, outcome):
         # The database stayed away past the patience: the rest of the batch is left to the
-        # sweep (its rows are ``sending`` without ``data_sent_at``: sent again, never twice).
+        # sweep (its rows are ``sending``: those without ``data_sent_at`` are sent again, those
+        # marked ahead are ``unknown``; none twice unmarked).
         raise DatabaseError(f"outbox row {row.pk}: the outcome could not be recorded")
     return outcome
 
 
 def _record_again(written: list[tuple[OutgoingMessage, transmit.Outcome]]) -> None:
     """The connection to PostgreSQL was lost mid-batch: the records written without waiting for
-    the disk may have gone with it. Write again those that are missing (row still ours and
-    ``sending``), on the new connection, which waits for the disk."""
+    the disk may have gone with it. Write again those that are missing, on the new connection,
+    which waits for the disk: the row still this attempt's and ``sending``, or settled by the
+    sweep meanwhile as ``unknown`` (or queued for its one resend, not yet taken), whose guess
+    what this worker heard replaces (``_apply_to_settled``), so that a message that arrived
+    is not sent again."""
     for row, outcome in written:
         try:
             missing = OutgoingMessage.objects.filter(
-                pk=row.pk, attempts=row.attempts, state=State.SENDING
+                pk=row.pk,
+                attempts=row.attempts,
+                state__in=[State.SENDING, State.UNKNOWN, State.PENDING],
             ).exists()
-        except DatabaseError:
+        except DATABASE_AWAY:
             missing = True  # _apply_patiently waits for the database
         if missing and not _apply_patiently(row, outcome):
             raise DatabaseError(f"outbox row {row.pk}: the outcome could not be recorded")
@@ -534,11 +601,12 @@ def messages_deliver(*, ids: Sequence[int]) -> dict[str, int]:
     backend = mailers.default
     counts: dict[str, int] = {}
     written: list[tuple[OutgoingMessage, transmit.Outcome]] = []
+    marks = _Marks(rows)
     try:
         session = connection.connection
         with _commits_without_waiting():
             for row in rows[:-1]:
-                outcome = _send(row, backend)
+                outcome = _send(row, backend, marks)
                 counts[outcome.result] = counts.get(outcome.result, 0) + 1
                 if connection.connection is not session:
                     _record_again(written)
@@ -546,7 +614,7 @@ def messages_deliver(*, ids: Sequence[int]) -> dict[str, int]:
                     session = connection.connection
                 written.append((row, outcome))
         # The last row's records wait for the disk, and with them every earlier one's.
-        outcome = _send(rows[-1], backend)
+        outcome = _send(rows[-1], backend, marks)
         counts[outcome.result] = counts.get(outcome.result, 0) + 1
         if connection.connection is not session:
             _record_again(written)

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
@@ -287,9 +288,9 @@ def test_a_row_whose_lease_ran_out_in_its_batch_is_not_sent_by_the_late_worker(
     smtp_server, settings, monkeypatch
 ):
     """A batch's rows share one lease: one swept back to pending before its turn came is left
-    to whoever takes it next, never sent by both."""
-    first = _queue("a@example.test", kind="reminder", repeatable=True)
-    second = _queue("b@example.test", kind="reminder", repeatable=True)
+    to whoever takes it next, never sent by both. (Rows of a kind marked one at a time.)"""
+    first = _queue("a@example.test", kind="thank_you")
+    second = _queue("b@example.test", kind="thank_you")
     real_apply = delivery._apply
 
     def lease_runs_out_after_the_first(taken, outcome, now):
@@ -303,6 +304,92 @@ def test_a_row_whose_lease_ran_out_in_its_batch_is_not_sent_by_the_late_worker(
     assert [m["To"] for m in smtp_server.messages] == ["a@example.test"]
     assert (_row(first).state, _row(second).state) == (State.SENT, State.PENDING)
     assert _row(second).data_sent_at is None
+
+
+def _later(seconds: float):
+    return time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=True)
+
+
+def test_a_row_marked_ahead_whose_lease_ran_out_is_not_sent_by_the_late_worker(
+    smtp_server, settings, monkeypatch
+):
+    """Repeatable rows are marked a few at a time. One marked ahead whose lease ran out before
+    its turn came (the worker stalled) is settled by the sweep as ``unknown``; the late worker
+    checks again before its text and leaves it, and its one resend delivers it once."""
+    first = _queue("a@example.test", kind="reminder", repeatable=True)
+    second = _queue("b@example.test", kind="reminder", repeatable=True)
+    real_apply = delivery._apply
+    stalled = _later(settings.OUTBOX_SEND_LEASE_SECONDS + 1)
+
+    def stall_after_the_first(taken, outcome, now):
+        real_apply(taken, outcome, now)
+        if taken.pk == first.pk:
+            assert _row(second).data_sent_at is not None  # marked with the first
+            stalled.start()
+            assert delivery.messages_sweep() == {"requeued": 0, "unknown": 1, "resent": 0}
+
+    monkeypatch.setattr(delivery, "_apply", stall_after_the_first)
+    try:
+        assert delivery.messages_deliver(ids=[first.pk, second.pk]) == {"sent": 1, "retry": 1}
+        assert [m["To"] for m in smtp_server.messages] == ["a@example.test"]
+        assert (_row(first).state, _row(second).state) == (State.SENT, State.UNKNOWN)
+        with _later(settings.OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS + 1):
+            assert delivery.messages_sweep()["resent"] == 1
+            monkeypatch.setattr(delivery, "_apply", real_apply)
+            assert delivery.messages_deliver(ids=[second.pk]) == {"sent": 1}
+    finally:
+        stalled.stop()
+    assert [m["To"] for m in smtp_server.messages] == ["a@example.test", "b@example.test"]
+    assert _row(second).state == State.SENT
+
+
+class _Killed(BaseException):
+    """The worker's process ending mid-batch (SIGKILL): nothing after it runs."""
+
+
+def test_a_worker_killed_mid_group_leaves_the_rows_marked_ahead_unknown_sent_once(
+    smtp_server, settings, monkeypatch
+):
+    """A crash after a group's mark leaves rows marked whose text never left: the sweep calls
+    them ``unknown`` (never back to ``pending`` unmarked), and their one resend delivers each
+    exactly once."""
+    rows = [_queue(f"p{i}@example.test", kind="reminder", repeatable=True) for i in range(4)]
+    real_apply = delivery._apply
+
+    def killed_after_the_first(taken, outcome, now):
+        real_apply(taken, outcome, now)
+        raise _Killed
+
+    monkeypatch.setattr(delivery, "_apply", killed_after_the_first)
+    with pytest.raises(_Killed):
+        delivery.messages_deliver(ids=[row.pk for row in rows])
+    monkeypatch.setattr(delivery, "_apply", real_apply)
+    assert [_row(row).data_sent_at is not None for row in rows] == [True] * 4
+    with _later(settings.OUTBOX_SEND_LEASE_SECONDS + 1):
+        assert delivery.messages_sweep() == {"requeued": 0, "unknown": 3, "resent": 0}
+        with _later(settings.OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS + 1):
+            assert delivery.messages_sweep()["resent"] == 3
+            assert delivery.messages_deliver(ids=[row.pk for row in rows]) == {"sent": 3}
+    arrived = sorted(m["To"] for m in smtp_server.messages)
+    assert arrived == [f"p{i}@example.test" for i in range(4)]  # each once
+    assert {_row(row).state for row in rows} == {State.SENT}
+
+
+def test_repeatable_rows_are_marked_in_groups_and_others_alone(smtp_server, monkeypatch):
+    """One wait for the disk for up to MARK_GROUP reminders; a thank-you between them is
+    marked alone, just before its text, and a group never reaches past it."""
+    monkeypatch.setattr(delivery, "MARK_GROUP", 3)
+    kinds = [True, True, True, True, False, True, True]
+    rows = [
+        _queue(f"p{i}@example.test", kind="reminder" if r else "thank_you", repeatable=r)
+        for i, r in enumerate(kinds)
+    ]
+    events, recording = _record_marks_and_texts(monkeypatch)
+    with recording:
+        assert delivery.messages_deliver(ids=[row.pk for row in rows]) == {"sent": 7}
+    marks = [params[2] for kind, *rest in events if kind == "mark" for _sql, params, _ in [rest]]
+    pks = [row.pk for row in rows]
+    assert marks == [pks[0:3], pks[3:4], pks[4:5], pks[5:7]]
 
 
 def test_messages_are_built_byte_for_byte_as_with_the_smtp_policy():
@@ -476,19 +563,97 @@ def test_records_lost_with_a_database_crash_are_written_again_by_the_worker(
     assert len(smtp_server.messages) == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_record_the_sweep_called_unknown_meanwhile_is_written_again(
+    smtp_server, settings, monkeypatch
+):
+    """The database crashed after the first row's outcome (not yet on disk), and came back
+    after the row's lease: the sweep calls it unknown and queues its one resend. The worker,
+    which heard the server's 250, writes that instead of the guess: the resend never goes."""
+    from django.db import connection
+
+    first = _queue("a@example.test", kind="reminder", repeatable=True)
+    second = _queue("b@example.test", kind="reminder", repeatable=True)
+    real_apply = delivery._apply
+    crashed = []
+    resend_delay = timedelta(seconds=settings.OUTBOX_UNKNOWN_RESEND_DELAY_SECONDS + 1)
+    away = _later(settings.OUTBOX_SEND_LEASE_SECONDS + 1 + resend_delay.total_seconds())
+
+    def crash_after_the_first(taken, outcome, now):
+        real_apply(taken, outcome, now)
+        if taken.pk == first.pk and not crashed:
+            crashed.append(True)
+            # What the crash leaves: the group's mark (on disk), not the outcome since.
+            marked = _row(second)
+            OutgoingMessage.objects.filter(pk=first.pk).update(
+                state=State.SENDING, sent_at=None, log=taken.log[:1], lease_until=marked.lease_until
+            )
+            away.start()  # the database comes back after the lease and the resend delay
+            assert delivery.messages_sweep(now=timezone.now() - resend_delay)["unknown"] == 2
+            assert delivery.messages_sweep()["resent"] == 2
+            # Django still holds the connection, closed under it: InterfaceError, not
+            # DatabaseError, on the next statement.
+            connection.connection.close()
+
+    monkeypatch.setattr(delivery, "_apply", crash_after_the_first)
+    try:
+        assert delivery.messages_deliver(ids=[first.pk, second.pk]) == {"sent": 1, "retry": 1}
+    finally:
+        away.stop()
+    assert _row(first).state == State.SENT  # what the worker heard, not the sweep's guess
+    assert _row(second).state == State.PENDING  # its one resend: never sent yet
+    assert delivery.messages_deliver(ids=[first.pk, second.pk]) == {"sent": 1}
+    assert sorted(m["To"] for m in smtp_server.messages) == ["a@example.test", "b@example.test"]
+
+
+def _record_marks_and_texts(monkeypatch):
+    """What reaches PostgreSQL and the SMTP server, in order: each data mark (its SQL and
+    parameters, and whether it was a transaction of its own) and each message text as it
+    leaves (its Message-ID)."""
+    from django.db import connection
+
+    from accounts.outbox import transmit
+
+    events = []
+    real_dot_stuff = transmit._dot_stuff
+
+    def text_leaves(data):
+        events.append(("text", re.search(rb"Message-ID: (<[^>]+>)", data).group(1).decode()))
+        return real_dot_stuff(data)
+
+    def record(execute, sql, params, many, context):
+        if "SET data_sent_at" in sql:
+            own = context["connection"].get_autocommit() and not connection.in_atomic_block
+            events.append(("mark", sql, params, own))
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(transmit, "_dot_stuff", text_leaves)
+    return events, connection.execute_wrapper(record)
+
+
+def _marks_of(row, events) -> list:
+    return [e for e in events if e[0] == "mark" and row.pk in e[2][2]]
+
+
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("repeatable", [True, False], ids=["reminder", "thank-you"])
-def test_every_data_mark_is_on_disk_before_its_text_leaves(smtp_server, repeatable):
+def test_every_data_mark_is_on_disk_before_its_text_leaves(smtp_server, repeatable, monkeypatch):
     """A mark lost in a crash of PostgreSQL would make a sent row look never sent, and the sweep
     would send it again unmarked (the exactly-once drill saw 5 such reminders): each
-    ``data_sent_at`` is committed with ``synchronous_commit`` on, in a batch as alone."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    ``data_sent_at`` is committed, with ``synchronous_commit`` on, before its text leaves."""
     rows = [_queue(f"p{i}@example.test", kind="reminder", repeatable=repeatable) for i in range(3)]
-    with CaptureQueriesContext(connection) as context:
+    events, recording = _record_marks_and_texts(monkeypatch)
+    with recording:
         assert delivery.messages_deliver(ids=[row.pk for row in rows]) == {"sent": 3}
-    statements = [query["sql"] for query in context.captured_queries]
-    marks = [i for i, sql in enumerate(statements) if "SET data_sent_at" in sql]
-    assert len(marks) == 3
-    for i in marks:
-        assert statements[i - 1] == "SET LOCAL synchronous_commit TO ON", statements[i - 1]
+    texts = [message_id for kind, message_id, *_ in events if kind == "text"]
+    assert texts == [row.message_id for row in rows]
+    for row in rows:
+        leaves = events.index(("text", row.message_id))
+        [(_, sql, _params, own)] = _marks_of(row, events[:leaves])
+        # A statement in autocommit, a transaction of its own: committed when it returns, and
+        # its commit waits for the disk.
+        assert own
+        assert "set_config('synchronous_commit', 'on', true)" in sql
+        assert _row(row).data_sent_at is not None
+    # Reminders marked together, one wait for the disk; a thank-you alone, just before its text.
+    assert len([e for e in events if e[0] == "mark"]) == (1 if repeatable else 3)
