@@ -52,19 +52,36 @@ ORDER BY u.name, c.owner_id, c.bucket
 """
 
 
+def _params(workspace: Workspace, period: Period, recruiter: User | None, **extra) -> dict:
+    """The parameters every report's SQL takes: the workspace, the period's bounds and the
+    recruiter (None: everyone), with the report's own."""
+    return {
+        "ws": workspace.pk,
+        "start": period.start_at,
+        "end": period.end_at,
+        "owner": recruiter.pk if recruiter is not None else None,
+        **extra,
+    }
+
+
+def _dicts(cursor) -> list[dict]:
+    """The rows of the last statement, each a dict by column name."""
+    names = [column.name for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
 def conversations_report(
     *, workspace: Workspace, period: Period, recruiter: User | None, group: str = "week"
 ) -> Report:
     """Completed conversations per recruiter per local week or month."""
-    params = {
-        "unit": group,
-        "tz": period.tz.key,
-        "ws": workspace.pk,
-        "status": Interview.Status.COMPLETED,
-        "start": period.start_at,
-        "end": period.end_at,
-        "owner": recruiter.pk if recruiter is not None else None,
-    }
+    params = _params(
+        workspace,
+        period,
+        recruiter,
+        unit=group,
+        tz=period.tz.key,
+        status=Interview.Status.COMPLETED,
+    )
     with connection.cursor() as cursor:
         cursor.execute(CONVERSATIONS_SQL, params)
         counts = cursor.fetchall()
@@ -130,13 +147,7 @@ STAGES_BY_OWNER = (
 
 def stages_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
     """Contacts by stage now, how many reached each stage in the period, and the conversion."""
-    params = {
-        "ws": workspace.pk,
-        "start": period.start_at,
-        "end": period.end_at,
-        "new": Contact.Stage.NEW,
-        "owner": recruiter.pk if recruiter is not None else None,
-    }
+    params = _params(workspace, period, recruiter, new=Contact.Stage.NEW)
     now, reached = {}, {}
     with connection.cursor() as cursor:
         cursor.execute(STAGES_SQL % {"by": STAGES_BY_OWNER if recruiter else ""}, params)
@@ -212,16 +223,10 @@ def discipline_report(*, workspace: Workspace, period: Period, recruiter: User |
     interview) to when it was done. One pass: ROLLUP adds the "All" row, whose median cannot be
     made from the recruiters' medians.
     """
-    params = {
-        "ws": workspace.pk,
-        "start": period.start_at,
-        "end": period.end_at,
-        "owner": recruiter.pk if recruiter is not None else None,
-    }
+    params = _params(workspace, period, recruiter)
     with connection.cursor() as cursor:
         cursor.execute(DISCIPLINE_SQL, params)
-        names = [column.name for column in cursor.description]
-        figures = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        figures = _dicts(cursor)
     everyone = next(
         (f for f in figures if f["everyone"]),
         {"total": 0, "done": 0, "in24": 0, "in48": 0, "median": None},
@@ -319,17 +324,10 @@ ORDER BY n DESC, c.source
 
 def sources_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
     """Where contacts added in the period came from, and which sources lead to hires."""
-    params = {
-        "ws": workspace.pk,
-        "start": period.start_at,
-        "end": period.end_at,
-        "owner": recruiter.pk if recruiter is not None else None,
-        "hired": Contact.Stage.HIRED,
-    }
+    params = _params(workspace, period, recruiter, hired=Contact.Stage.HIRED)
     with connection.cursor() as cursor:
         cursor.execute(SOURCES_SQL, params)
-        names = [column.name for column in cursor.description]
-        figures = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        figures = _dicts(cursor)
     labels = dict(Contact.Source.choices)
     rows = [
         [
@@ -418,16 +416,10 @@ WHERE a.workspace_id = %(ws)s AND i.workspace_id = %(ws)s
 
 def scores_report(*, workspace: Workspace, period: Period, recruiter: User | None) -> Report:
     """How many assessments gave each score, for conversations held in the period."""
-    params = {
-        "ws": workspace.pk,
-        "start": period.start_at,
-        "end": period.end_at,
-        "owner": recruiter.pk if recruiter is not None else None,
-    }
+    params = _params(workspace, period, recruiter)
     with connection.cursor() as cursor:
         cursor.execute(SCORES_SQL, params)
-        names = [column.name for column in cursor.description]
-        counts = dict(zip(names, cursor.fetchone(), strict=True))
+        (counts,) = _dicts(cursor)
     rows = [
         [str(score), *(str(counts[f"{name}_{score}"]) for name, _label in SCORES)]
         for score in range(1, 6)
