@@ -386,7 +386,10 @@ def note_add(
         body=body.strip(),
         objective=objective,
     )
-    note.full_clean()
+    # The related rows were read in this request (the interview through the workspace's scope,
+    # the author signed in, the objective checked above) and the foreign keys hold them: their
+    # existence is not asked again, three SELECTs a note.
+    note.full_clean(exclude=["workspace", "interview", "author", "objective"])
     note.body_html = render_markdown(note.body)
     note.save()
     data_changed(workspace_id=note.workspace_id)

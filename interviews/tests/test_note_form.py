@@ -28,3 +28,25 @@ def test_the_objective_menu_is_the_same_without_a_query_of_its_own(interview, wo
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["objective"] == objectives[0]
+
+
+def test_a_note_posted_through_the_page_asks_nothing_twice(
+    client, alice, interview, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from interviews.models import Note
+
+    client.force_login(alice)
+    url = reverse("interviews:note_add", kwargs={"ws": "acme", "pk": interview.pk})
+    client.post(url, {"kind": "insight", "body": "warm-up"})  # the session's first writes
+    # The user and memberships, the interview; the note in its savepoint; the contact's last
+    # interaction, its keep-in-touch follow-up moved and its reminders: no SELECT that asks
+    # again whether the interview, the author or the workspace exist.
+    with django_assert_max_num_queries(10) as captured:
+        response = client.post(url, {"kind": "insight", "body": "They hire in **March**."})
+    assert response.status_code in (200, 302)
+    note = Note.objects.latest("pk")
+    assert (note.interview, note.author, note.workspace) == (interview, alice, interview.workspace)
+    assert "<strong>March</strong>" in note.body_html
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("SELECT 1 AS")]
