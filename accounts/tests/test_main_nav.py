@@ -66,3 +66,33 @@ def test_the_log_out_form_carries_the_requests_own_token(bob):
     response = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert client.get(HOME).status_code == 302  # logged out: sent to the log-in page
+
+
+def test_the_switcher_lists_only_ones_own_workspaces_personal_first_then_by_name(
+    client, alice, charlie, workspace_b, django_assert_num_queries
+):
+    from accounts.scoping import memberships_of
+
+    beta = Workspace.objects.create(name="Beta", slug="beta", kind=Workspace.Kind.TEAM)
+    Membership.objects.create(user=alice, workspace=beta, role=Membership.Role.RECRUITER)
+    zeta = Workspace.objects.create(name="Aardvark", slug="aardvark", kind=Workspace.Kind.TEAM)
+    Membership.objects.create(user=charlie, workspace=zeta, role=Membership.Role.ADMIN)
+    client.force_login(alice)
+    header = _header(client)
+    switcher = header.split('id="workspace-switcher"', 1)[1]
+    names = re.findall(
+        r'class="dropdown-item[^"]*"\s+(?:aria-current="page")?\s*href="/w/([^/]+)/"', switcher
+    )
+    personal = Membership.objects.get(user=alice, workspace__kind=Workspace.Kind.PERSONAL)
+    assert names == [personal.workspace.slug, "acme", "beta"]
+    assert "Aardvark" not in header and workspace_b.name not in header
+
+    request = type("Request", (), {"user": alice})()
+    with django_assert_num_queries(1):
+        memberships = memberships_of(request)
+        assert [(m.workspace.slug, m.role) for m in memberships] == [
+            (personal.workspace.slug, "owner"),
+            ("acme", "admin"),
+            ("beta", "recruiter"),
+        ]
+        assert all(m.user_id == alice.pk for m in memberships)
