@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -42,10 +43,15 @@ FEED_AHEAD = timedelta(days=365)
 FORMAT = "2"
 
 
+FOLLOWUP_TEXTS = {
+    "starts_utc": ics.UtcText("next_at"),
+    "ends_utc": ics.UtcText(F("next_at") + ics.FOLLOWUP_LENGTH),
+}
 FOLLOWUP_FIELDS = (
     "pk",
     "kind",
-    "next_at",
+    "starts_utc",
+    "ends_utc",
     "contact__first_name",
     "contact__last_name",
     "updated_at",
@@ -54,12 +60,17 @@ FOLLOWUP_FIELDS = (
 
 
 def _followup_rows(rows) -> list[tuple]:
-    """(pk, summary, starts at) of each follow-up row; labels translated once."""
+    """(pk, summary, start, end) of each follow-up row; labels translated once."""
     kinds = {kind: str(label) for kind, label in FollowUp.Kind.choices}
     summary = _("%(kind)s: %(name)s")
     return [
-        (pk, summary % {"kind": kinds.get(kind, kind), "name": f"{first} {last}".strip()}, starts)
-        for pk, kind, starts, first, last, *_changes in rows
+        (
+            pk,
+            summary % {"kind": kinds.get(kind, kind), "name": f"{first} {last}".strip()},
+            starts,
+            ends,
+        )
+        for pk, kind, starts, ends, first, last, *_changes in rows
     ]
 
 
@@ -120,10 +131,8 @@ def calendar_feed(request, token):
         response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:
         # The whole file: its validators come from the rows it is written from.
-        interview_rows = list(
-            interviews.values_list(*ics.ROW_FIELDS, "updated_at", "contact__updated_at")
-        )
-        followup_rows = list(followups.values_list(*FOLLOWUP_FIELDS))
+        interview_rows = ics.rows(interviews)
+        followup_rows = list(followups.annotate(**FOLLOWUP_TEXTS).values_list(*FOLLOWUP_FIELDS))
         versions = (_version_of(interview_rows), _version_of(followup_rows))
         etag, modified = _validators(row, token, user, versions)
         body = ics.feed(
