@@ -52,6 +52,8 @@ FORMAT = "2"
 FOLLOWUP_TEXTS = {
     "starts_utc": ics.UtcText("next_at"),
     "ends_utc": ics.UtcText(F("next_at") + ics.FOLLOWUP_LENGTH),
+    "changed": selectors.ChangeText("updated_at"),
+    "contact_changed": selectors.ChangeText("contact__updated_at"),
 }
 FOLLOWUP_FIELDS = (
     "pk",
@@ -60,8 +62,8 @@ FOLLOWUP_FIELDS = (
     "ends_utc",
     "contact__first_name",
     "contact__last_name",
-    "updated_at",
-    "contact__updated_at",
+    "changed",
+    "contact_changed",
 )
 
 
@@ -78,19 +80,6 @@ def _followup_rows(rows) -> list[tuple]:
         )
         for pk, kind, starts, ends, first, last, *_changes in rows
     ]
-
-
-def _version_of(rows: list[tuple]) -> tuple:
-    """``selectors.feed_version`` of rows already read (each ends with its own and its
-    contact's last change): a first fetch reads its rows once, not once more to count them."""
-    if not rows:
-        return selectors.feed_version_normalised(0, None, None, None)
-    return selectors.feed_version_normalised(
-        len(rows),
-        sum(row[0] for row in rows),
-        max(row[-2] for row in rows),
-        max(row[-1] for row in rows),
-    )
 
 
 def _validators(row, token: str, user, versions: tuple) -> tuple[str, int]:
@@ -158,7 +147,7 @@ def calendar_feed(request, token):
         # The whole file: its validators come from the rows it is written from.
         interview_rows = ics.rows(interviews)
         followup_rows = list(followups.annotate(**FOLLOWUP_TEXTS).values_list(*FOLLOWUP_FIELDS))
-        versions = (_version_of(interview_rows), _version_of(followup_rows))
+        versions = tuple(map(selectors.feed_version_of_rows, [interview_rows, followup_rows]))
         etag, modified = _validators(row, token, user, versions)
         body = ics.feed(
             user=user, interviews=interview_rows, followups=_followup_rows(followup_rows)

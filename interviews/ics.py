@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interviews.models import Interview
+from interviews.selectors import ChangeText
 from interviews.vtimezone import vtimezone
 
 PRODID = "-//Infoview//Interviews//EN"
@@ -144,8 +145,13 @@ class _Writer:
 # What an event needs of an interview, as ``rows`` reads it (a feed of two thousand events is
 # read as tuples: model instances would cost more than writing the file). Its two UTC times come
 # as text (``UtcText``); the last two fields, the interview's and its contact's last change, are
-# not written: the feed's validator reads them.
-ROW_TEXTS = {"modified_utc": UtcText("updated_at"), "created_utc": UtcText("created_at")}
+# not written: the feed's validator reads them (``selectors.feed_version_of_rows``).
+ROW_TEXTS = {
+    "modified_utc": UtcText("updated_at"),
+    "created_utc": UtcText("created_at"),
+    "changed": ChangeText("updated_at"),
+    "contact_changed": ChangeText("contact__updated_at"),
+}
 ROW_FIELDS = (
     "pk",
     "time_zone",
@@ -160,8 +166,8 @@ ROW_FIELDS = (
     "location",
     "contact__first_name",
     "contact__last_name",
-    "updated_at",
-    "contact__updated_at",
+    "changed",
+    "contact_changed",
 )
 
 
@@ -186,8 +192,6 @@ def _row(interview: Interview) -> tuple:
         interview.location,
         contact.first_name,
         contact.last_name,
-        interview.updated_at,
-        contact.updated_at,
     )
 
 
