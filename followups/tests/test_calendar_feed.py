@@ -272,3 +272,23 @@ def test_a_kept_file_shows_every_change_at_the_next_fetch(client, alice, feed, _
     before = _file(client, feed)
     client.post(reverse("accounts:settings"), {**account, "time_zone": "Asia/Tokyo"})
     assert _file(client, feed) == before
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_fetch_costs_the_same_queries_whatever_the_feed_holds(
+    client, alice, workspace_a, size, django_assert_num_queries
+):
+    for _ in range(size):
+        contact = ContactFactory(workspace=workspace_a, owner=alice)
+        make_interview(workspace=workspace_a, owner=alice, contact=contact)
+        FollowUpFactory(contact=contact, owner=alice, due_at=NOW + timedelta(days=1))
+    url = reverse(
+        "calendar:feed", kwargs={"token": services.calendar_token_regenerate(user=alice).token}
+    )
+    # The token, the user's workspaces, the interviews, the follow-ups...
+    with django_assert_num_queries(4):
+        first = client.get(url).content
+    assert first.count(b"BEGIN:VEVENT") == 2 * size
+    # ... then, until something changes, the file kept.
+    with django_assert_num_queries(2):
+        assert client.get(url).content == first
