@@ -1,14 +1,16 @@
 """Reads of the interviews app."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
     DateTimeField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -398,3 +400,30 @@ def feed_version(queryset: QuerySet) -> tuple:
 def feed_version_normalised(count, ids, changed, contacts_changed) -> tuple:
     """The same figures whether the database summed them (a Decimal) or Python did (an int)."""
     return (int(count), int(ids or 0), changed, contacts_changed)
+
+
+class ChangeText(Func):
+    """A timestamp as fixed-width UTC text (2026-11-30T12:00:07.654321), ordered as the
+    timestamps are: a feed read as rows needs only the latest change of two thousand for its
+    validator (``feed_version_of_rows``), so one is parsed in Python, not each."""
+
+    template = "to_char((%(expressions)s) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+    output_field = CharField()
+
+
+def _changed_at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def feed_version_of_rows(rows: list[tuple]) -> tuple:
+    """``feed_version`` of rows already read, each starting with its pk and ending with the
+    ``ChangeText`` of its own and its contact's last change: a file written from its rows
+    reads them once, not once more to count them."""
+    if not rows:
+        return feed_version_normalised(0, None, None, None)
+    return feed_version_normalised(
+        len(rows),
+        sum(row[0] for row in rows),
+        _changed_at(max(row[-2] for row in rows)),
+        _changed_at(max(row[-1] for row in rows)),
+    )

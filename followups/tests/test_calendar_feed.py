@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from contacts import services as contact_services
+from contacts.erasure import contact_erase
 from followups import services as followup_services
 from followups.tests.factories import ContactFactory, FollowUpFactory
 from interviews import services
@@ -59,12 +60,16 @@ def test_it_answers_304_to_its_own_validators(client, feed):
     assert b"BEGIN:VEVENT" in other.content
 
 
-def test_a_304_costs_no_file(client, feed, django_assert_num_queries):
+def test_a_304_costs_no_file(client, feed, django_assert_num_queries, _frozen):
     etag = _etag(client, feed)
-    # The token, the user's workspaces, then one aggregate for each part...
+    # The token and the user's workspaces: the figures of the file just written are kept...
+    with django_assert_num_queries(2):
+        assert client.get(feed["url"], headers={"If-None-Match": etag}).status_code == 304
+    # ... for the minute: then one aggregate for each part, without reading a row...
+    _frozen.shift(timedelta(minutes=1))
     with django_assert_num_queries(4):
         assert client.get(feed["url"], headers={"If-None-Match": etag}).status_code == 304
-    # ... whose figures are kept until a write or the next minute: no row is read.
+    # ... whose figures are kept until a write or the next minute.
     with django_assert_num_queries(2):
         assert client.get(feed["url"], headers={"If-None-Match": etag}).status_code == 304
 
@@ -153,7 +158,8 @@ def test_every_change_a_calendar_must_see_changes_the_etag(client, feed, _frozen
     )
     changed(lambda: contact_services.contact_update(contact=contact, by=None, first_name="Mia"))
     changed(lambda: make_interview(workspace=interview.workspace, owner=interview.owner))
-    changed(interview.delete)
+    # Through the app an interview leaves the database with its contact (erasure).
+    changed(lambda: contact_erase(contact=contact, actor=None))
     # Nothing changed: the same validator.
     assert _etag(client, feed) in seen
 
@@ -204,3 +210,85 @@ def test_an_interview_page_links_to_google_calendar_and_outlook(client, alice, f
     assert outlook["startdt"] == ["2026-12-01T14:00:00Z"]
     assert outlook["enddt"] == ["2026-12-01T14:45:00Z"]
     assert outlook["rru"] == ["addevent"]
+
+
+def _file(client, feed, **headers) -> str:
+    response = client.get(feed["url"], headers=headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_fetch_without_a_validator_after_no_change_reads_no_row(
+    client, feed, django_assert_num_queries
+):
+    first = _file(client, feed)
+    # The token and the user's workspaces; the figures and the file are kept.
+    with django_assert_num_queries(2):
+        assert _file(client, feed) == first
+
+
+def test_a_kept_file_shows_every_change_at_the_next_fetch(client, alice, feed, _frozen):
+    """The file is kept in the shared cache; every change a calendar must see is in the next
+    fetch without a validator, in the same minute (the figures kept for it too)."""
+    interview, contact = feed["interview"], feed["contact"]
+    seen, etag = _file(client, feed), _etag(client, feed)
+
+    def changed(change, *, shows: str) -> None:
+        nonlocal seen, etag
+        _frozen.shift(timedelta(seconds=1))
+        assert _file(client, feed) == seen  # kept (a file made now has a new DTSTAMP)
+        change()
+        # A calendar app's poll with the old validator, then a fetch without one.
+        polled = client.get(feed["url"], headers={"If-None-Match": etag})
+        assert polled.status_code == 200 and shows in polled.content.decode()
+        etag = polled["ETag"]
+        assert _file(client, feed) == polled.content.decode()
+        seen = polled.content.decode()
+
+    changed(
+        lambda: services.interview_update(interview=interview, location="Room 4"), shows="Room 4"
+    )
+    changed(
+        lambda: followup_services.followup_snooze(
+            followup=feed["followup"], until=NOW + timedelta(days=3)
+        ),
+        shows="DTSTART:20261129T090000Z",
+    )
+    changed(
+        lambda: contact_services.contact_update(contact=contact, by=None, last_name="Ode"),
+        shows="SUMMARY:Conversation with Maya Ode",
+    )
+    client.force_login(alice)
+    account = {"name": "Alice Renamed", "language": "", "reminder_preference": "immediate"}
+    changed(
+        lambda: client.post(reverse("accounts:settings"), {**account, "time_zone": "UTC"}),
+        shows="X-WR-CALNAME:Infoview: Alice Renamed",
+    )
+    # The file is read in the language the calendar app asks for, never another's copy.
+    assert "Conversation avec Maya Ode" in _file(client, feed, **{"Accept-Language": "fr"})
+    assert "Conversation with Maya Ode" in _file(client, feed, **{"Accept-Language": "en"})
+    # The user's own time zone is not in the file (each time is UTC or in the interview's
+    # zone): changing it changes nothing there.
+    before = _file(client, feed)
+    client.post(reverse("accounts:settings"), {**account, "time_zone": "Asia/Tokyo"})
+    assert _file(client, feed) == before
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_fetch_costs_the_same_queries_whatever_the_feed_holds(
+    client, alice, workspace_a, size, django_assert_num_queries
+):
+    for _ in range(size):
+        contact = ContactFactory(workspace=workspace_a, owner=alice)
+        make_interview(workspace=workspace_a, owner=alice, contact=contact)
+        FollowUpFactory(contact=contact, owner=alice, due_at=NOW + timedelta(days=1))
+    url = reverse(
+        "calendar:feed", kwargs={"token": services.calendar_token_regenerate(user=alice).token}
+    )
+    # The token, the user's workspaces, the interviews, the follow-ups...
+    with django_assert_num_queries(4):
+        first = client.get(url).content
+    assert first.count(b"BEGIN:VEVENT") == 2 * size
+    # ... then, until something changes, the file kept.
+    with django_assert_num_queries(2):
+        assert client.get(url).content == first
