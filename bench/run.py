@@ -287,6 +287,7 @@ def app_benchmarks() -> dict:
     for module in (
         "contacts.bench",
         "followups.bench",
+        "followups.feed_bench",
         "reports.bench",
         "interviews.bench",
         "webhooks.bench",
