@@ -287,7 +287,7 @@ def app_benchmarks() -> dict:
     for module in (
         "contacts.bench",
         "followups.bench",
-        "followups.feed_bench",
+        "bench.feed",
         "reports.bench",
         "interviews.bench",
         "webhooks.bench",

@@ -1,4 +1,4 @@
-"""The calendar feed's first fetch after a change: ``python -m followups.feed_bench``.
+"""The calendar feed's first fetch after a change: ``python -m bench.feed``.
 
 `make bench` times the feed through gunicorn as a calendar app meets it: a fetch with no change
 since the last one (the file kept in the shared cache) and a poll with its validator (304).
