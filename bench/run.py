@@ -152,7 +152,7 @@ def plan_pages() -> tuple[dict, dict]:
         "new follow-up": reverse("followups:create", kwargs=ws),
         # A fetch without a validator: after the warm-up, the file kept in the shared cache since
         # the last change (followups/calendar_feed.py). The first fetch after a change, which
-        # writes the file, is not a page here: bench/profiles.md ("feed") measures it.
+        # writes the file, is not a page here: bench/feed.py measures it (`make bench` runs it).
         "calendar feed": feed,
         # A calendar app's poll: it sends the ETag back and nothing changed.
         "calendar feed, repeat with its validator (304)": feed + "#revalidate",
