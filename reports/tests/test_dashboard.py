@@ -238,11 +238,11 @@ def test_it_renders_in_a_fixed_number_of_queries(
     client.force_login(alice)
     client.get(_url(workspace_a))  # warm the session and the last workspace
     # After a write to the workspace everything is made again: the interviews, follow-ups and
-    # people due (one query each) and the recent insights (one: the insight notes, the advice
-    # notes, each down its index, and the objectives' insights). Whether the workspace has
-    # contacts and interviews at all is answered by the lists, with no query of its own.
+    # people due, and whether the workspace has any interview or person (one statement), and the
+    # recent insights (one: the insight notes, the advice notes, each down its index, and the
+    # objectives' insights).
     data_changed(workspace_id=workspace_a.pk)
-    with django_assert_num_queries(3 + 3 + 1):
+    with django_assert_num_queries(3 + 1 + 1):
         made = client.get(_url(workspace_a))
     assert made.status_code == 200
     # Until the next write or the next minute, both come from the shared cache: the session,
