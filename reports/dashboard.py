@@ -37,6 +37,8 @@ def local_midnight(day, tz) -> datetime:
 # next_at and the people's due date as expressions) they were compiled again on every request,
 # about as much CPU as the page's whole template. Each list is its own subquery down its own
 # index, as before; the rows come back ordered by list, then time, then id (each list's order).
+# A person's keep-in-touch date is reckoned in UTC, as the key of reports_contact_due_idx
+# (reports/migrations/0003): those due are a range of that index, already in order.
 # "owner" is NULL in a personal workspace: everything in it is the member's.
 HOME_LISTS_SQL = """
 (SELECT 'interview' AS list, i.id AS pk, i.starts_at AS at,
@@ -64,17 +66,17 @@ UNION ALL
         OR (f.status = 'snoozed' AND f.snoozed_until < %(tomorrow)s))
  ORDER BY 3, 2 LIMIT %(limit)s * 2)
 UNION ALL
-(SELECT 'contact', c.id, d.due_at, NULL, NULL, NULL, NULL, count(*) OVER (),
+(SELECT 'contact', c.id, d.due AT TIME ZONE 'UTC', NULL, NULL, NULL, NULL, count(*) OVER (),
         c.first_name, c.last_name
  FROM contacts_contact c
  CROSS JOIN LATERAL (
-     SELECT COALESCE(c.last_interaction_at, c.created_at) + c.cadence_days * interval '1 day'
-         AS due_at
+     SELECT (COALESCE(c.last_interaction_at, c.created_at) AT TIME ZONE 'UTC')
+            + c.cadence_days * interval '1 day' AS due
  ) d
  WHERE c.workspace_id = %(ws)s AND c.archived_at IS NULL
    AND (%(owner)s::integer IS NULL OR c.owner_id = %(owner)s::integer)
-   AND d.due_at < %(now)s
- ORDER BY d.due_at, c.id LIMIT %(limit)s)
+   AND d.due < %(now)s AT TIME ZONE 'UTC'
+ ORDER BY d.due, c.id LIMIT %(limit)s)
 UNION ALL
 SELECT 'exists', NULL, NULL,
        EXISTS (SELECT FROM interviews_interview WHERE workspace_id = %(ws)s)::integer,

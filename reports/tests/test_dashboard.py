@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -166,6 +168,25 @@ def test_it_links_each_overdue_person_with_how_long_they_have_been_due(client, a
     alice.language = "fr"
     alice.save(update_fields=["language"])
     assert "à faire depuis 3\xa0jours</span>" in client.get(_url(workspace_a)).content.decode()
+
+
+def test_the_people_due_are_a_range_of_their_index(alice, workspace_a):
+    # The home's statement must write the keep-in-touch date exactly as the key of
+    # reports_contact_due_idx (reports/migrations/0003), or PostgreSQL computes it for each of
+    # the member's people and sorts them all. Sequential scans are priced out: with a handful
+    # of rows one would win, and the question is whether the index can serve.
+    ContactFactory(workspace=workspace_a, owner=alice, last_interaction_at=timezone.now())
+    with CaptureQueriesContext(connection) as statements:
+        dashboard_data(workspace=workspace_a, user=alice, insights=[])
+    (lists,) = [q["sql"] for q in statements.captured_queries if "'contact'" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + lists)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The date bounds the index range (an Index Cond), not a filter on each of the rows.
+    assert re.search(
+        r"Index Only Scan using reports_contact_due_idx.*\n.*Index Cond: .*cadence", plan
+    )
 
 
 def test_it_shows_the_latest_insights_of_the_workspace(client, alice, workspace_a):
