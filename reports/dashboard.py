@@ -176,13 +176,17 @@ class Insight:
 INSIGHTS_TTL = 60 * 60  # a safety net only: a new or deleted note gives a new version at once
 
 
-def cached_insights(*, workspace: Workspace) -> list[Insight]:
-    """``recent_insights``, kept in the shared cache while the workspace's notes, objectives and
-    interviews are unchanged (``accounts.versions``, scope ``pipeline``). The same for every
-    member; the kinds are written in the reader's language."""
-    version = data_version(workspace_id=workspace.pk)
+def insights_key(*, workspace_id: int, version: str) -> str:
+    """Where ``recent_insights`` is kept while the workspace's notes, objectives and interviews
+    are unchanged (``accounts.versions``, scope ``pipeline``). The same for every member; the
+    kinds are written in the reader's language."""
     # "v2": an Insight names its interview and person (not an Interview instance, as before).
-    key = f"home:insights:v2:{workspace.pk}:{version}:{get_language()}"
+    return f"home:insights:v2:{workspace_id}:{version}:{get_language()}"
+
+
+def cached_insights(*, workspace: Workspace) -> list[Insight]:
+    """``recent_insights``, from the shared cache when it has them (``insights_key``)."""
+    key = insights_key(workspace_id=workspace.pk, version=data_version(workspace_id=workspace.pk))
     insights = cache.get(key)
     if insights is None:
         insights = recent_insights(workspace=workspace)
