@@ -170,6 +170,29 @@ def test_it_links_each_overdue_person_with_how_long_they_have_been_due(client, a
     assert "à faire depuis 3\xa0jours</span>" in client.get(_url(workspace_a)).content.decode()
 
 
+def test_a_personal_workspace_lists_everything_in_it_whoever_owns_it(alice, personal):
+    # Only team workspaces split the work by owner: a personal workspace's people and
+    # conversations are all its member's, an owner or none.
+    now = timezone.now()
+    nobodys = ContactFactory(
+        workspace=personal,
+        owner=None,
+        cadence_days=30,
+        last_interaction_at=now - timedelta(days=40),
+    )
+    interview = InterviewFactory(
+        contact=nobodys, owner=None, status=Interview.Status.SCHEDULED, starts_at=now
+    )
+    followup = FollowUpFactory(contact=nobodys, owner=None, due_at=now - timedelta(hours=1))
+
+    with timezone.override(ZoneInfo(personal.time_zone)):
+        data = dashboard_data(workspace=personal, user=alice, now=now)
+
+    assert _pks(data["interviews_today"]) == [interview.pk]
+    assert _pks(data["followups_overdue"]) == [followup.pk]
+    assert _pks(data["overdue_contacts"]) == [nobodys.pk]
+
+
 def test_the_people_due_are_a_range_of_their_index(alice, workspace_a):
     # The home's statement must write the keep-in-touch date exactly as the key of
     # reports_contact_due_idx (reports/migrations/0003), or PostgreSQL computes it for each of
