@@ -78,6 +78,7 @@ UNION ALL
    AND d.due < %(now)s AT TIME ZONE 'UTC'
  ORDER BY d.due, c.id LIMIT %(limit)s)
 UNION ALL
+-- One row: has the workspace any interview, any person (1 or 0, in the two count columns).
 SELECT 'exists', NULL, NULL,
        EXISTS (SELECT FROM interviews_interview WHERE workspace_id = %(ws)s)::integer,
        EXISTS (SELECT FROM contacts_contact WHERE workspace_id = %(ws)s)::integer,
