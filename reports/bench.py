@@ -204,11 +204,12 @@ def _measure(client, url, workspace):
     assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as context:
         fresh()
-    # The reads the page makes, as PostgreSQL received them (cursor plumbing left out).
+    # The reads the page makes, as PostgreSQL received them (cursor plumbing left out). A read
+    # may begin with "(": a UNION of parenthesised SELECTs (the home's lists and insights).
     statements = [
         q["sql"]
         for q in context.captured_queries
-        if q["sql"].lstrip().startswith(("SELECT", "WITH"))
+        if q["sql"].lstrip().startswith(("SELECT", "WITH", "(SELECT"))
     ]
 
     def bare():

@@ -5,22 +5,16 @@ from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 from accounts.versions import data_version
-from contacts.models import Contact
-from contacts.selectors import keep_in_touch_due_at
-from followups.selectors import followups_pending
 from interviews.models import Interview, Note
-from interviews.selectors import with_readiness_of_rows
 
 LIST_LIMIT = 20
 OPEN = [Interview.Status.PLANNED, Interview.Status.SCHEDULED]
-NAME = {"first": F("contact__first_name"), "last": F("contact__last_name")}
 
 
 class HomeRow:
@@ -38,11 +32,61 @@ def local_midnight(day, tz) -> datetime:
     return datetime.combine(day, time(), tzinfo=tz)
 
 
-def _mine(queryset: QuerySet, *, workspace: Workspace, user: User, field: str = "owner"):
-    # In a team workspace each member starts from their own work; a personal one is all theirs.
-    if workspace.is_team:
-        return queryset.filter(**{field: user})
-    return queryset
+# The home's three lists and whether the workspace has any interview or person at all, in one
+# statement written once: as three ORM queries (with readiness subqueries, the follow-ups'
+# next_at and the people's due date as expressions) they were compiled again on every request,
+# about as much CPU as the page's whole template. Each list is its own subquery down its own
+# index, as before; the rows come back ordered by list, then time, then id (each list's order).
+# A person's keep-in-touch date is reckoned in UTC, as the key of reports_contact_due_idx
+# (reports/migrations/0003): those due are a range of that index, already in order.
+# "owner" is NULL in a personal workspace: everything in it is the member's.
+HOME_LISTS_SQL = """
+(SELECT 'interview' AS list, i.id AS pk, i.starts_at AS at,
+        (SELECT count(*) FROM interviews_prepitem p WHERE p.interview_id = i.id) AS prep_total,
+        (SELECT count(*) FROM interviews_prepitem p
+         WHERE p.interview_id = i.id AND p.done_at IS NOT NULL) AS prep_done,
+        NULL::varchar AS title, NULL::varchar AS kind, NULL::bigint AS total,
+        c.first_name AS first, c.last_name AS last
+ FROM interviews_interview i
+ JOIN contacts_contact c ON c.id = i.contact_id
+ WHERE i.workspace_id = %(ws)s AND i.status IN %(open)s
+   AND (%(owner)s::integer IS NULL OR i.owner_id = %(owner)s::integer)
+   AND i.starts_at >= %(today)s AND i.starts_at < %(week_end)s
+ ORDER BY i.starts_at, i.id LIMIT %(limit)s * 2)
+UNION ALL
+(SELECT 'followup', f.id,
+        CASE WHEN f.snoozed_until IS NOT NULL AND f.status = 'snoozed'
+             THEN f.snoozed_until ELSE f.due_at END,
+        NULL, NULL, f.title, f.kind, NULL, c.first_name, c.last_name
+ FROM followups_followup f
+ JOIN contacts_contact c ON c.id = f.contact_id
+ WHERE f.workspace_id = %(ws)s AND c.archived_at IS NULL
+   AND (%(owner)s::integer IS NULL OR f.owner_id = %(owner)s::integer)
+   AND ((f.status = 'open' AND f.due_at < %(tomorrow)s)
+        OR (f.status = 'snoozed' AND f.snoozed_until < %(tomorrow)s))
+ ORDER BY 3, 2 LIMIT %(limit)s * 2)
+UNION ALL
+(SELECT 'contact', c.id, d.due AT TIME ZONE 'UTC', NULL, NULL, NULL, NULL, count(*) OVER (),
+        c.first_name, c.last_name
+ FROM contacts_contact c
+ CROSS JOIN LATERAL (
+     SELECT (COALESCE(c.last_interaction_at, c.created_at) AT TIME ZONE 'UTC')
+            + c.cadence_days * interval '1 day' AS due
+ ) d
+ WHERE c.workspace_id = %(ws)s AND c.archived_at IS NULL
+   AND (%(owner)s::integer IS NULL OR c.owner_id = %(owner)s::integer)
+   AND d.due < %(now)s AT TIME ZONE 'UTC'
+ ORDER BY d.due, c.id LIMIT %(limit)s)
+UNION ALL
+-- One row: has the workspace any interview, any person (1 or 0, in the two count columns).
+SELECT 'exists', NULL, NULL,
+       EXISTS (SELECT FROM interviews_interview WHERE workspace_id = %(ws)s)::integer,
+       EXISTS (SELECT FROM contacts_contact WHERE workspace_id = %(ws)s)::integer,
+       NULL, NULL, NULL, NULL, NULL
+ORDER BY 1, 3, 2
+"""
+# What each list calls its row's time (reports/home_rows.py).
+HOME_TIMES = {"interview": "starts_at", "followup": "next_at", "contact": "due_at"}
 
 
 def dashboard_data(
@@ -63,49 +107,48 @@ def dashboard_data(
     tomorrow_start = local_midnight(today + timedelta(days=1), tz)
     # The rest of this week runs to the end of Sunday, local time.
     week_end = local_midnight(today + timedelta(days=7 - today.weekday()), tz)
-
-    # Rows as the values an item shows (reports/home_rows.py), not model instances: the three
-    # lists are up to 100 rows, read again after every write to the workspace.
-    interviews = [
-        HomeRow(**row)
-        for row in with_readiness_of_rows(
-            _mine(Interview.objects.filter(workspace=workspace), workspace=workspace, user=user)
+    params = {
+        "ws": workspace.pk,
+        # In a team workspace each member starts from their own work; a personal one is all theirs.
+        "owner": user.pk if workspace.is_team else None,
+        "open": tuple(OPEN),
+        "today": today_start,
+        "tomorrow": tomorrow_start,
+        "week_end": week_end,
+        "now": now,
+        "limit": LIST_LIMIT,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(HOME_LISTS_SQL, params)
+        found = cursor.fetchall()
+    # Rows as the values an item shows (reports/home_rows.py), not model instances.
+    lists = {"interview": [], "followup": [], "contact": []}
+    any_interview = any_contact = False
+    for name, pk, at, prep_total, prep_done, title, kind, total, first, last in found:
+        if name == "exists":
+            any_interview, any_contact = bool(prep_total), bool(prep_done)
+            continue
+        lists[name].append(
+            HomeRow(
+                pk=pk,
+                **{HOME_TIMES[name]: at},
+                prep_total=prep_total,
+                prep_done=prep_done,
+                title=title,
+                kind=kind,
+                total=total,
+                first=first,
+                last=last,
+            )
         )
-        .filter(status__in=OPEN, starts_at__gte=today_start, starts_at__lt=week_end)
-        .order_by("starts_at", "pk")
-        .values("pk", "starts_at", "prep_total", "prep_done", **NAME)[: LIST_LIMIT * 2]
-    ]
-    followups = [
-        HomeRow(**row)
-        for row in followups_pending(
-            workspace=workspace,
-            owner=user if workspace.is_team else None,
-            end=tomorrow_start,
-        ).values("pk", "title", "kind", "next_at", **NAME)[: LIST_LIMIT * 2]
-    ]
-    overdue_contacts = [
-        HomeRow(**row)
-        for row in _mine(
-            Contact.objects.filter(workspace=workspace, archived_at=None),
-            workspace=workspace,
-            user=user,
-        )
-        .alias(keep_in_touch_due=keep_in_touch_due_at())
-        .filter(keep_in_touch_due__lt=now)
-        .annotate(due_at=keep_in_touch_due_at(), total=Window(Count("pk")))
-        .order_by("due_at", "pk")
-        .values("pk", "due_at", "total", first=F("first_name"), last=F("last_name"))[:LIST_LIMIT]
-    ]
+    interviews, followups = lists["interview"], lists["followup"]
+    overdue_contacts = lists["contact"]
     if insights is None:
         insights = cached_insights(workspace=workspace)
-    # The first steps shown to a new workspace: a busy one answers from the lists above (an
-    # interview, follow-up or insight has its person), so only an empty one asks the database.
-    has_interviews = bool(interviews or insights) or (
-        Interview.objects.filter(workspace=workspace).exists()
-    )
-    has_contacts = bool(has_interviews or followups or overdue_contacts) or (
-        Contact.objects.filter(workspace=workspace).exists()
-    )
+    # The first steps shown to a new workspace (the statement's last row: does it have any
+    # interview, any person at all).
+    has_interviews = bool(interviews or insights) or any_interview
+    has_contacts = bool(has_interviews or followups or overdue_contacts) or any_contact
     return {
         "today_start": today_start,
         "interviews_today": [i for i in interviews if i.starts_at < tomorrow_start],
@@ -134,13 +177,17 @@ class Insight:
 INSIGHTS_TTL = 60 * 60  # a safety net only: a new or deleted note gives a new version at once
 
 
-def cached_insights(*, workspace: Workspace) -> list[Insight]:
-    """``recent_insights``, kept in the shared cache while the workspace's notes, objectives and
-    interviews are unchanged (``accounts.versions``, scope ``pipeline``). The same for every
-    member; the kinds are written in the reader's language."""
-    version = data_version(workspace_id=workspace.pk)
+def insights_key(*, workspace_id: int, version: str) -> str:
+    """Where ``recent_insights`` is kept while the workspace's notes, objectives and interviews
+    are unchanged (``accounts.versions``, scope ``pipeline``). The same for every member; the
+    kinds are written in the reader's language."""
     # "v2": an Insight names its interview and person (not an Interview instance, as before).
-    key = f"home:insights:v2:{workspace.pk}:{version}:{get_language()}"
+    return f"home:insights:v2:{workspace_id}:{version}:{get_language()}"
+
+
+def cached_insights(*, workspace: Workspace) -> list[Insight]:
+    """``recent_insights``, from the shared cache when it has them (``insights_key``)."""
+    key = insights_key(workspace_id=workspace.pk, version=data_version(workspace_id=workspace.pk))
     insights = cache.get(key)
     if insights is None:
         insights = recent_insights(workspace=workspace)

@@ -8,12 +8,30 @@ each item is an f-string with every value escaped: the same markup.
 
 from html import escape
 
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
 
 from followups.models import FollowUp
 from infoview.dates import DateLabels
 from interviews.rows import Readiness
+
+
+class _Unit:
+    """One of ``timesince``'s units (``TIME_STRINGS``), each count written once.
+
+    ``timesince`` writes ``time_strings[unit] % {"num": n}``; with Django's lazy plurals each
+    of those looked the plural up in the catalogue again (two a person, twenty people).
+    """
+
+    def __init__(self, plural):
+        self.plural = plural
+        self.written = {}
+
+    def __mod__(self, values: dict) -> str:
+        text = self.written.get(values["num"])
+        if text is None:
+            text = self.written[values["num"]] = self.plural % values
+        return text
 
 
 class HomeLabels:
@@ -25,6 +43,8 @@ class HomeLabels:
         self.dates = DateLabels()
         self.kinds = {value: escape(str(label)) for value, label in FollowUp.Kind.choices}
         self.readiness = Readiness()
+        # In the language of this request: the labels are made once per request.
+        self.time_strings = {unit: _Unit(plural) for unit, plural in TIME_STRINGS.items()}
 
 
 def interview_item(interview, labels: HomeLabels) -> str:
@@ -51,7 +71,7 @@ def followup_item(followup, labels: HomeLabels) -> str:
 
 def contact_item(contact, labels: HomeLabels) -> str:
     """A person due for keeping in touch, with the surrounding whitespace of the template's loop."""
-    since = escape(timesince(contact.due_at))
+    since = escape(timesince(contact.due_at, time_strings=labels.time_strings))
     return (
         '\n      <li class="list-group-item d-flex justify-content-between">\n'
         f'        <a href="{labels.contacts}{contact.pk}/">{escape(contact.full_name)}</a>\n'
