@@ -22,13 +22,21 @@ def contacts_changed(*, workspace_id: int) -> None:
     data_changed(workspace_id=workspace_id, scopes=(CONTACTS, PIPELINE))
 
 
-def cached_count(*, workspace_id: int, filters: dict, count) -> int:
-    """``count()`` for these filters, cached while the workspace's contacts are unchanged."""
+def cached_while_unchanged(*, workspace_id: int, kind: str, of, compute):
+    """``compute()``, cached while the workspace's contacts are unchanged: under ``kind`` and
+    ``of`` (what the answer depends on besides the workspace's contacts, as a ``repr``)."""
     version = data_version(workspace_id=workspace_id, scope=CONTACTS)
-    digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:24]
-    key = f"contacts:count:{workspace_id}:{version}:{digest}"
+    digest = hashlib.sha256(repr(of).encode()).hexdigest()[:24]
+    key = f"contacts:{kind}:{workspace_id}:{version}:{digest}"
     found = cache.get(key)
     if found is None:
-        found = count()
+        found = compute()
         cache.set(key, found, TTL)
     return found
+
+
+def cached_count(*, workspace_id: int, filters: dict, count) -> int:
+    """``count()`` for these filters, cached while the workspace's contacts are unchanged."""
+    return cached_while_unchanged(
+        workspace_id=workspace_id, kind="count", of=sorted(filters.items()), compute=count
+    )
