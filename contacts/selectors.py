@@ -242,7 +242,7 @@ def ranked_page_fetch(*, workspace: Workspace, page_of) -> Callable[[QuerySet], 
         page = []
         for pk, relevance in ranked:
             row = by_id.get(pk)
-            if row is not None:  # gone since, in a write that has not yet committed
+            if row is not None:  # deleted since the order was read (a write: a new version)
                 row.relevance = relevance
                 page.append(row)
         return page
