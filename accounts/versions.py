@@ -49,6 +49,15 @@ def data_version(*, workspace_id: int, scope: str = PIPELINE) -> str:
     return version
 
 
+def data_version_and(*, workspace_id: int, scope: str, key: str) -> tuple[str, object]:
+    """``data_version`` and what the cache holds under ``key`` (None if nothing), in one round
+    trip when the version exists: for figures stored with the version they were read under."""
+    version_key = _key(scope, workspace_id)
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key) or data_version(workspace_id=workspace_id, scope=scope)
+    return version, found.get(key)
+
+
 def data_versions(*, workspace_ids, scope: str = PIPELINE) -> dict[int, str]:
     """``data_version`` of several workspaces, in one round trip to the cache when all exist."""
     keys = {_key(scope, workspace_id): workspace_id for workspace_id in workspace_ids}

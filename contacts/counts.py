@@ -1,16 +1,18 @@
-"""How many contacts a list shows, counted once per change of the workspace's contacts.
+"""How many contacts a list shows (and which a search shows first), worked out once per change
+of the workspace's contacts.
 
 ``COUNT(*)`` over tens of thousands of rows is the most expensive query of the contact list, and
-its answer changes only when a contact does. The count is kept in the shared cache under the
-workspace's *contacts version*; every service that writes contacts calls ``contacts_changed``,
-which gives the workspace a new version, so the old counts are never read again (they expire).
+its answer changes only when a contact does; so does the ranking of a search. Each is kept in the
+shared cache with the workspace's *contacts version*; every service that writes contacts calls
+``contacts_changed``, which gives the workspace a new version, so an answer kept with an old one
+is never used again (it is replaced or expires).
 """
 
 import hashlib
 
 from django.core.cache import cache
 
-from accounts.versions import CONTACTS, PIPELINE, data_changed, data_version
+from accounts.versions import CONTACTS, PIPELINE, data_changed, data_version_and
 
 TTL = 60 * 60  # a safety net only: a write gives the workspace a new version at once
 
@@ -22,13 +24,24 @@ def contacts_changed(*, workspace_id: int) -> None:
     data_changed(workspace_id=workspace_id, scopes=(CONTACTS, PIPELINE))
 
 
+def cached_while_unchanged(*, workspace_id: int, kind: str, of, compute):
+    """``compute()``, cached while the workspace's contacts are unchanged: under ``kind`` and
+    ``of`` (what the answer depends on besides the workspace's contacts, as a ``repr``).
+
+    Kept with the version it was read under, and read with the current version in one round
+    trip to the cache (a search reads three such answers: the count, the words, the page)."""
+    digest = hashlib.sha256(repr(of).encode()).hexdigest()[:24]
+    key = f"contacts:{kind}:{workspace_id}:{digest}"
+    version, kept = data_version_and(workspace_id=workspace_id, scope=CONTACTS, key=key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    found = compute()
+    cache.set(key, (version, found), TTL)
+    return found
+
+
 def cached_count(*, workspace_id: int, filters: dict, count) -> int:
     """``count()`` for these filters, cached while the workspace's contacts are unchanged."""
-    version = data_version(workspace_id=workspace_id, scope=CONTACTS)
-    digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:24]
-    key = f"contacts:count:{workspace_id}:{version}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = count()
-        cache.set(key, found, TTL)
-    return found
+    return cached_while_unchanged(
+        workspace_id=workspace_id, kind="count", of=sorted(filters.items()), compute=count
+    )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import render
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -119,12 +119,23 @@ def _order(keys: list[Key], *, forward: bool) -> list:
     return [F(key.name).desc() if key.descending == forward else F(key.name).asc() for key in keys]
 
 
-def keyset_page(queryset, *, keys: list[Key], after: str = "", before: str = "", size: int):
+def keyset_page(
+    queryset,
+    *,
+    keys: list[Key],
+    after: str = "",
+    before: str = "",
+    size: int,
+    fetch: Callable[[QuerySet], list] = list,
+):
     """One page of ``queryset`` in the order of ``keys`` (the last one unique, e.g. the pk),
-    starting after the cursor ``after`` or ending before ``before``. Raises ``BadCursor``."""
+    starting after the cursor ``after`` or ending before ``before``. Raises ``BadCursor``.
+
+    ``fetch`` reads the rows of the page's query (one more than ``size``, in order): a list may
+    take them from elsewhere, e.g. a cache, as long as they are the ones the query returns."""
     if before:
         values = _decode(before, keys)
-        rows = list(
+        rows = fetch(
             queryset.filter(_seek(keys, values, forward=False)).order_by(
                 *_order(keys, forward=False)
             )[: size + 1]
@@ -140,7 +151,7 @@ def keyset_page(queryset, *, keys: list[Key], after: str = "", before: str = "",
     query = queryset.order_by(*_order(keys, forward=True))
     if after:
         query = query.filter(_seek(keys, _decode(after, keys), forward=True))
-    rows = list(query[: size + 1])
+    rows = fetch(query[: size + 1])
     more_after = len(rows) > size
     rows = rows[:size]
     return KeysetPage(

@@ -231,6 +231,12 @@ def test_it_lists_in_the_same_number_of_queries_at_any_size(
     with django_assert_num_queries(6):
         response = as_alice.get(url("list"), {"q": "person"})
     assert len(response.context["page"].object_list) == min(size, 50)
+    # Again: the order, the typo words and the count are kept; the user, memberships and
+    # drop-downs as before, and the page's rows read by id.
+    with django_assert_num_queries(4) as queries:
+        again = as_alice.get(url("list"), {"q": "person"})
+    assert not any("ts_rank" in query["sql"] for query in queries.captured_queries)
+    assert again.context["rows_html"] == response.context["rows_html"]
 
 
 def test_it_creates_a_contact_with_company_and_tags(as_alice, workspace_a, alice):

@@ -48,14 +48,26 @@ def contact_list(request):
     menus = selectors.contact_list_menus(request.workspace, limit=FILTER_OPTIONS + 1)
     form, contacts = filtered_contacts(request, menus=menus)
     filters = form.filters()
+    searching = bool(filters["q"].strip())
+    after, before = request.GET.get("after", ""), request.GET.get("before", "")
+    counted = {k: getattr(v, "pk", v) for k, v in filters.items() if k != "sort"}
+    fetch = list
+    # "overdue" moves with the clock, and other orders read fields that change without a new
+    # contacts version (the last interaction): only a search by relevance is kept.
+    if searching and not filters["sort"] and not filters["overdue"]:
+        fetch = selectors.ranked_page_fetch(
+            workspace=request.workspace,
+            page_of=(sorted(counted.items()), after, before, PAGE_SIZE),
+        )
     try:
         page = selectors.contact_list_page(
             selectors.contact_list_screen_rows(contacts),
             sort=filters["sort"],
-            searching=bool(filters["q"].strip()),
-            after=request.GET.get("after", ""),
-            before=request.GET.get("before", ""),
+            searching=searching,
+            after=after,
+            before=before,
             size=PAGE_SIZE,
+            fetch=fetch,
         )
     except BadCursor:
         return bad_cursor(request)
@@ -63,7 +75,6 @@ def contact_list(request):
     if filters["overdue"]:  # "overdue" moves with the clock: counted every time
         page.count = contacts.count()
     else:
-        counted = {k: getattr(v, "pk", v) for k, v in filters.items() if k != "sort"}
         page.count = cached_count(
             workspace_id=request.workspace.pk, filters=counted, count=contacts.count
         )
