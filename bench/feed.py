@@ -16,7 +16,6 @@ import os
 import statistics
 import sys
 import time
-from datetime import timedelta
 
 import django
 
@@ -24,13 +23,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
 django.setup()
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User, Workspace
 from accounts.versions import data_changed
+from bench.run import busiest_recruiter
 from infoview.management.commands.seed_scale import ADMIN_EMAIL, SLUG
 from interviews.models import CalendarToken
 from interviews.services import calendar_token_regenerate
@@ -59,14 +57,7 @@ def main() -> int:
     if workspace is None:
         print(f"no workspace {SLUG!r} here: run `make bench` (it seeds it) first")
         return 1
-    # The busiest recruiter's feed, as `make bench` picks it.
-    since = timezone.now() - timedelta(days=30)
-    busiest = (
-        User.objects.filter(membership__workspace=workspace)
-        .annotate(n=Count("interviews", filter=Q(interviews__starts_at__gte=since)))
-        .order_by("-n", "pk")
-        .first()
-    )
+    busiest = busiest_recruiter(workspace)  # as `make bench` picks it
     token = (
         CalendarToken.objects.filter(user=busiest, revoked_at__isnull=True).first()
         or calendar_token_regenerate(user=busiest)

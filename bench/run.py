@@ -84,14 +84,31 @@ def vacuum() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def plan_pages() -> tuple[dict, dict]:
-    """The pages to measure, with real ids from the scale workspace."""
-    _django()
+def busiest_recruiter(workspace):
+    """Whose calendar feed the benches fetch: the member with the most interviews from 30 days
+    ago on (ties to the first made)."""
     from datetime import timedelta
 
     from django.db.models import Count, Q
-    from django.urls import reverse
     from django.utils import timezone
+
+    from accounts.models import User
+
+    since = timezone.now() - timedelta(days=30)
+    return (
+        User.objects.filter(membership__workspace=workspace)
+        .annotate(n=Count("interviews", filter=Q(interviews__starts_at__gte=since)))
+        .order_by("-n", "pk")
+        .first()
+    )
+
+
+def plan_pages() -> tuple[dict, dict]:
+    """The pages to measure, with real ids from the scale workspace."""
+    _django()
+
+    from django.db.models import Count
+    from django.urls import reverse
 
     from accounts.models import Workspace
     from contacts.models import Contact
@@ -116,17 +133,8 @@ def plan_pages() -> tuple[dict, dict]:
         .order_by("pk")
         .first()
     )
-    from accounts.models import User
 
-    # The calendar feed of the busiest recruiter: the most interviews from 30 days ago on.
-    since = timezone.now() - timedelta(days=30)
-    busiest = (
-        User.objects.filter(membership__workspace=workspace)
-        .annotate(n=Count("interviews", filter=Q(interviews__starts_at__gte=since)))
-        .order_by("-n", "pk")
-        .first()
-    )
-    token = interview_services.calendar_token_regenerate(user=busiest).token
+    token = interview_services.calendar_token_regenerate(user=busiest_recruiter(workspace)).token
     feed = reverse("calendar:feed", kwargs={"token": token})
     pages = {
         "log-in page": reverse("accounts:login"),
@@ -166,6 +174,12 @@ def plan_pages() -> tuple[dict, dict]:
             pages[f"report {spec.slug}{suffix}"] = reverse(
                 "reports:detail", kwargs={**ws, "slug": spec.slug}
             )
+    # The load snoozes open follow-ups, and a snoozed one is not snoozed again: undo the last
+    # run's snoozes, or a reused scale workspace runs out of targets and the mix loses its
+    # snooze writes without a word (as the 19:36 run of 30 November did).
+    FollowUp.objects.filter(workspace=workspace, status="snoozed").update(
+        status="open", snoozed_until=None
+    )
     open_followups = list(
         FollowUp.objects.filter(workspace=workspace, status="open")
         .exclude(kind="keep_in_touch")
@@ -225,6 +239,8 @@ def load_mix(pages: dict, writes: dict, rng_seed: int = 3) -> list[dict]:
         for pk in note_targets
     ]
     done_targets = writes["followups"][:2000]
+    if not done_targets:
+        raise SystemExit("the scale workspace has no open follow-up left for the load to snooze")
     mix += [
         {
             "kind": "write",

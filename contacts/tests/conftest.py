@@ -20,3 +20,10 @@ def personal_workspace(alice):
     from accounts.models import Workspace
 
     return Workspace.objects.get(membership__user=alice, kind=Workspace.Kind.PERSONAL)
+
+
+@pytest.fixture
+def as_alice(client, alice):
+    """The test client, signed in as Alice (admin of Acme)."""
+    client.force_login(alice)
+    return client

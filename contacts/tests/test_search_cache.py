@@ -21,12 +21,6 @@ def url(name, **kwargs):
     return reverse(f"contacts:{name}", kwargs={"ws": "acme", **kwargs})
 
 
-@pytest.fixture
-def as_alice(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def found(client, q, **filters):
     response = client.get(url("list"), {"q": q, **filters})
     assert response.status_code == 200

@@ -18,12 +18,6 @@ def url(name, **kwargs):
     return reverse(f"contacts:{name}", kwargs={"ws": "acme", **kwargs})
 
 
-@pytest.fixture
-def as_alice(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def test_it_lists_the_workspace_contacts_only(as_alice, contact, workspace_b):
     ContactFactory(workspace=workspace_b, first_name="Zebedee")
     response = as_alice.get(url("list"))
