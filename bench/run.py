@@ -254,6 +254,24 @@ def load_mix(pages: dict, writes: dict, rng_seed: int = 3) -> list[dict]:
     return mix
 
 
+def machine_speed() -> float:
+    """CPU milliseconds of a fixed pure-Python workload (median of 7), before the server starts.
+
+    The machines this runs on differ, and one machine's speed moves from hour to hour with its
+    neighbours: the ratios to the floor hold across them, absolute figures (the step test's
+    knee, the import's seconds) do not. This figure says which kind of run a result came from.
+    """
+    timings = []
+    for _ in range(7):
+        started = time.process_time()
+        total, words = 0, {}
+        for i in range(200_000):
+            total += i % 7
+            words[f"w{i % 1000}"] = words.get(f"w{i % 1000}", 0) + 1
+        timings.append((time.process_time() - started) * 1000)
+    return round(sorted(timings)[3], 1)
+
+
 def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
     process = subprocess.Popen(
         [
@@ -402,6 +420,7 @@ def main() -> None:
         },
         "seed_seconds": seed_seconds,
         "seed_output": seed_output,
+        "machine_speed_ms": machine_speed(),
     }
     try:
         say("measuring page latency")
@@ -432,7 +451,7 @@ def main() -> None:
             common["csrf_page"] = pages[FLOOR]
             results["load"] = drive({**common, "rate": 50, "seconds": seconds})
             steps = []
-            for rate in [50, 60, 70, 80, 90, 100, 125, 150, 200, 300, 400]:
+            for rate in [50, 60, 70, 80, 90, 100, 110, 120, 130, 150, 200, 300, 400]:
                 step_seconds = 10 if options.quick else 30
                 say(f"step test: {rate} requests per second for {step_seconds} s")
                 figures = drive({**common, "rate": rate, "seconds": step_seconds})
@@ -512,6 +531,12 @@ def write_results(results: dict) -> None:
         "",
         f"Scale data seeded in {results['seed_seconds']} s "
         "(0 means it was reused; `python manage.py seed_scale --fresh` re-seeds).",
+        "",
+        "Machine speed: a fixed pure-Python workload took "
+        f"{_figure(results.get('machine_speed_ms'))} ms of CPU (previous run: "
+        f"{_figure(previous.get('machine_speed_ms'))} ms; lower is faster). "
+        "The ratios to the floor hold from machine to machine; absolute figures (the "
+        "step test's knee, the import's seconds) scale with this one.",
         "",
         "## Page latency (sequential requests, gunicorn with 3 workers, DEBUG=false)",
         "",
