@@ -84,7 +84,10 @@ def _followup_rows(rows) -> list[tuple]:
 
 def _validators(row, token: str, user, versions: tuple) -> tuple[str, int]:
     changed = max((v[2] for v in versions if v[2]), default=row.created_at)
-    seed = repr((FORMAT, token, str(user), settings.SITE_URL, versions))
+    # The language the file is written in is part of it (its summaries are translated): a
+    # client that changes its Accept-Language must not be told 304 for the other language's file.
+    language = translation.get_language()
+    seed = repr((FORMAT, token, str(user), settings.SITE_URL, language, versions))
     return '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"', int(changed.timestamp())
 
 
@@ -106,10 +109,10 @@ def _versions_key(user, now) -> str:
 
 
 def _body_key(etag: str) -> str:
-    # The ETag does not hold the language the file is written in (its summaries are
-    # translated): one feed fetched in two languages is two files. Every time in the file is
-    # UTC or in the interview's own zone, so no time zone is part of it.
-    return f"feed:body:{etag.strip(chr(34))}:{translation.get_language()}"
+    # The ETag holds the language (``_validators``): one feed fetched in two languages is two
+    # files. Every time in the file is UTC or in the interview's own zone, so no time zone is
+    # part of it.
+    return f"feed:body:{etag.strip(chr(34))}"
 
 
 def _token(request) -> str:

@@ -60,6 +60,24 @@ def test_it_answers_304_to_its_own_validators(client, feed):
     assert b"BEGIN:VEVENT" in other.content
 
 
+def test_its_validator_names_the_language_the_file_is_written_in(client, feed):
+    english = client.get(feed["url"], headers={"Accept-Language": "en"})
+    assert "Conversation with" in english.content.decode()
+    # A calendar app that now asks in French, sending back the English file's validator, is
+    # sent the French file, not told that the English one still holds.
+    french = client.get(
+        feed["url"], headers={"Accept-Language": "fr", "If-None-Match": english["ETag"]}
+    )
+    assert french.status_code == 200
+    assert "Conversation avec" in french.content.decode()
+    assert french["ETag"] != english["ETag"]
+    assert "Accept-Language" in french["Vary"]
+    again = client.get(
+        feed["url"], headers={"Accept-Language": "fr", "If-None-Match": french["ETag"]}
+    )
+    assert again.status_code == 304
+
+
 def test_a_304_costs_no_file(client, feed, django_assert_num_queries, _frozen):
     etag = _etag(client, feed)
     # The token and the user's workspaces: the figures of the file just written are kept...
