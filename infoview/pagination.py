@@ -178,11 +178,14 @@ def keyset_read(
     )
 
 
-def seek_sql(columns: list[str], *, descending: bool, forward: bool) -> tuple[str, str]:
+def seek_sql(
+    columns: list[str], *, descending: bool, forward: bool, marks: list[str] | None = None
+) -> tuple[str, str]:
     """For ``keyset_read``, keys that all sort the same way: the condition on ``columns`` (SQL
-    expressions, compared as a row with the cursor's values as parameters) and the direction of
-    the ORDER BY, reading forward or backward. A row comparison is an index condition."""
+    expressions, compared as a row with the cursor's values, the parameters ``marks``: ``%s``
+    each unless named) and the direction of the ORDER BY, reading forward or backward. A row
+    comparison is an index condition."""
     smaller = descending == forward  # the rows wanted have smaller sort keys
-    marks = ", ".join(["%s"] * len(columns))
-    condition = f"({', '.join(columns)}) {'<' if smaller else '>'} ({marks})"
+    marks = marks or ["%s"] * len(columns)
+    condition = f"({', '.join(columns)}) {'<' if smaller else '>'} ({', '.join(marks)})"
     return condition, "DESC" if smaller else "ASC"
