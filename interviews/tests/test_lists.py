@@ -215,3 +215,18 @@ def test_the_past_list_pages_latest_first_and_back(client, alice, workspace_a, u
     assert _pks(second) == [interview.pk for interview in made[PAGE_SIZE:]]
     assert second.text.count("Ready 0/11") == 3
     assert _pks(client.get(url("list") + link(second, "prev"))) == _pks(first)
+
+
+def test_the_owner_menu_lists_the_members_by_name_and_a_nameless_one_by_email(
+    client, alice, bob, workspace_a, url
+):
+    from accounts.models import Membership, User
+
+    nameless = User.objects.create_user(email="zed@example.test", password="x" * 12, name="")
+    Membership.objects.create(user=nameless, workspace=workspace_a, role="recruiter")
+    client.force_login(alice)
+    menu = client.get(url("list")).text.split('name="owner"')[1].split("</select>")[0]
+    assert menu.index(">Anyone<") < menu.index(">zed@example.test<")
+    assert menu.index(">zed@example.test<") < menu.index(">Alice Admin<")
+    assert menu.index(">Alice Admin<") < menu.index(">Bob Recruiter<")
+    assert f'value="{nameless.pk}"' in menu
