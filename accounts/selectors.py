@@ -1,5 +1,6 @@
 """Reads about accounts that several apps share."""
 
+from django.db import connection
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
@@ -9,6 +10,20 @@ from accounts.models import Invitation, Membership, OutgoingMessage, User, Works
 def workspace_members(workspace: Workspace) -> QuerySet[User]:
     """The users of a workspace (who may own its contacts, run its conversations), by name."""
     return User.objects.filter(membership__workspace=workspace).order_by("name", "pk")
+
+
+def workspace_member_labels(workspace: Workspace) -> list[tuple[int, str]]:
+    """``workspace_members`` as a menu's choices: each user's id and name (their email when
+    they gave none, as ``User.__str__``), in the same order. One fixed statement: the queryset's
+    user instances cost ~2.5 ms of CPU to build, compile and read, ten times the query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT u.id, COALESCE(NULLIF(u.name, ''), u.email) FROM accounts_user u"
+            " JOIN accounts_membership m ON m.user_id = u.id"
+            " WHERE m.workspace_id = %s ORDER BY u.name, u.id",
+            [workspace.pk],
+        )
+        return cursor.fetchall()
 
 
 def workspace_ids_of(user: User) -> list[int]:

@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -34,7 +34,7 @@ from followups.forms import (
 from followups.models import EmailTemplate, FollowUp, Signature
 from followups.reminders import unsubscribe_user
 from followups.rows import RowLabels, row_html
-from infoview.pagination import BadCursor, Key, KeysetPage, bad_cursor, keyset_page
+from infoview.pagination import BadCursor, KeysetPage, bad_cursor
 
 logger = logging.getLogger(__name__)
 
@@ -104,12 +104,12 @@ def followup_list(request):
             sections.append(Section(key, titles[key], rows, total, query))
     else:
         start, end = bounds[only]
-        queryset = selectors.followups_section(**mine, start=start, end=end)
         # Keyset pages (infoview.pagination): the thousandth row costs what the first does.
         try:
-            page = keyset_page(
-                _listed(queryset),
-                keys=[Key("next_at", parse=datetime.fromisoformat), Key("pk")],
+            page = selectors.followups_section_page(
+                **mine,
+                start=start,
+                end=end,
                 after=request.GET.get("after", ""),
                 before=request.GET.get("before", ""),
                 size=SECTION_PAGE,
@@ -117,7 +117,7 @@ def followup_list(request):
         except BadCursor:
             return bad_cursor(request)
         query = urlencode({"section": only, **who})
-        rows = [selectors.Listed.of_named(followup) for followup in page.rows]
+        rows = page.rows
         total = selectors.followups_section_total(**mine, start=start, end=end)
         sections.append(Section(only, titles[only], rows, total, query, page))
     labels = RowLabels(request, everyone=everyone)
@@ -128,15 +128,6 @@ def followup_list(request):
         "followups/followup_list.html",
         {"sections": sections, "everyone": everyone, "only": only},
     )
-
-
-# Only what a row shows (selectors.Listed): the person's name, not their search document, the
-# interview or the drafted message.
-ROW_COLUMNS = ("kind", "title", "status", "due_at", "snoozed_until", "contact", "owner")
-
-
-def _listed(followups):
-    return followups.only(*ROW_COLUMNS).annotate(**selectors.ROW_NAMES)
 
 
 @workspace_view

@@ -133,13 +133,32 @@ def keyset_page(
 
     ``fetch`` reads the rows of the page's query (one more than ``size``, in order): a list may
     take them from elsewhere, e.g. a cache, as long as they are the ones the query returns."""
+
+    def read(values: list | None, forward: bool, limit: int) -> list:
+        query = queryset.order_by(*_order(keys, forward=forward))
+        if values is not None:
+            query = query.filter(_seek(keys, values, forward=forward))
+        return fetch(query[:limit])
+
+    return keyset_read(read, keys=keys, after=after, before=before, size=size)
+
+
+def keyset_read(
+    read: Callable[[list | None, bool, int], list],
+    *,
+    keys: list[Key],
+    after: str = "",
+    before: str = "",
+    size: int,
+) -> KeysetPage:
+    """``keyset_page`` for a list read by a statement of its own rather than a queryset.
+
+    ``read(values, forward, limit)`` returns at most ``limit`` rows after (``forward``) or
+    before the row whose sort key is ``values`` (None: from the first row), in the order of
+    ``keys`` read forward or backward; ``seek_sql`` writes its condition and order."""
     if before:
         values = _decode(before, keys)
-        rows = fetch(
-            queryset.filter(_seek(keys, values, forward=False)).order_by(
-                *_order(keys, forward=False)
-            )[: size + 1]
-        )
+        rows = read(values, False, size + 1)
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         return KeysetPage(
@@ -148,10 +167,7 @@ def keyset_page(
             previous_cursor=_encode([k.value(rows[0]) for k in keys]) if more_before else None,
             first=False,
         )
-    query = queryset.order_by(*_order(keys, forward=True))
-    if after:
-        query = query.filter(_seek(keys, _decode(after, keys), forward=True))
-    rows = fetch(query[: size + 1])
+    rows = read(_decode(after, keys) if after else None, True, size + 1)
     more_after = len(rows) > size
     rows = rows[:size]
     return KeysetPage(
@@ -160,3 +176,16 @@ def keyset_page(
         previous_cursor=_encode([k.value(rows[0]) for k in keys]) if after and rows else None,
         first=not after,
     )
+
+
+def seek_sql(
+    columns: list[str], *, descending: bool, forward: bool, marks: list[str] | None = None
+) -> tuple[str, str]:
+    """For ``keyset_read``, keys that all sort the same way: the condition on ``columns`` (SQL
+    expressions, compared as a row with the cursor's values, the parameters ``marks``: ``%s``
+    each unless named) and the direction of the ORDER BY, reading forward or backward. A row
+    comparison is an index condition."""
+    smaller = descending == forward  # the rows wanted have smaller sort keys
+    marks = marks or ["%s"] * len(columns)
+    condition = f"({', '.join(columns)}) {'<' if smaller else '>'} ({', '.join(marks)})"
+    return condition, "DESC" if smaller else "ASC"

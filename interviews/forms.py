@@ -8,7 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TIME_ZONE_CHOICES
-from accounts.selectors import workspace_members
+from accounts.selectors import workspace_member_labels, workspace_members
 from contacts.forms import use_contact_picker
 from contacts.models import Contact
 from infoview.widgets import FixedChoiceField, PlainSelect
@@ -344,9 +344,7 @@ class InterviewFilterForm(forms.Form):
         if workspace.is_team:
             # The members read once into the menu: Django's own iterates the queryset through
             # a server-side cursor (DECLARE, FETCH, CLOSE) on every render.
-            owner.choices = [("", owner.empty_label)] + [
-                (user.pk, owner.label_from_instance(user)) for user in owner.queryset
-            ]
+            owner.choices = [("", owner.empty_label), *workspace_member_labels(workspace)]
         use_contact_picker(
             self.fields["contact"],
             workspace=workspace,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from infoview.dates import DateLabels
 from interviews.models import Interview
+from interviews.selectors import ListedInterview
 
 
 class Readiness:
@@ -42,8 +43,8 @@ class RowLabels:
         self.readiness = Readiness()
 
 
-def row_html(interview: Interview, labels: RowLabels) -> str:
-    """One row of ``interviews_list_page``: the names are its values (``ROW_NAMES``)."""
+def row_html(interview: ListedInterview, labels: RowLabels) -> str:
+    """One row of ``interviews_list_page``."""
     when = labels.dates.long(interview.starts_at) if interview.starts_at else labels.not_fixed
     who = escape(f"{interview.contact_first_name} {interview.contact_last_name}".strip())
     if interview.company_name is not None:

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import OutgoingMessage, User
 from contacts.models import Contact
-from infoview.pagination import Key, KeysetPage, keyset_page
+from infoview.pagination import Key, KeysetPage, keyset_read, seek_sql
 from interviews.models import (
     TEAM_ONLY_CATEGORIES,
     UNDATED_PAST,
@@ -38,7 +38,6 @@ from interviews.models import (
     Objective,
     PrepItem,
     Question,
-    list_sort_at,
 )
 
 OPEN = [Interview.Status.PLANNED, Interview.Status.SCHEDULED]
@@ -122,59 +121,116 @@ def interviews_list(*, workspace, when: str = "upcoming", **filters) -> QuerySet
 
 
 def interviews_list_page(
-    *, workspace, when: str = "upcoming", after: str = "", before: str = "", size: int, **filters
+    *,
+    workspace,
+    when: str = "upcoming",
+    after: str = "",
+    before: str = "",
+    size: int,
+    status: str = "",
+    owner_id: int | None = None,
+    contact_id: int | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
 ) -> KeysetPage:
-    """One page of ``interviews_list``, by keyset; readiness counted for the page's rows only.
+    """One page of ``interviews_list`` (the same rows and order), by keyset, with each row's
+    readiness: the columns a row shows (``ListedInterview``), in one statement.
 
     The sort key is that of the ``interviews_upcoming_idx`` and ``interviews_list_idx`` indexes;
     upcoming ones are also bounded on it (undated ones sort last, so ``sort_at >= since`` is
-    the same rows), which lets the page start at the index's first upcoming entry. Only the
-    columns a row shows (interviews/rows.py). Raises ``BadCursor`` for a damaged cursor."""
+    the same rows), which lets the page start at the index's first upcoming entry. Readiness is
+    counted for the page's rows only, after the LIMIT. Raises ``BadCursor`` for a damaged
+    cursor.
+
+    Written as SQL rather than a queryset: building and compiling the page's query through the
+    ORM (the filters, the keyset's condition, five joined names) and the readiness's grouped
+    query cost about 8 ms of CPU a request, more than the rest of the list.
+    """
     since = timezone.now() - timedelta(hours=2)
-    queryset = _filtered(workspace=workspace, when=when, since=since, **filters)
     undated = UNDATED_UPCOMING if when == "upcoming" else UNDATED_PAST
-    queryset = queryset.annotate(sort_at=list_sort_at(undated))
+    conditions, params = ["i.workspace_id = %s"], [workspace.pk]
     if when == "upcoming":
-        queryset = queryset.filter(sort_at__gte=since)
-    queryset = queryset.select_related(None).only(*ROW_COLUMNS).annotate(**ROW_NAMES)
-    descending = when != "upcoming"
-    page = keyset_page(
-        queryset,
-        keys=[
-            Key("sort_at", descending, datetime.fromisoformat),
-            Key("pk", descending, int),
-        ],
-        after=after,
-        before=before,
-        size=size,
-    )
-    readiness = prep_counts([row.pk for row in page.rows])
-    for row in page.rows:
-        row.prep_total, row.prep_done = readiness.get(row.pk, (0, 0))
-    return page
+        conditions.append(
+            "i.status IN (%s, %s) AND (i.starts_at >= %s OR i.starts_at IS NULL)"
+            " AND COALESCE(i.starts_at, %s) >= %s"
+        )
+        params += [*OPEN, since, undated, since]
+    elif when == "past":
+        conditions.append(
+            "(i.starts_at < %s OR NOT (i.status IN (%s, %s)))"
+            " AND NOT (i.starts_at IS NULL AND i.status IN (%s, %s))"
+        )
+        params += [since, *OPEN, *OPEN]
+    for condition, value in (
+        ("i.status = %s", status),
+        ("i.owner_id = %s", owner_id),
+        ("i.contact_id = %s", contact_id),
+        ("i.starts_at >= %s", date_from),
+        ("i.starts_at < %s", date_to),
+    ):
+        if value:
+            conditions.append(condition)
+            params.append(value)
+
+    def read(values: list | None, forward: bool, limit: int) -> list[ListedInterview]:
+        where, where_params = list(conditions), list(params)
+        seek, direction = seek_sql(
+            ["COALESCE(i.starts_at, %s)", "i.id"], descending=when != "upcoming", forward=forward
+        )
+        if values is not None:
+            where.append(seek)
+            where_params += [undated, *values]
+        sql = _LIST_PAGE_SQL.format(where=" AND ".join(where), direction=direction)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [undated, *where_params, undated, limit])
+            return [ListedInterview(*row) for row in cursor.fetchall()]
+
+    keys = [
+        Key("sort_at", when != "upcoming", datetime.fromisoformat),
+        Key("pk", when != "upcoming", int),
+    ]
+    return keyset_read(read, keys=keys, after=after, before=before, size=size)
 
 
-# What a row shows (interviews/rows.py): not the person's search document, nor the workspace.
-# The names come as values beside the interview, not as three more model instances a row.
-ROW_COLUMNS = ("starts_at", "mode", "status")
-ROW_NAMES = {
-    "contact_first_name": F("contact__first_name"),
-    "contact_last_name": F("contact__last_name"),
-    "company_name": F("contact__company__name"),
-    "owner_name": F("owner__name"),
-    "owner_email": F("owner__email"),
-}
+# The page's rows in the order asked (the index's, or its reverse for "Previous"), then each
+# row's prep items counted (a subquery per row, after the LIMIT, down the interview_id index).
+_LIST_PAGE_SQL = """
+SELECT p.*, r.total, r.done
+FROM (
+    SELECT i.id, i.starts_at, i.mode, i.status, COALESCE(i.starts_at, %s) AS sort_at,
+           c.first_name, c.last_name, co.name, u.name, u.email
+    FROM interviews_interview i
+    JOIN contacts_contact c ON c.id = i.contact_id
+    LEFT JOIN contacts_company co ON co.id = c.company_id
+    LEFT JOIN accounts_user u ON u.id = i.owner_id
+    WHERE {where}
+    ORDER BY COALESCE(i.starts_at, %s) {direction}, i.id {direction}
+    LIMIT %s
+) AS p
+CROSS JOIN LATERAL (
+    SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE t.done_at IS NOT NULL) AS done
+    FROM interviews_prepitem t WHERE t.interview_id = p.id
+) AS r
+ORDER BY p.sort_at {direction}, p.id {direction}
+"""
 
 
-def prep_counts(interview_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(total, done) prep items of each interview, in one query."""
-    return {
-        row["interview_id"]: (row["total"], row["done"])
-        for row in PrepItem.objects.filter(interview_id__in=interview_ids)
-        .values("interview_id")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(done_at__isnull=False)))
-        .order_by()
-    }
+@dataclass(frozen=True, slots=True)
+class ListedInterview:
+    """An interview as the list's row shows it (interviews/rows.py)."""
+
+    pk: int
+    starts_at: datetime | None
+    mode: str
+    status: str
+    sort_at: datetime  # the list's sort key: ``starts_at``, the undated ones last
+    contact_first_name: str
+    contact_last_name: str
+    company_name: str | None
+    owner_name: str | None
+    owner_email: str | None
+    prep_total: int
+    prep_done: int
 
 
 def interviews_upcoming(*, workspace, owner=None, limit: int = 5) -> list[Interview]:

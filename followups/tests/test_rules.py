@@ -147,6 +147,28 @@ def test_the_list_leaves_out_archived_people_and_places_a_snooze_by_its_end(
         assert shown(client.get(url, {"section": key, "who": "all"})) == {key: (titles, 1)}
 
 
+def test_my_list_leaves_out_others_follow_ups_and_everyones_shows_them(
+    client, alice, bob, workspace_a
+):
+    contact = ContactFactory(workspace=workspace_a, owner=alice, first_name="Priya")
+    late = timezone.localtime() - timedelta(days=3)
+    FollowUpFactory(contact=contact, owner=alice, due_at=late, title="Mine")
+    FollowUpFactory(contact=contact, owner=bob, due_at=late - timedelta(hours=1), title="Bob's")
+    FollowUpFactory(contact=contact, owner=None, due_at=late + timedelta(hours=1), title="Nobody's")
+    client.force_login(alice)
+    url = reverse("followups:list", kwargs={"ws": "acme"})
+
+    def shown(**params):
+        [section] = client.get(url, {"section": "overdue", **params}).context["sections"]
+        return [(f.title, f.owner_name) for f in section.rows], section.total
+
+    assert shown() == ([("Mine", str(alice))], 1)
+    assert shown(who="all") == (
+        [("Bob's", str(bob)), ("Mine", str(alice)), ("Nobody's", "")],
+        3,
+    )
+
+
 @pytest.mark.parametrize("size", [10, 500])
 def test_the_list_takes_the_same_queries_at_any_size(
     client, alice, workspace_a, django_assert_max_num_queries, size

@@ -67,7 +67,8 @@ def test_it_lists_interviews_in_the_same_queries_at_10_and_500(
             (_queries(client, url("list"))[0], _queries(client, url("list"), filtered)[0])
         )
     assert counts[0] == counts[1]
-    assert counts[1][0] <= 8
+    # 8 -> 7: the rows' readiness is counted in the page's own statement, not a query of its own.
+    assert counts[1][0] <= 7
 
 
 def test_it_shows_an_interview_in_the_same_queries_at_10_and_500_notes(
