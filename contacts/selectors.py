@@ -210,17 +210,28 @@ def contact_list_page(
     )
 
 
-def ranked_page_fetch(*, workspace: Workspace, page_of) -> Callable[[QuerySet], list]:
-    """``fetch`` for a page of a search in order of relevance (``contact_list_page``): which
-    people, in which order, is kept while the workspace's contacts are unchanged, and their
-    rows (``contact_list_screen_rows``) are read again by id.
+def kept_order_fetch(
+    *,
+    workspace: Workspace,
+    kind: str,
+    page_of,
+    order_of: Callable[[object], tuple[int, float]],
+    rows_for: Callable[[list[tuple[int, float]]], list],
+) -> Callable[[QuerySet], list]:
+    """``fetch`` for a page of a search in order of relevance (``contact_list_page``, the API's
+    ``paginate``): which people, in which order, is kept while the workspace's contacts are
+    unchanged, and their rows are read again by id.
 
     Ranking reads the search document of every person found (1,425 for "patel" in the scale
     data), where the page shows 50: most of a search's time in PostgreSQL. The order depends
     only on what a write of contacts changes (the documents, names, filters' fields and the
     word list), and each such write gives the workspace a new contacts version
     (``contacts.counts``). What a row shows besides (the last interaction, which changes
-    without one) is read fresh. ``page_of``: the filters and cursor of the page."""
+    without one) is read fresh.
+
+    ``kind`` and ``page_of``: which list, and its filters and cursor; ``order_of(row)``: a row
+    of the query's as ``(pk, relevance)``; ``rows_for(kept)``: the rows of those ``(pk,
+    relevance)`` pairs, in their order, leaving out people deleted since."""
 
     def fetch(query: QuerySet) -> list:
         ranked_rows = None
@@ -228,13 +239,23 @@ def ranked_page_fetch(*, workspace: Workspace, page_of) -> Callable[[QuerySet], 
         def rank():
             nonlocal ranked_rows
             ranked_rows = list(query)
-            return [(row.pk, row.relevance) for row in ranked_rows]
+            return [order_of(row) for row in ranked_rows]
 
         ranked = cached_while_unchanged(
-            workspace_id=workspace.pk, kind="ranked", of=page_of, compute=rank
+            workspace_id=workspace.pk, kind=kind, of=page_of, compute=rank
         )
         if ranked_rows is not None:
             return ranked_rows
+        return rows_for(ranked)
+
+    return fetch
+
+
+def ranked_page_fetch(*, workspace: Workspace, page_of) -> Callable[[QuerySet], list]:
+    """``kept_order_fetch`` for the contact list page: its rows are
+    ``contact_list_screen_rows``. ``page_of``: the filters and cursor of the page."""
+
+    def rows_for(ranked: list[tuple[int, float]]) -> list:
         rows = contact_list_screen_rows(
             Contact.objects.filter(workspace=workspace, pk__in=[pk for pk, _ in ranked])
         ).order_by()
@@ -247,7 +268,13 @@ def ranked_page_fetch(*, workspace: Workspace, page_of) -> Callable[[QuerySet], 
                 page.append(row)
         return page
 
-    return fetch
+    return kept_order_fetch(
+        workspace=workspace,
+        kind="ranked",
+        page_of=page_of,
+        order_of=lambda row: (row.pk, row.relevance),
+        rows_for=rows_for,
+    )
 
 
 def contact_list_page_rows(contacts: QuerySet) -> QuerySet:

@@ -236,6 +236,31 @@ def _list_rows(contacts, keys: list[Key]):
     )
 
 
+def _kept_order_fetch(workspace, keys: list[Key], *, page_of):
+    """A search's page in order of relevance kept while the workspace's contacts are unchanged,
+    as the list page keeps it (``selectors.kept_order_fetch``); the rows read again by id."""
+    row_keys = [key for key in keys if key.name != "rank"]
+
+    def rows_for(ranked: list[tuple[int, float]]) -> list[dict]:
+        contacts = Contact.objects.filter(workspace=workspace, pk__in=[pk for pk, _ in ranked])
+        by_id = {row["id"]: row for row in _list_rows(contacts.order_by(), row_keys)}
+        page = []
+        for pk, rank in ranked:
+            row = by_id.get(pk)
+            if row is not None:  # deleted since the order was read (a write: a new version)
+                row["rank"] = rank
+                page.append(row)
+        return page
+
+    return selectors.kept_order_fetch(
+        workspace=workspace,
+        kind="api-ranked",
+        page_of=page_of,
+        order_of=lambda row: (row["id"], row["rank"]),
+        rows_for=rows_for,
+    )
+
+
 def _list_item(row: dict) -> dict:
     company = owner = None
     if row["company_id"] is not None:
@@ -365,7 +390,13 @@ def contact_list(
     if sort == "relevance" and not searching:
         sort = "name"
     keys = SORTS[sort]
-    page = paginate(_list_rows(_sortable(contacts, sort), keys), keys, cursor=cursor, limit=limit)
+    fetch = list
+    if sort == "relevance" and not overdue:  # "overdue" moves with the clock: ranked every time
+        page_of = (q, tag, stage, company_id, owner_id, source, archived, cursor, limit)
+        fetch = _kept_order_fetch(request.workspace, keys, page_of=page_of)
+    page = paginate(
+        _list_rows(_sortable(contacts, sort), keys), keys, cursor=cursor, limit=limit, fetch=fetch
+    )
     page["items"] = [_list_item(row) for row in page["items"]]
     return json_response(page)
 
