@@ -98,7 +98,12 @@ def paginate(
     rows = queryset.order_by(*ordering(keys))
     if cursor:
         rows = rows.filter(_after(keys, decode_cursor(cursor, keys)))
-    items = fetch(rows[: limit + 1])
+    return page_of_rows(fetch(rows[: limit + 1]), keys, limit=limit)
+
+
+def page_of_rows(items: list, keys: list[Key], *, limit: int) -> dict:
+    """The page ``paginate`` makes of the rows its query returned (``limit`` + 1 at most, in
+    order), for a list that knows them without the query."""
     more = len(items) > limit
     items = items[:limit]
     return {"items": items, "next_cursor": encode_cursor(items[-1], keys) if more else None}

@@ -26,11 +26,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User, Workspace
-from contacts.counts import cached_while_unchanged
+from contacts.counts import cached_while_unchanged, kept_while_unchanged
 from contacts.models import Company, Contact, MergeUndo, StageChange, Tag
 from contacts.text import fold
 from infoview.dates import MIN_YEAR
-from infoview.pagination import Key, KeysetPage, keyset_page
+from infoview.pagination import Key, KeysetPage, keyset_page, keyset_page_of_rows
 
 SORTS = {
     "name": ["last_name", "first_name", "pk"],
@@ -210,70 +210,67 @@ def contact_list_page(
     )
 
 
-def kept_order_fetch(
-    *,
-    workspace: Workspace,
-    kind: str,
-    page_of,
-    order_of: Callable[[object], tuple[int, float]],
-    rows_for: Callable[[list[tuple[int, float]]], list],
-) -> Callable[[QuerySet], list]:
-    """``fetch`` for a page of a search in order of relevance (``contact_list_page``, the API's
-    ``paginate``): which people, in which order, is kept while the workspace's contacts are
-    unchanged, and their rows are read again by id.
+def kept_ranking(*, workspace: Workspace, kind: str, page_of):
+    """A search's page in order of relevance, kept while the workspace's contacts are unchanged:
+    ``(ranked, keep)``, ``ranked`` the page's ``(pk, relevance)`` pairs in order if kept (else
+    None) and ``keep(ranked)`` to keep them (``contacts.counts.kept_while_unchanged``).
 
     Ranking reads the search document of every person found (1,425 for "patel" in the scale
     data), where the page shows 50: most of a search's time in PostgreSQL. The order depends
     only on what a write of contacts changes (the documents, names, filters' fields and the
     word list), and each such write gives the workspace a new contacts version
     (``contacts.counts``). What a row shows besides (the last interaction, which changes
-    without one) is read fresh.
+    without one) is read again by id. A kept page needs neither the search's words nor its
+    query, which are not built (``contact_list_ranked_page``).
 
-    ``kind`` and ``page_of``: which list, and its filters and cursor; ``order_of(row)``: a row
-    of the query's as ``(pk, relevance)``; ``rows_for(kept)``: the rows of those ``(pk,
-    relevance)`` pairs, in their order, leaving out people deleted since."""
+    ``kind`` and ``page_of``: which list, and its filters and cursor."""
+    return kept_while_unchanged(workspace_id=workspace.pk, kind=kind, of=page_of)
 
-    def fetch(query: QuerySet) -> list:
-        ranked_rows = None
 
-        def rank():
-            nonlocal ranked_rows
-            ranked_rows = list(query)
-            return [order_of(row) for row in ranked_rows]
+def in_ranked_order(rows_by_id: dict, ranked: list[tuple[int, float]]) -> list[tuple]:
+    """``(row, relevance)`` in the order of ``ranked``, without the people deleted since it was
+    kept (a write: the next search ranks afresh)."""
+    return [(rows_by_id[pk], relevance) for pk, relevance in ranked if pk in rows_by_id]
 
-        ranked = cached_while_unchanged(
-            workspace_id=workspace.pk, kind=kind, of=page_of, compute=rank
+
+def contact_list_ranked_page(
+    *,
+    workspace: Workspace,
+    page_of,
+    contacts: Callable[[], QuerySet],
+    after: str,
+    before: str,
+    size: int,
+) -> KeysetPage:
+    """``contact_list_page`` of a search in order of relevance, its order kept
+    (``kept_ranking``); ``contacts()`` builds the search's queryset, when the order is not kept.
+    ``page_of``: the filters and cursor of the page. Raises ``BadCursor``."""
+    ranked, keep = kept_ranking(workspace=workspace, kind="ranked", page_of=page_of)
+    if ranked is None:
+
+        def fetch(query: QuerySet) -> list:
+            rows = list(query)
+            keep([(row.pk, row.relevance) for row in rows])
+            return rows
+
+        return contact_list_page(
+            contact_list_screen_rows(contacts()),
+            sort="",
+            searching=True,
+            after=after,
+            before=before,
+            size=size,
+            fetch=fetch,
         )
-        if ranked_rows is not None:
-            return ranked_rows
-        return rows_for(ranked)
-
-    return fetch
-
-
-def ranked_page_fetch(*, workspace: Workspace, page_of) -> Callable[[QuerySet], list]:
-    """``kept_order_fetch`` for the contact list page: its rows are
-    ``contact_list_screen_rows``. ``page_of``: the filters and cursor of the page."""
-
-    def rows_for(ranked: list[tuple[int, float]]) -> list:
-        rows = contact_list_screen_rows(
-            Contact.objects.filter(workspace=workspace, pk__in=[pk for pk, _ in ranked])
-        ).order_by()
-        by_id = {row.pk: row for row in rows}
-        page = []
-        for pk, relevance in ranked:
-            row = by_id.get(pk)
-            if row is not None:  # deleted since the order was read (a write: a new version)
-                row.relevance = relevance
-                page.append(row)
-        return page
-
-    return kept_order_fetch(
-        workspace=workspace,
-        kind="ranked",
-        page_of=page_of,
-        order_of=lambda row: (row.pk, row.relevance),
-        rows_for=rows_for,
+    rows = contact_list_screen_rows(
+        Contact.objects.filter(workspace=workspace, pk__in=[pk for pk, _ in ranked])
+    ).order_by()
+    page = []
+    for row, relevance in in_ranked_order({row.pk: row for row in rows}, ranked):
+        row.relevance = relevance
+        page.append(row)
+    return keyset_page_of_rows(
+        page, keys=LIST_KEYS["relevance"], after=after, before=before, size=size
     )
 
 

@@ -134,12 +134,22 @@ def keyset_page(
     ``fetch`` reads the rows of the page's query (one more than ``size``, in order): a list may
     take them from elsewhere, e.g. a cache, as long as they are the ones the query returns."""
     if before:
-        values = _decode(before, keys)
-        rows = fetch(
-            queryset.filter(_seek(keys, values, forward=False)).order_by(
-                *_order(keys, forward=False)
-            )[: size + 1]
-        )
+        query = queryset.filter(_seek(keys, _decode(before, keys), forward=False))
+        query = query.order_by(*_order(keys, forward=False))
+    else:
+        query = queryset.order_by(*_order(keys, forward=True))
+        if after:
+            query = query.filter(_seek(keys, _decode(after, keys), forward=True))
+    return keyset_page_of_rows(
+        fetch(query[: size + 1]), keys=keys, after=after, before=before, size=size
+    )
+
+
+def keyset_page_of_rows(rows: list, *, keys: list[Key], after: str, before: str, size: int):
+    """The page ``keyset_page`` makes of the rows its query returned (``size`` + 1 at most, in
+    the query's order: backwards from ``before`` when it is given), for a list that knows them
+    without the query."""
+    if before:
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         return KeysetPage(
@@ -148,10 +158,6 @@ def keyset_page(
             previous_cursor=_encode([k.value(rows[0]) for k in keys]) if more_before else None,
             first=False,
         )
-    query = queryset.order_by(*_order(keys, forward=True))
-    if after:
-        query = query.filter(_seek(keys, _decode(after, keys), forward=True))
-    rows = fetch(query[: size + 1])
     more_after = len(rows) > size
     rows = rows[:size]
     return KeysetPage(
