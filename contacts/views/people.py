@@ -77,6 +77,7 @@ def contact_list(request):
                 after=after,
                 before=before,
                 size=PAGE_SIZE,
+                fetch=selectors.screen_rows,
             )
     except BadCursor:
         return bad_cursor(request)
@@ -102,8 +103,8 @@ def contact_list(request):
     return render(request, "contacts/contact_list.html", context)
 
 
-def _rows(request, contacts) -> list[Contact]:
-    """The page's contacts (``contact_list_screen_rows``), each with its row's markup
+def _rows(request, contacts) -> list[selectors.ContactListRow]:
+    """The page's rows (``selectors.screen_rows``), each with its row's markup
     (``html``, written by contacts/rows.py)."""
     labels = RowLabels(request)
     rows = list(contacts)
