@@ -9,6 +9,7 @@ so rows added or removed elsewhere in the list never shift or repeat a page.
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,12 +83,27 @@ def ordering(keys: list[Key]) -> list[str]:
     return [f"-{key.name}" if key.desc else key.name for key in keys]
 
 
-def paginate(queryset: QuerySet, keys: list[Key], *, cursor: str | None, limit: int) -> dict:
-    """One page: ``{"items": [...], "next_cursor": str | None}``. ``keys`` end with the id."""
+def paginate(
+    queryset: QuerySet,
+    keys: list[Key],
+    *,
+    cursor: str | None,
+    limit: int,
+    fetch: Callable[[QuerySet], list] = list,
+) -> dict:
+    """One page: ``{"items": [...], "next_cursor": str | None}``. ``keys`` end with the id.
+
+    ``fetch`` reads the rows of the page's query (one more than ``limit``, in order): a list may
+    take them from elsewhere, e.g. a cache, as long as they are the ones the query returns."""
     rows = queryset.order_by(*ordering(keys))
     if cursor:
         rows = rows.filter(_after(keys, decode_cursor(cursor, keys)))
-    items = list(rows[: limit + 1])
+    return page_of_rows(fetch(rows[: limit + 1]), keys, limit=limit)
+
+
+def page_of_rows(items: list, keys: list[Key], *, limit: int) -> dict:
+    """The page ``paginate`` makes of the rows its query returned (``limit`` + 1 at most, in
+    order), for a list that knows them without the query."""
     more = len(items) > limit
     items = items[:limit]
     return {"items": items, "next_cursor": encode_cursor(items[-1], keys) if more else None}

@@ -24,19 +24,32 @@ def contacts_changed(*, workspace_id: int) -> None:
     data_changed(workspace_id=workspace_id, scopes=(CONTACTS, PIPELINE))
 
 
-def cached_while_unchanged(*, workspace_id: int, kind: str, of, compute):
-    """``compute()``, cached while the workspace's contacts are unchanged: under ``kind`` and
-    ``of`` (what the answer depends on besides the workspace's contacts, as a ``repr``).
+def kept_while_unchanged(*, workspace_id: int, kind: str, of):
+    """``(found, keep)``: the answer kept under ``kind`` and ``of`` (what it depends on besides
+    the workspace's contacts, as a ``repr``) if it was kept under the workspace's current
+    contacts version, else None; and ``keep(answer)``, which keeps a new one under that version
+    (read before the answer is worked out: a write meanwhile makes it stale at once).
 
-    Kept with the version it was read under, and read with the current version in one round
-    trip to the cache (a search reads three such answers: the count, the words, the page)."""
+    The version and the answer are read in one round trip to the cache. None is never kept."""
     digest = hashlib.sha256(repr(of).encode()).hexdigest()[:24]
     key = f"contacts:{kind}:{workspace_id}:{digest}"
     version, kept = data_version_and(workspace_id=workspace_id, scope=CONTACTS, key=key)
+
+    def keep(answer) -> None:
+        cache.set(key, (version, answer), TTL)
+
     if kept is not None and kept[0] == version:
-        return kept[1]
-    found = compute()
-    cache.set(key, (version, found), TTL)
+        return kept[1], keep
+    return None, keep
+
+
+def cached_while_unchanged(*, workspace_id: int, kind: str, of, compute):
+    """``compute()``, cached while the workspace's contacts are unchanged
+    (``kept_while_unchanged``)."""
+    found, keep = kept_while_unchanged(workspace_id=workspace_id, kind=kind, of=of)
+    if found is None:
+        found = compute()
+        keep(found)
     return found
 
 

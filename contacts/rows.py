@@ -28,7 +28,8 @@ class RowLabels:
         self.never = f'<span class="text-body-secondary">{escape(_("never"))}</span>'
 
 
-def row_html(contact: Contact, tag_names, labels: RowLabels) -> str:
+def row_html(contact, tag_names, labels: RowLabels) -> str:
+    """``contact``: a row of the list (``contacts.selectors.ContactListRow``)."""
     pk = contact.pk
     name = f'<a href="{labels.contacts}{pk}/" id="c{pk}" class="contact-name">'
     name += f"{escape(contact.full_name)}</a>"

@@ -26,11 +26,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User, Workspace
-from contacts.counts import cached_while_unchanged
+from contacts.counts import cached_while_unchanged, kept_while_unchanged
 from contacts.models import Company, Contact, MergeUndo, StageChange, Tag
 from contacts.text import fold
 from infoview.dates import MIN_YEAR
-from infoview.pagination import Key, KeysetPage, keyset_page
+from infoview.pagination import Key, KeysetPage, keyset_page, keyset_page_of_rows
 
 SORTS = {
     "name": ["last_name", "first_name", "pk"],
@@ -210,44 +210,70 @@ def contact_list_page(
     )
 
 
-def ranked_page_fetch(*, workspace: Workspace, page_of) -> Callable[[QuerySet], list]:
-    """``fetch`` for a page of a search in order of relevance (``contact_list_page``): which
-    people, in which order, is kept while the workspace's contacts are unchanged, and their
-    rows (``contact_list_screen_rows``) are read again by id.
+def kept_ranking(*, workspace: Workspace, kind: str, page_of):
+    """A search's page in order of relevance, kept while the workspace's contacts are unchanged:
+    ``(ranked, keep)``, ``ranked`` the page's ``(pk, relevance)`` pairs in order if kept (else
+    None) and ``keep(ranked)`` to keep them (``contacts.counts.kept_while_unchanged``).
 
     Ranking reads the search document of every person found (1,425 for "patel" in the scale
     data), where the page shows 50: most of a search's time in PostgreSQL. The order depends
     only on what a write of contacts changes (the documents, names, filters' fields and the
     word list), and each such write gives the workspace a new contacts version
     (``contacts.counts``). What a row shows besides (the last interaction, which changes
-    without one) is read fresh. ``page_of``: the filters and cursor of the page."""
+    without one) is read again by id. A kept page needs neither the search's words nor its
+    query, which are not built (``contact_list_ranked_page``).
 
-    def fetch(query: QuerySet) -> list:
-        ranked_rows = None
+    ``kind`` and ``page_of``: which list, and its filters and cursor."""
+    return kept_while_unchanged(workspace_id=workspace.pk, kind=kind, of=page_of)
 
-        def rank():
-            nonlocal ranked_rows
-            ranked_rows = list(query)
-            return [(row.pk, row.relevance) for row in ranked_rows]
 
-        ranked = cached_while_unchanged(
-            workspace_id=workspace.pk, kind="ranked", of=page_of, compute=rank
+def in_ranked_order(rows_by_id: dict, ranked: list[tuple[int, float]]) -> list[tuple]:
+    """``(row, relevance)`` in the order of ``ranked``, without the people deleted since it was
+    kept (a write: the next search ranks afresh)."""
+    return [(rows_by_id[pk], relevance) for pk, relevance in ranked if pk in rows_by_id]
+
+
+def contact_list_ranked_page(
+    *,
+    workspace: Workspace,
+    page_of,
+    contacts: Callable[[], QuerySet],
+    after: str,
+    before: str,
+    size: int,
+) -> KeysetPage:
+    """``contact_list_page`` of a search in order of relevance, its order kept
+    (``kept_ranking``); ``contacts()`` builds the search's queryset, when the order is not kept.
+    ``page_of``: the filters and cursor of the page. Raises ``BadCursor``."""
+    ranked, keep = kept_ranking(workspace=workspace, kind="ranked", page_of=page_of)
+    if ranked is None:
+
+        def fetch(query: QuerySet) -> list:
+            rows = screen_rows(query)
+            keep([(row.pk, row.relevance) for row in rows])
+            return rows
+
+        return contact_list_page(
+            contact_list_screen_rows(contacts()),
+            sort="",
+            searching=True,
+            after=after,
+            before=before,
+            size=size,
+            fetch=fetch,
         )
-        if ranked_rows is not None:
-            return ranked_rows
-        rows = contact_list_screen_rows(
+    rows = screen_rows(
+        contact_list_screen_rows(
             Contact.objects.filter(workspace=workspace, pk__in=[pk for pk, _ in ranked])
         ).order_by()
-        by_id = {row.pk: row for row in rows}
-        page = []
-        for pk, relevance in ranked:
-            row = by_id.get(pk)
-            if row is not None:  # deleted since the order was read (a write: a new version)
-                row.relevance = relevance
-                page.append(row)
-        return page
-
-    return fetch
+    )
+    page = []
+    for row, relevance in in_ranked_order({row.pk: row for row in rows}, ranked):
+        row.relevance = relevance
+        page.append(row)
+    return keyset_page_of_rows(
+        page, keys=LIST_KEYS["relevance"], after=after, before=before, size=size
+    )
 
 
 def contact_list_page_rows(contacts: QuerySet) -> QuerySet:
@@ -283,13 +309,47 @@ _TAG_NAMES = RawSQL(
 )
 
 
+_SCREEN_FIELDS = (
+    "pk",
+    "first_name",
+    "last_name",
+    "title",
+    "company_id",
+    "stage",
+    "last_interaction_at",
+)
+
+
 def contact_list_screen_rows(contacts: QuerySet) -> QuerySet:
     """The columns the contact list page shows and nothing else: no search document, no
     summary, the company's and owner's names as plain values rather than objects, and the
     tags' names as a list (``tag_names``)."""
-    return contacts.only(
-        "pk", "first_name", "last_name", "title", "company_id", "stage", "last_interaction_at"
-    ).annotate(company_name=_COMPANY_NAME, owner_name=_OWNER_NAME, tag_names=_TAG_NAMES)
+    return contacts.only(*_SCREEN_FIELDS).annotate(
+        company_name=_COMPANY_NAME, owner_name=_OWNER_NAME, tag_names=_TAG_NAMES
+    )
+
+
+class ContactListRow:
+    """A row of the contact list page: what ``contact_list_screen_rows`` selects, and the sort
+    keys, as attributes. Not a ``Contact``: making the page's 51 deferred model objects
+    (``only()``) was most of the page's read (about 2 ms of CPU, bench/profiles.md)."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def __str__(self):
+        return self.full_name
+
+
+def screen_rows(query: QuerySet) -> list[ContactListRow]:
+    """The rows of a ``contact_list_screen_rows`` query (its ``fetch``, see
+    ``contact_list_page``), with its annotations and the creation time (a sort key)."""
+    columns = dict.fromkeys([*_SCREEN_FIELDS, "created_at", *query.query.annotation_select])
+    return [ContactListRow(values) for values in query.values(*columns)]
 
 
 # The list's drop-downs: the workspace's members (the owner filter and the bulk owner menu) and

@@ -157,8 +157,17 @@ def keyset_read(
     before the row whose sort key is ``values`` (None: from the first row), in the order of
     ``keys`` read forward or backward; ``seek_sql`` writes its condition and order."""
     if before:
-        values = _decode(before, keys)
-        rows = read(values, False, size + 1)
+        rows = read(_decode(before, keys), False, size + 1)
+    else:
+        rows = read(_decode(after, keys) if after else None, True, size + 1)
+    return keyset_page_of_rows(rows, keys=keys, after=after, before=before, size=size)
+
+
+def keyset_page_of_rows(rows: list, *, keys: list[Key], after: str, before: str, size: int):
+    """The page ``keyset_page`` makes of the rows its query returned (``size`` + 1 at most, in
+    the query's order: backwards from ``before`` when it is given), for a list that knows them
+    without the query."""
+    if before:
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         return KeysetPage(
@@ -167,7 +176,6 @@ def keyset_read(
             previous_cursor=_encode([k.value(rows[0]) for k in keys]) if more_before else None,
             first=False,
         )
-    rows = read(_decode(after, keys) if after else None, True, size + 1)
     more_after = len(rows) > size
     rows = rows[:size]
     return KeysetPage(

@@ -27,7 +27,7 @@ from accounts.models import User
 from accounts.scoping import get_for_workspace
 from api import idempotency
 from api.access import membership
-from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Key, paginate
+from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Key, page_of_rows, paginate
 from api.problems import ERRORS, ApiProblem
 from api.renderers import json_response
 from api.schemas import CompanyRef, In, UserRef, Ws
@@ -236,6 +236,28 @@ def _list_rows(contacts, keys: list[Key]):
     )
 
 
+def _ranked_page(workspace, keys: list[Key], contacts, *, page_of, cursor, limit) -> dict:
+    """A search's page in order of relevance, its order kept while the workspace's contacts are
+    unchanged, as the list page keeps it (``selectors.kept_ranking``): the rows read again by
+    id, and ``contacts()`` (the search's query) built only when the order is not kept."""
+    ranked, keep = selectors.kept_ranking(workspace=workspace, kind="api-ranked", page_of=page_of)
+    if ranked is None:
+
+        def fetch(query) -> list[dict]:
+            rows = list(query)
+            keep([(row["id"], row["rank"]) for row in rows])
+            return rows
+
+        return paginate(contacts(), keys, cursor=cursor, limit=limit, fetch=fetch)
+    people = Contact.objects.filter(workspace=workspace, pk__in=[pk for pk, _ in ranked])
+    rows = _list_rows(people.order_by(), [key for key in keys if key.name != "rank"])
+    page = []
+    for row, rank in selectors.in_ranked_order({row["id"]: row for row in rows}, ranked):
+        row["rank"] = rank
+        page.append(row)
+    return page_of_rows(page, keys, limit=limit)
+
+
 def _list_item(row: dict) -> dict:
     company = owner = None
     if row["company_id"] is not None:
@@ -346,26 +368,36 @@ def contact_list(
 ):
     """The contact list, with the list page's search, filters and sorts; newest pages by cursor."""
     membership(request, ws)
-    contacts = selectors.contact_list(
-        workspace=request.workspace,
-        q=q,
-        stage=stage or "",
-        source=source or "",
-        overdue=overdue,
-        archived=archived,
-    )
-    if tag:
-        contacts = contacts.filter(tags__name__iexact=tag)
-    if company_id is not None:
-        contacts = contacts.filter(company_id=company_id)
-    if owner_id is not None:
-        contacts = contacts.filter(owner_id=owner_id)
-    searching = "relevance" in contacts.query.annotations
+    searching = bool(q.strip())  # as contact_list: only then is there a relevance
     sort = sort or ("relevance" if searching else "name")
     if sort == "relevance" and not searching:
         sort = "name"
     keys = SORTS[sort]
-    page = paginate(_list_rows(_sortable(contacts, sort), keys), keys, cursor=cursor, limit=limit)
+
+    def contacts():
+        found = selectors.contact_list(
+            workspace=request.workspace,
+            q=q,
+            stage=stage or "",
+            source=source or "",
+            overdue=overdue,
+            archived=archived,
+        )
+        if tag:
+            found = found.filter(tags__name__iexact=tag)
+        if company_id is not None:
+            found = found.filter(company_id=company_id)
+        if owner_id is not None:
+            found = found.filter(owner_id=owner_id)
+        return _list_rows(_sortable(found, sort), keys)
+
+    if sort == "relevance" and not overdue:  # "overdue" moves with the clock: ranked every time
+        page_of = (q, tag, stage, company_id, owner_id, source, archived, cursor, limit)
+        page = _ranked_page(
+            request.workspace, keys, contacts, page_of=page_of, cursor=cursor, limit=limit
+        )
+    else:
+        page = paginate(contacts(), keys, cursor=cursor, limit=limit)
     page["items"] = [_list_item(row) for row in page["items"]]
     return json_response(page)
 

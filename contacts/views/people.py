@@ -1,5 +1,7 @@
 """The contact list (search, filters, bulk actions), the contact page and its forms."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,9 +38,9 @@ PAGE_SIZE = 50
 ROW_END = "\n      "
 
 
-def filtered_contacts(request, menus=None):
-    """The list the user is looking at: the same filters drive the page, bulk and export."""
-    form = ContactFilterForm(request.GET or None, workspace=request.workspace, menus=menus)
+def filtered_contacts(request):
+    """The list the user is looking at: the same filters drive the page and the exports."""
+    form = ContactFilterForm(request.GET or None, workspace=request.workspace)
     return form, selectors.contact_list(workspace=request.workspace, **form.filters())
 
 
@@ -46,37 +48,45 @@ def filtered_contacts(request, menus=None):
 def contact_list(request):
     # The filters' drop-downs and the bulk owner menu (the same people as the owner filter).
     menus = selectors.contact_list_menus(request.workspace, limit=FILTER_OPTIONS + 1)
-    form, contacts = filtered_contacts(request, menus=menus)
+    form = ContactFilterForm(request.GET or None, workspace=request.workspace, menus=menus)
     filters = form.filters()
+    # Built when needed: a search's page kept in order of relevance, and its count, need none.
+    contacts = functools.cache(
+        lambda: selectors.contact_list(workspace=request.workspace, **filters)
+    )
     searching = bool(filters["q"].strip())
     after, before = request.GET.get("after", ""), request.GET.get("before", "")
     counted = {k: getattr(v, "pk", v) for k, v in filters.items() if k != "sort"}
-    fetch = list
-    # "overdue" moves with the clock, and other orders read fields that change without a new
-    # contacts version (the last interaction): only a search by relevance is kept.
-    if searching and not filters["sort"] and not filters["overdue"]:
-        fetch = selectors.ranked_page_fetch(
-            workspace=request.workspace,
-            page_of=(sorted(counted.items()), after, before, PAGE_SIZE),
-        )
     try:
-        page = selectors.contact_list_page(
-            selectors.contact_list_screen_rows(contacts),
-            sort=filters["sort"],
-            searching=searching,
-            after=after,
-            before=before,
-            size=PAGE_SIZE,
-            fetch=fetch,
-        )
+        # "overdue" moves with the clock, and other orders read fields that change without a
+        # new contacts version (the last interaction): only a search by relevance is kept.
+        if searching and not filters["sort"] and not filters["overdue"]:
+            page = selectors.contact_list_ranked_page(
+                workspace=request.workspace,
+                page_of=(sorted(counted.items()), after, before, PAGE_SIZE),
+                contacts=contacts,
+                after=after,
+                before=before,
+                size=PAGE_SIZE,
+            )
+        else:
+            page = selectors.contact_list_page(
+                selectors.contact_list_screen_rows(contacts()),
+                sort=filters["sort"],
+                searching=searching,
+                after=after,
+                before=before,
+                size=PAGE_SIZE,
+                fetch=selectors.screen_rows,
+            )
     except BadCursor:
         return bad_cursor(request)
     rows = _rows(request, page.rows)
     if filters["overdue"]:  # "overdue" moves with the clock: counted every time
-        page.count = contacts.count()
+        page.count = contacts().count()
     else:
         page.count = cached_count(
-            workspace_id=request.workspace.pk, filters=counted, count=contacts.count
+            workspace_id=request.workspace.pk, filters=counted, count=lambda: contacts().count()
         )
     context = {
         "filter_form": form,
@@ -93,8 +103,8 @@ def contact_list(request):
     return render(request, "contacts/contact_list.html", context)
 
 
-def _rows(request, contacts) -> list[Contact]:
-    """The page's contacts (``contact_list_screen_rows``), each with its row's markup
+def _rows(request, contacts) -> list[selectors.ContactListRow]:
+    """The page's rows (``selectors.screen_rows``), each with its row's markup
     (``html``, written by contacts/rows.py)."""
     labels = RowLabels(request)
     rows = list(contacts)
