@@ -14,11 +14,49 @@ from pygal.style import Style
 
 from reports.selectors.base import Chart
 
-KINDS = {
-    "bar": pygal.Bar,
-    "stacked_bar": pygal.StackedBar,
-    "line": pygal.Line,
-}
+
+class _PlainLookup:
+    """pygal's own attribute lookup (``BaseGraph.__getattribute__``), done in fewer steps.
+
+    While a chart is drawn, pygal reads its settings through the graph: each ``self.x`` looks in
+    the drawing's transient state first, by calling ``__getattribute__`` twice and ``getattr``
+    once (5,700 of the stages chart's 27,000 Python calls; 1,700 here). Same rules, same
+    result: dunder names and ``state`` from the graph itself, any other name from the state's
+    own attributes when it has it, else from the graph. The SVG is byte for byte pygal's
+    (reports/tests/test_charts.py), for the pinned pygal version.
+    """
+
+    def __getattribute__(self, name):
+        if name != "state" and name[:2] != "__":
+            state = object.__getattribute__(self, "__dict__").get("state")
+            if state is not None:
+                found = state.__dict__
+                if name in found:
+                    return found[name]
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name, value):
+        state = object.__getattribute__(self, "__dict__").get("state")
+        if name[:2] == "__" or state is None:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(state, name, value)
+
+
+# Named as pygal's own: the SVG's graph element is classed with the class's name ("bar-graph").
+class Bar(_PlainLookup, pygal.Bar):
+    pass
+
+
+class StackedBar(_PlainLookup, pygal.StackedBar):
+    pass
+
+
+class Line(_PlainLookup, pygal.Line):
+    pass
+
+
+KINDS = {"bar": Bar, "stacked_bar": StackedBar, "line": Line}
 STYLE = Style(
     background="white",
     plot_background="white",
