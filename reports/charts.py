@@ -9,10 +9,12 @@ attributes become presentation attributes, so no inline style is allowed at all.
 import re
 
 import pygal
+from django.core.cache import cache
 from django.utils.translation import gettext
 from pygal.style import Style
 
-from reports.selectors.base import Chart
+from reports.selectors import CACHE_TTL, ReportSpec, report_cache_key
+from reports.selectors.base import Chart, Period
 
 
 class _PlainLookup:
@@ -110,4 +112,32 @@ def chart_svg(chart: Chart, *, dark: bool = False, nonce: str = "") -> str:
         drawing.add(name, values)
     svg = SCRIPT.sub("", drawing.render(is_unicode=True))
     svg = STYLE_ATTRIBUTE.sub(_presentation_attributes, svg)
+    return svg_with_nonce(svg, nonce)
+
+
+def svg_with_nonce(svg: str, nonce: str) -> str:
+    """The drawing with the response's CSP nonce on its ``<style>`` element."""
     return STYLE_ELEMENT.sub(f'<style nonce="{nonce}"', svg) if nonce else svg
+
+
+def report_chart_svg(
+    spec: ReportSpec, *, workspace, period: Period, recruiter, dark: bool, **options
+) -> str:
+    """The report's chart as SVG (without a nonce), kept in the shared cache like the report.
+
+    Drawing is most of a chart response's work; the drawing depends on the report's figures and
+    labels (the same key: data version, filters, language) and the theme, nothing else.
+    """
+    filters = {"workspace": workspace, "period": period, "recruiter": recruiter, **options}
+    key = report_cache_key(spec, **filters)
+    chart_key = f"{key}:chart:{'dark' if dark else 'light'}"
+    found = cache.get_many([chart_key, key])
+    svg = found.get(chart_key)
+    if svg is None:
+        report = found.get(key)
+        if report is None:
+            report = spec.build(**filters)
+            cache.set(key, report, CACHE_TTL)
+        svg = chart_svg(report.chart, dark=dark)
+        cache.set(chart_key, svg, CACHE_TTL)
+    return svg
