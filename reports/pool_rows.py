@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Contact
 from infoview.fields import csrf_input
+from reports.selectors.talent import PoolPerson
 
 
 class PoolLabels:
@@ -32,9 +33,19 @@ class PoolLabels:
         self.add = escape(_("Add to shortlist"))
         self.action = reverse("reports:shortlist_add", kwargs={**ws, "pk": opening.pk})
         self.csrf = csrf_input(request)
+        self._scores = {}
+
+    def score_text(self, value) -> str:
+        """``floatformat(value, 1)`` in the reader's language, once per value: an average of
+        three scores from 1 to 5 takes one of 13 values, and floatformat goes through Decimal
+        and the locale's number format each time."""
+        text = self._scores.get(value)
+        if text is None:
+            text = self._scores[value] = floatformat(value, 1)
+        return text
 
 
-def pool_row_html(contact: Contact, labels: PoolLabels) -> str:
+def pool_row_html(contact: PoolPerson, labels: PoolLabels) -> str:
     pk = contact.pk
     stage = ""
     if contact.stage:
@@ -55,7 +66,7 @@ def pool_row_html(contact: Contact, labels: PoolLabels) -> str:
         f"{escape(contact.full_name)}</a>{stage}</th>\n"
         f'          <td class="small" data-label="{labels.skills}">'
         f"{', '.join(escape(skill) for skill in contact.skills)}</td>\n"
-        f'          <td data-label="{labels.score}">{floatformat(contact.score, 1)}</td>\n'
+        f'          <td data-label="{labels.score}">{labels.score_text(contact.score)}</td>\n'
         f'          <td data-label="{labels.future}">'
         f"{labels.yes if contact.future else labels.no}</td>\n"
         f"          <td>{shortlist}</td>\n        </tr>\n      "

@@ -90,14 +90,8 @@ def reports_for(*, workspace, membership) -> list[ReportSpec]:
 CACHE_TTL = 60 * 60
 
 
-def report_build(spec: ReportSpec, *, workspace, period: Period, recruiter, **options) -> Report:
-    """The report for these filters, kept in the shared cache until the workspace's data changes.
-
-    A report's figures depend on nothing but the workspace's data (``accounts.versions``, scope
-    ``pipeline``: every service that writes what the reports read gives it a new version) and
-    the filters: the period's local days and time zone, the recruiter and the grouping. Its
-    labels and numbers are written in the reader's language.
-    """
+def report_cache_key(spec: ReportSpec, *, workspace, period: Period, recruiter, **options) -> str:
+    """The cache key of the report for these filters, under the workspace's current data."""
     version = data_version(workspace_id=workspace.pk)
     parts = [
         "reports",
@@ -111,9 +105,21 @@ def report_build(spec: ReportSpec, *, workspace, period: Period, recruiter, **op
         *(f"{name}={value}" for name, value in sorted(options.items())),
         get_language(),
     ]
-    key = ":".join(map(str, parts))
+    return ":".join(map(str, parts))
+
+
+def report_build(spec: ReportSpec, *, workspace, period: Period, recruiter, **options) -> Report:
+    """The report for these filters, kept in the shared cache until the workspace's data changes.
+
+    A report's figures depend on nothing but the workspace's data (``accounts.versions``, scope
+    ``pipeline``: every service that writes what the reports read gives it a new version) and
+    the filters: the period's local days and time zone, the recruiter and the grouping. Its
+    labels and numbers are written in the reader's language.
+    """
+    filters = {"workspace": workspace, "period": period, "recruiter": recruiter, **options}
+    key = report_cache_key(spec, **filters)
     report = cache.get(key)
     if report is None:
-        report = spec.build(workspace=workspace, period=period, recruiter=recruiter, **options)
+        report = spec.build(**filters)
         cache.set(key, report, CACHE_TTL)
     return report

@@ -283,30 +283,44 @@ WITH RECURSIVE up(id, introduced_by_id, depth, path) AS (
     FROM contacts_contact c JOIN up ON c.id = up.introduced_by_id
     WHERE c.workspace_id = %(ws)s AND NOT c.id = ANY(up.path) AND up.depth < 100
 )
-SELECT path FROM (
-    SELECT DISTINCT ON (id) id, depth, path FROM up
-    WHERE introduced_by_id IS NULL
-    ORDER BY id, depth DESC, path
-) longest
-ORDER BY depth DESC, id
-LIMIT 5
+SELECT top.path,
+       ARRAY(SELECT c.first_name FROM unnest(top.path) WITH ORDINALITY AS p(id, n)
+             LEFT JOIN contacts_contact c ON c.id = p.id AND c.workspace_id = %(ws)s
+             ORDER BY p.n),
+       ARRAY(SELECT c.last_name FROM unnest(top.path) WITH ORDINALITY AS p(id, n)
+             LEFT JOIN contacts_contact c ON c.id = p.id AND c.workspace_id = %(ws)s
+             ORDER BY p.n)
+FROM (
+    SELECT id, depth, path FROM (
+        SELECT DISTINCT ON (id) id, depth, path FROM up
+        WHERE introduced_by_id IS NULL
+        ORDER BY id, depth DESC, path
+    ) longest
+    ORDER BY depth DESC, id
+    LIMIT 5
+) top
+ORDER BY top.depth DESC, top.id
 """
 
 
 def _longest_chains(workspace: Workspace, period: Period) -> list[list[str]]:
+    """The five longest chains, each person named (first and last names read with the paths,
+    in the same statement)."""
     with connection.cursor() as cursor:
         cursor.execute(
             CHAINS_SQL, {"ws": workspace.pk, "start": period.start_at, "end": period.end_at}
         )
-        paths = [row[0] for row in cursor.fetchall()]
-    ids = {pk for path in paths for pk in path}
-    names = {
-        pk: f"{first} {last}".strip()
-        for pk, first, last in Contact.objects.filter(workspace=workspace, pk__in=ids).values_list(
-            "pk", "first_name", "last_name"
-        )
-    }
-    return [[str(len(path)), " → ".join(names.get(pk, "?") for pk in path)] for path in paths]
+        chains = cursor.fetchall()
+    return [
+        [
+            str(len(path)),
+            " → ".join(
+                "?" if first is None else f"{first} {last}".strip()
+                for first, last in zip(firsts, lasts, strict=True)
+            ),
+        ]
+        for path, firsts, lasts in chains
+    ]
 
 
 # The contacts added in the period, by source: the columns of reports_contact_created_idx.

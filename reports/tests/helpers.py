@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from html.parser import HTMLParser
 
 from django.urls import reverse
@@ -45,3 +46,15 @@ def csv_rows(response) -> list[list[str]]:
 
 def report_url(ws, slug, name="detail"):
     return reverse(f"reports:{name}", kwargs={"ws": ws.slug, "slug": slug})
+
+
+CHART_BAR = re.compile(r'<desc class="value">([^<]*)</desc>.*?<desc class="x_label">([^<]*)</desc>')
+
+
+def chart_values(response) -> dict[str, list[str]]:
+    """The values a chart image draws, by x label: one a series, in the series' order."""
+    assert response.status_code == 200, response.status_code
+    values = {}
+    for value, label in CHART_BAR.findall(response.content.decode()):
+        values.setdefault(label, []).append(value)
+    return values

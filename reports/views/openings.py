@@ -12,7 +12,7 @@ from reports import services
 from reports.forms import OpeningForm, TalentSearchForm
 from reports.models import Opening, ShortlistEntry
 from reports.pool_rows import PoolLabels, pool_row_html
-from reports.selectors.talent import openings_list, shortlist_of, talent_pool, talent_pool_page
+from reports.selectors.talent import openings_list, shortlist_of, talent_pool
 
 
 @workspace_view(team=True)
@@ -57,14 +57,12 @@ def opening_detail(request, pk):
         status = 400
     else:
         data = search.cleaned_data if request.GET else {"skills": opening.skills}
-        pool = talent_pool_page(
-            talent_pool(
-                workspace=request.workspace,
-                skills=data.get("skills") or None,
-                stage=data.get("stage") or "",
-                min_score=data.get("min_score"),
-                future_only=bool(data.get("future")),
-            ),
+        pool = talent_pool(
+            workspace=request.workspace,
+            skills=data.get("skills") or None,
+            stage=data.get("stage") or "",
+            min_score=data.get("min_score"),
+            future_only=bool(data.get("future")),
             opening=opening,
         )
     labels = PoolLabels(request, opening)

@@ -10,7 +10,7 @@ from django.views.decorators.csp import csp_override
 
 from accounts.scoping import workspace_view
 from infoview.spreadsheets import escape_formula
-from reports.charts import chart_svg
+from reports.charts import report_chart_svg, svg_with_nonce
 from reports.forms import ReportFilterForm
 from reports.selectors import REPORTS, ReportSpec, report_build, reports_for
 
@@ -29,7 +29,8 @@ def _spec(request, slug: str) -> ReportSpec:
     return spec
 
 
-def _build(request, slug):
+def _filters(request, slug):
+    """The report, its filter form and the filters to build it with (None if the form is bad)."""
     spec = _spec(request, slug)
     form = ReportFilterForm(
         request.GET or ReportFilterForm.default_data(request.workspace),
@@ -40,14 +41,18 @@ def _build(request, slug):
     if not form.is_valid():
         return spec, form, None
     options = {"group": form.cleaned_data["group"]} if spec.grouped else {}
-    report = report_build(
-        spec,
-        workspace=request.workspace,
-        period=form.period,
-        recruiter=form.recruiter_filter,
+    filters = {
+        "workspace": request.workspace,
+        "period": form.period,
+        "recruiter": form.recruiter_filter,
         **options,
-    )
-    return spec, form, report
+    }
+    return spec, form, filters
+
+
+def _build(request, slug):
+    spec, form, filters = _filters(request, slug)
+    return spec, form, None if filters is None else report_build(spec, **filters)
 
 
 @workspace_view
@@ -98,9 +103,9 @@ def report_csv(request, slug):
 @csp_override(CHART_CSP)
 @workspace_view
 def report_chart(request, slug):
-    _spec, form, report = _build(request, slug)
-    if report is None:
+    spec, form, filters = _filters(request, slug)
+    if filters is None:
         return _bad_filters(form)
-    dark = request.GET.get("theme") == "dark"
-    svg = chart_svg(report.chart, dark=dark, nonce=str(get_nonce(request)))
+    svg = report_chart_svg(spec, dark=request.GET.get("theme") == "dark", **filters)
+    svg = svg_with_nonce(svg, str(get_nonce(request)))
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
