@@ -279,6 +279,15 @@ SELECT
      WHERE m.workspace_id = %(ws)s AND m.about = %(about)s)
 """
 
+# The conversation view's two lists (the orders as above).
+_CONVERSATION_LISTS_SQL = """
+SELECT
+    (SELECT coalesce(json_agg(to_jsonb(o) ORDER BY o.position, o.id), '[]')
+     FROM interviews_objective o WHERE o.interview_id = %(id)s),
+    (SELECT coalesce(json_agg(to_jsonb(q) ORDER BY q.position, q.id), '[]')
+     FROM interviews_interviewquestion q WHERE q.interview_id = %(id)s)
+"""
+
 # The columns of an outbox row the interview page shows (components/outgoing.html).
 _OUTGOING_SHOWN = (
     "id",
@@ -350,6 +359,17 @@ def interview_page_lists(*, interview: Interview, about: str) -> PageLists:
         notes=_notes(notes),
         outgoing=_instances(OutgoingMessage, outgoing, names=_OUTGOING_SHOWN),
     )
+
+
+def interview_conversation_lists(
+    *, interview: Interview
+) -> tuple[list[Objective], list[InterviewQuestion]]:
+    """The objectives and questions, for the conversation view (which shows nothing else of
+    the interview page's lists); one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CONVERSATION_LISTS_SQL, {"id": interview.pk})
+        objectives, questions = cursor.fetchone()
+    return _instances(Objective, objectives), _instances(InterviewQuestion, questions)
 
 
 def _notes(rows: list[dict]) -> list[Note]:

@@ -19,11 +19,12 @@ from interviews.models import Interview
 PAGE_ROWS = ("text", "assessment")
 
 
-def interview_for(request, pk, *, page: bool = False) -> Interview:
+def interview_for(request, pk, *, page: bool = False, rows: tuple = PAGE_ROWS) -> Interview:
     """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'.
 
-    ``page=True``: with its text and assessment in the same query (``detail_context``)."""
-    queryset = Interview.objects.select_related("contact", "owner", *(PAGE_ROWS if page else ()))
+    ``page=True``: with the one-to-one ``rows`` its page shows in the same query
+    (``detail_context``, ``conversation_context``)."""
+    queryset = Interview.objects.select_related("contact", "owner", *(rows if page else ()))
     interview = get_for_workspace(queryset, request.workspace, pk=pk)
     # The same row as request.workspace: the links to it and to the person need no query.
     interview.workspace = interview.contact.workspace = request.workspace
@@ -41,13 +42,18 @@ def _joined(interview, name):
         return None
 
 
+def _text(interview):
+    text = _joined(interview, "text")
+    if text is None or text is ...:
+        text = services.interview_text(interview=interview)  # made on first view
+    return text
+
+
 def detail_context(request, interview) -> dict:
     lists = selectors.interview_page_lists(
         interview=interview, about=services.interview_about(interview)
     )
-    text = _joined(interview, "text")
-    if text is None or text is ...:
-        text = services.interview_text(interview=interview)  # made on first view
+    text = _text(interview)
     assessment = None
     if request.workspace.is_team:
         assessment = _joined(interview, "assessment")
@@ -72,6 +78,20 @@ def detail_context(request, interview) -> dict:
         "reason_form": StatusReasonForm(),
         "introduced": lists.introduced,
         "outgoing": lists.outgoing,
+    }
+
+
+def conversation_context(interview) -> dict:
+    """What the conversation view shows: the interview's text, objectives and questions.
+
+    Not ``detail_context``: the notes, the question bank, the outbox rows and the page's five
+    forms it would build are not on this page (about a third of its CPU)."""
+    objectives, questions = selectors.interview_conversation_lists(interview=interview)
+    return {
+        "interview": interview,
+        "text": _text(interview),
+        "objectives": objectives,
+        "questions": questions,
     }
 
 
