@@ -1,6 +1,7 @@
 """What several interview pages share: the scoped lookup and the detail page's context."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 
 from accounts.audit import audit_record
 from accounts.scoping import get_for_workspace
@@ -15,16 +16,18 @@ from interviews.forms import (
 )
 from interviews.models import Interview
 
-# The one-to-one rows the interview's own pages show, joined to its query there.
-PAGE_ROWS = ("text", "assessment")
 
-
-def interview_for(request, pk, *, page: bool = False, rows: tuple = PAGE_ROWS) -> Interview:
+def interview_for(request, pk, *, page: bool = False) -> Interview:
     """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'.
 
-    ``page=True``: with the one-to-one ``rows`` its page shows in the same query
-    (``detail_context``, ``conversation_context``)."""
-    queryset = Interview.objects.select_related("contact", "owner", *(rows if page else ()))
+    ``page=True``: with its text and assessment, read in the same statement by hand
+    (``selectors.interview_page_row``) for the pages every visit opens."""
+    if page:
+        interview = selectors.interview_page_row(workspace=request.workspace, pk=pk)
+        if interview is None:
+            raise Http404("No such interview.")
+        return interview
+    queryset = Interview.objects.select_related("contact", "owner")
     interview = get_for_workspace(queryset, request.workspace, pk=pk)
     # The same row as request.workspace: the links to it and to the person need no query.
     interview.workspace = interview.contact.workspace = request.workspace

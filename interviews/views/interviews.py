@@ -175,6 +175,6 @@ def interview_detail(request, pk):
 
 @workspace_view
 def interview_conversation(request, pk):
-    interview = interview_for(request, pk, page=True, rows=("text",))
+    interview = interview_for(request, pk, page=True)
     audit_viewed(request, interview)
     return render(request, "interviews/conversation.html", conversation_context(interview))
