@@ -291,7 +291,9 @@ SELECT
      FROM interviews_objective o WHERE o.interview_id = %(id)s),
     (SELECT coalesce(json_agg(to_jsonb(q) ORDER BY q.position, q.id), '[]')
      FROM interviews_interviewquestion q WHERE q.interview_id = %(id)s),
-    (SELECT coalesce(json_agg(to_jsonb(b) ORDER BY b.category, b.id), '[]')
+    (SELECT coalesce(json_agg(json_build_object('id', b.id, 'category', b.category,
+                                                'text', b.text)
+                              ORDER BY b.category, b.id), '[]')
      FROM interviews_question b
      WHERE b.workspace_id = %(ws)s AND NOT (b.category = ANY(%(hidden)s))
        AND NOT EXISTS (SELECT 1 FROM interviews_interviewquestion u
@@ -326,6 +328,10 @@ SELECT
      FROM interviews_interviewquestion q WHERE q.interview_id = %(id)s)
 """
 
+# The columns of a bank question the interview page shows (detail_rows.bank_html): twenty
+# questions' other columns (a time to parse each) for nothing.
+_BANK_SHOWN = ("id", "category", "text")
+
 # The columns of an outbox row the interview page shows (components/outgoing.html).
 _OUTGOING_SHOWN = (
     "id",
@@ -347,7 +353,7 @@ class PageLists:
     prep_items: list[PrepItem]
     objectives: list[Objective]
     questions: list[InterviewQuestion]
-    bank: list[Question]  # as ``questions_to_pick``
+    bank: list[Question]  # as ``questions_to_pick``; only their id, category and text
     introduced: list[Contact]  # the people the contact introduced, by name
     notes: list[Note]  # oldest first, each with its author's name and its objective's text
     outgoing: list[OutgoingMessage]  # the outbox rows about the interview, newest first
@@ -392,7 +398,7 @@ def interview_page_lists(*, interview: Interview, about: str) -> PageLists:
         prep_items=_instances(PrepItem, prep),
         objectives=_instances(Objective, objectives),
         questions=_instances(InterviewQuestion, questions),
-        bank=_instances(Question, bank),
+        bank=_instances(Question, bank, names=_BANK_SHOWN),
         introduced=people,
         notes=_notes(notes),
         outgoing=_instances(OutgoingMessage, outgoing, names=_OUTGOING_SHOWN),
