@@ -6,10 +6,16 @@ app graph, next to the workspaces it is scoped by.
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User, Workspace
+
+_COLUMNS = ["id", "workspace_id", "actor_id", "action", "object_type", "object_id", "at"]
+_INSERT_SQL = (
+    "INSERT INTO accounts_auditevent (workspace_id, actor_id, action, object_type, object_id, at)"
+    " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id"
+)
 
 
 def audit_record(
@@ -28,14 +34,14 @@ def audit_record(
         object_type, object_id = obj._meta.label_lower, obj.pk
     if action not in AuditEvent.Action.values or not object_type or object_id is None:
         raise ValueError("audit_record needs a known action and an object")
-    return AuditEvent.objects.create(
-        workspace=workspace,
-        actor_id=getattr(actor, "pk", None),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        at=timezone.now(),
-    )
+    actor_id, at = getattr(actor, "pk", None), timezone.now()
+    values = [workspace.pk, actor_id, action, object_type, object_id, at]
+    # Every view of a person's page writes one: the ORM's INSERT cost ~1 ms of CPU to build and
+    # compile, against ~0.1 ms for the statement itself.
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL, values)
+        (pk,) = cursor.fetchone()
+    return AuditEvent.from_db(connection.alias, _COLUMNS, [pk, *values])
 
 
 def audit_record_many(

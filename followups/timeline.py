@@ -1,5 +1,6 @@
 """The follow-ups on a contact's timeline (registered with contacts.timeline in apps.py)."""
 
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -8,6 +9,13 @@ from django.utils.translation import gettext as _
 from contacts.facts import Fact
 from contacts.timeline import Entry
 from followups.models import FollowUp
+from infoview import joined
+
+_FOLLOWUPS_SQL = f"""
+SELECT {joined.columns(FollowUp, "f")} FROM followups_followup f
+WHERE f.workspace_id = %s AND f.contact_id = %s
+ORDER BY f.due_at DESC, f.id DESC
+"""  # noqa: S608 - the column list is the model's own
 
 
 def _followups(contact) -> list[FollowUp]:
@@ -17,11 +25,11 @@ def _followups(contact) -> list[FollowUp]:
     """
     rows = contact.__dict__.get("_followups_for_page")
     if rows is None:
-        rows = list(
-            FollowUp.objects.filter(workspace_id=contact.workspace_id, contact=contact).order_by(
-                "-due_at", "-pk"
-            )
-        )
+        # Written by hand (infoview/joined.py): the ORM's query cost ~2 ms of CPU to build and
+        # compile, and the page waits for it on every view.
+        with connection.cursor() as cursor:
+            cursor.execute(_FOLLOWUPS_SQL, [contact.workspace_id, contact.pk])
+            rows = [joined.instances((FollowUp,), row)[0] for row in cursor.fetchall()]
         for followup in rows:  # of the contact's workspace: the links need no query
             followup.workspace = contact.workspace
         contact.__dict__["_followups_for_page"] = rows

@@ -11,11 +11,14 @@ every date and date-time field of every form accepts only years ``MIN_YEAR`` to 
 """
 
 from datetime import date, datetime
+from functools import cache
+from types import MappingProxyType
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 MIN_YEAR = 1900
@@ -48,6 +51,16 @@ def install() -> None:
             field_class.validate = _bounded(field_class.validate)
 
 
+@cache
+def _names(language: str | None) -> tuple[tuple[str, ...], MappingProxyType]:
+    """The day and month names in ``language`` (the active one), translated once a process:
+    the catalogues do not change while it runs, and the nineteen names cost ~0.3 ms of CPU a
+    page (each a gettext walk through the fallback catalogues)."""
+    weekdays = tuple(str(WEEKDAYS_ABBR[day]) for day in range(7))
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    return weekdays, MappingProxyType(months)  # shared: read-only
+
+
 class DateLabels:
     """Dates in list rows without the template engine's per-value translation work.
 
@@ -59,8 +72,7 @@ class DateLabels:
     """
 
     def __init__(self):
-        self.weekdays = [str(WEEKDAYS_ABBR[day]) for day in range(7)]
-        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
+        self.weekdays, self.months = _names(get_language())
 
     def short(self, value: datetime) -> str:
         """``D j M, H:i``: "Mon 3 Nov, 14:05"."""

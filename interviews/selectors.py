@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import OutgoingMessage, User
 from contacts.models import Contact
+from infoview import joined
 from infoview.pagination import Key, KeysetPage, keyset_read, seek_sql
 from interviews.models import (
     TEAM_ONLY_CATEGORIES,
@@ -34,6 +35,7 @@ from interviews.models import (
     CalendarToken,
     Interview,
     InterviewQuestion,
+    InterviewText,
     Note,
     Objective,
     PrepItem,
@@ -298,6 +300,42 @@ def questions_to_pick(*, interview: Interview) -> QuerySet:
     return bank
 
 
+# The interview with its person, owner, texts and assessment, as the pages show them
+# (``infoview/joined.py``: the ORM's select_related of the same cost ~3 ms of CPU a request).
+_PAGE_MODELS = (Interview, Contact, User, InterviewText, Assessment)
+_PAGE_ROW_SQL = f"""
+SELECT {joined.columns(Interview, "i")}, {joined.columns(Contact, "c")},
+       {joined.columns(User, "u")}, {joined.columns(InterviewText, "t")},
+       {joined.columns(Assessment, "a")}
+FROM interviews_interview i
+JOIN contacts_contact c ON c.id = i.contact_id
+LEFT JOIN accounts_user u ON u.id = i.owner_id
+LEFT JOIN interviews_interviewtext t ON t.interview_id = i.id
+LEFT JOIN interviews_assessment a ON a.interview_id = i.id
+WHERE i.workspace_id = %s AND i.id = %s
+"""  # noqa: S608 - the column lists are the models' own
+
+
+def interview_page_row(*, workspace, pk: int) -> Interview | None:
+    """The workspace's interview ``pk`` (None: missing or not this workspace's) with its
+    contact and owner, and its text and assessment cached as ``select_related`` caches them
+    (a missing one cached as missing); all of the workspace ``workspace``."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PAGE_ROW_SQL, [workspace.pk, pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    interview, contact, owner, text, assessment = joined.instances(_PAGE_MODELS, row)
+    interview.workspace = contact.workspace = workspace
+    interview.contact, interview.owner = contact, owner
+    for name, one in (("text", text), ("assessment", assessment)):
+        related = getattr(Interview, name).related
+        related.set_cached_value(interview, one)
+        if one is not None:
+            related.field.set_cached_value(one, interview)
+    return interview
+
+
 # The interview page's lists, each row as JSON, in one statement: through the ORM each list was
 # a query of its own that cost about 1 ms of CPU to build and compile, more than PostgreSQL's
 # time for all of them. The orders are the models' own (``Meta.ordering``).
@@ -309,7 +347,9 @@ SELECT
      FROM interviews_objective o WHERE o.interview_id = %(id)s),
     (SELECT coalesce(json_agg(to_jsonb(q) ORDER BY q.position, q.id), '[]')
      FROM interviews_interviewquestion q WHERE q.interview_id = %(id)s),
-    (SELECT coalesce(json_agg(to_jsonb(b) ORDER BY b.category, b.id), '[]')
+    (SELECT coalesce(json_agg(json_build_object('id', b.id, 'category', b.category,
+                                                'text', b.text)
+                              ORDER BY b.category, b.id), '[]')
      FROM interviews_question b
      WHERE b.workspace_id = %(ws)s AND NOT (b.category = ANY(%(hidden)s))
        AND NOT EXISTS (SELECT 1 FROM interviews_interviewquestion u
@@ -335,6 +375,19 @@ SELECT
      WHERE m.workspace_id = %(ws)s AND m.about = %(about)s)
 """
 
+# The conversation view's two lists (the orders as above).
+_CONVERSATION_LISTS_SQL = """
+SELECT
+    (SELECT coalesce(json_agg(to_jsonb(o) ORDER BY o.position, o.id), '[]')
+     FROM interviews_objective o WHERE o.interview_id = %(id)s),
+    (SELECT coalesce(json_agg(to_jsonb(q) ORDER BY q.position, q.id), '[]')
+     FROM interviews_interviewquestion q WHERE q.interview_id = %(id)s)
+"""
+
+# The columns of a bank question the interview page shows (detail_rows.bank_html): twenty
+# questions' other columns (a time to parse each) for nothing.
+_BANK_SHOWN = ("id", "category", "text")
+
 # The columns of an outbox row the interview page shows (components/outgoing.html).
 _OUTGOING_SHOWN = (
     "id",
@@ -356,7 +409,7 @@ class PageLists:
     prep_items: list[PrepItem]
     objectives: list[Objective]
     questions: list[InterviewQuestion]
-    bank: list[Question]  # as ``questions_to_pick``
+    bank: list[Question]  # as ``questions_to_pick``; only their id, category and text
     introduced: list[Contact]  # the people the contact introduced, by name
     notes: list[Note]  # oldest first, each with its author's name and its objective's text
     outgoing: list[OutgoingMessage]  # the outbox rows about the interview, newest first
@@ -401,11 +454,22 @@ def interview_page_lists(*, interview: Interview, about: str) -> PageLists:
         prep_items=_instances(PrepItem, prep),
         objectives=_instances(Objective, objectives),
         questions=_instances(InterviewQuestion, questions),
-        bank=_instances(Question, bank),
+        bank=_instances(Question, bank, names=_BANK_SHOWN),
         introduced=people,
         notes=_notes(notes),
         outgoing=_instances(OutgoingMessage, outgoing, names=_OUTGOING_SHOWN),
     )
+
+
+def interview_conversation_lists(
+    *, interview: Interview
+) -> tuple[list[Objective], list[InterviewQuestion]]:
+    """The objectives and questions, for the conversation view (which shows nothing else of
+    the interview page's lists); one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CONVERSATION_LISTS_SQL, {"id": interview.pk})
+        objectives, questions = cursor.fetchone()
+    return _instances(Objective, objectives), _instances(InterviewQuestion, questions)
 
 
 def _notes(rows: list[dict]) -> list[Note]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from contacts.models import Contact, StageChange
+from contacts.tests.factories import CompanyFactory, ContactFactory
 from contacts.timeline import Entry, timeline_html
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -173,3 +174,24 @@ def test_it_shows_only_the_workspace_rows_on_the_timeline(client, alice, contact
     client.force_login(alice)
     _count, page = _page(client, contact)
     assert "Not ours" not in page and "Foreign" not in page
+
+
+def test_it_hides_another_workspaces_contact_behind_ones_own(client, charlie, workspace_b, contact):
+    """The page's hand-written lookup (contacts.selectors.contact_page_row) is scoped too:
+    Charlie asks for Alice's contact through his own workspace's address."""
+    client.force_login(charlie)
+    url = reverse("contacts:detail", kwargs={"ws": workspace_b.slug, "pk": contact.pk})
+    assert client.get(url).status_code == 404
+
+
+def test_it_shows_the_company_owner_and_introducer_it_read_with_the_contact(
+    client, alice, workspace_a, contact
+):
+    company = CompanyFactory(workspace=workspace_a, name="Analytical Engines")
+    introducer = ContactFactory(workspace=workspace_a, first_name="Charles", last_name="Babbage")
+    Contact.objects.filter(pk=contact.pk).update(company=company, introduced_by=introducer)
+    client.force_login(alice)
+    page = client.get(contact.get_absolute_url()).text
+    assert f'<a href="{company.get_absolute_url()}">Analytical Engines</a>' in page
+    assert f"<dd>{alice}</dd>" in page
+    assert f'<a href="{introducer.get_absolute_url()}">Introduced by Charles Babbage</a>' in page

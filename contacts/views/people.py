@@ -152,7 +152,9 @@ def _contact(request, pk):
 
 @workspace_view
 def contact_detail(request, pk):
-    contact = _contact(request, pk)
+    contact = selectors.contact_page_row(workspace=request.workspace, pk=pk)
+    if contact is None:
+        raise Http404("No such contact.")
     audit_record(workspace=request.workspace, actor=request.user, action="viewed", obj=contact)
     chain = services.referral_chain(contact)
     # The tags, the merge undo, the people this contact introduced (for the page's list and

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from contacts.models import Contact
 from interviews import services
@@ -191,8 +192,6 @@ def test_scores_stay_between_one_and_five(client, alice, interview, url, score):
 
 
 def test_personal_workspaces_have_no_assessment(client, alice, personal_a):
-    from django.urls import reverse
-
     from interviews.tests.factories import make_interview
 
     interview = make_interview(workspace=personal_a, owner=alice)
@@ -248,3 +247,14 @@ def test_a_contact_the_contacts_app_refuses_is_a_form_error(
     response = client.post(url("person_add", pk=interview.pk), {"first_name": "Nadia"})
     assert response.status_code == 400
     assert "Refused by the contacts app." in response.text
+
+
+@pytest.mark.parametrize("name", ["interviews:detail", "interviews:conversation"])
+def test_it_hides_another_workspaces_interview_behind_ones_own(
+    client, charlie, workspace_b, interview, name
+):
+    """The pages' hand-written lookup (interviews.selectors.interview_page_row) is scoped too:
+    Charlie asks for Alice's interview through his own workspace's address."""
+    client.force_login(charlie)
+    url = reverse(name, kwargs={"ws": workspace_b.slug, "pk": interview.pk})
+    assert client.get(url).status_code == 404

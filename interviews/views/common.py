@@ -1,6 +1,7 @@
 """What several interview pages share: the scoped lookup and the detail page's context."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 
 from accounts.audit import audit_record
 from accounts.scoping import get_for_workspace
@@ -15,15 +16,18 @@ from interviews.forms import (
 )
 from interviews.models import Interview
 
-# The one-to-one rows the interview's own pages show, joined to its query there.
-PAGE_ROWS = ("text", "assessment")
-
 
 def interview_for(request, pk, *, page: bool = False) -> Interview:
     """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'.
 
-    ``page=True``: with its text and assessment in the same query (``detail_context``)."""
-    queryset = Interview.objects.select_related("contact", "owner", *(PAGE_ROWS if page else ()))
+    ``page=True``: with its text and assessment, read in the same statement by hand
+    (``selectors.interview_page_row``) for the pages every visit opens."""
+    if page:
+        interview = selectors.interview_page_row(workspace=request.workspace, pk=pk)
+        if interview is None:
+            raise Http404("No such interview.")
+        return interview
+    queryset = Interview.objects.select_related("contact", "owner")
     interview = get_for_workspace(queryset, request.workspace, pk=pk)
     # The same row as request.workspace: the links to it and to the person need no query.
     interview.workspace = interview.contact.workspace = request.workspace
@@ -41,13 +45,18 @@ def _joined(interview, name):
         return None
 
 
+def _text(interview):
+    text = _joined(interview, "text")
+    if text is None or text is ...:
+        text = services.interview_text(interview=interview)  # made on first view
+    return text
+
+
 def detail_context(request, interview) -> dict:
     lists = selectors.interview_page_lists(
         interview=interview, about=services.interview_about(interview)
     )
-    text = _joined(interview, "text")
-    if text is None or text is ...:
-        text = services.interview_text(interview=interview)  # made on first view
+    text = _text(interview)
     assessment = None
     if request.workspace.is_team:
         assessment = _joined(interview, "assessment")
@@ -72,6 +81,20 @@ def detail_context(request, interview) -> dict:
         "reason_form": StatusReasonForm(),
         "introduced": lists.introduced,
         "outgoing": lists.outgoing,
+    }
+
+
+def conversation_context(interview) -> dict:
+    """What the conversation view shows: the interview's text, objectives and questions.
+
+    Not ``detail_context``: the notes, the question bank, the outbox rows and the page's five
+    forms it would build are not on this page (about a third of its CPU)."""
+    objectives, questions = selectors.interview_conversation_lists(interview=interview)
+    return {
+        "interview": interview,
+        "text": _text(interview),
+        "objectives": objectives,
+        "questions": questions,
     }
 
 

@@ -14,7 +14,12 @@ from infoview.pagination import BadCursor, bad_cursor, query_without_page
 from interviews import selectors, services
 from interviews.forms import InterviewFilterForm, InterviewForm
 from interviews.rows import RowLabels, row_html
-from interviews.views.common import audit_viewed, detail_context, interview_for
+from interviews.views.common import (
+    audit_viewed,
+    conversation_context,
+    detail_context,
+    interview_for,
+)
 
 PAGE_SIZE = 50
 
@@ -172,4 +177,4 @@ def interview_detail(request, pk):
 def interview_conversation(request, pk):
     interview = interview_for(request, pk, page=True)
     audit_viewed(request, interview)
-    return render(request, "interviews/conversation.html", detail_context(request, interview))
+    return render(request, "interviews/conversation.html", conversation_context(interview))
