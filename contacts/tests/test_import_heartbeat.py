@@ -123,7 +123,9 @@ def test_it_beats_while_the_task_runs(workspace_a, alice, settings):
     with heartbeat.beating(job.pk):
         first = ImportJob.objects.get(pk=job.pk).heartbeat_at
         time.sleep(0.7)
-        second = ImportJob.objects.get(pk=job.pk).heartbeat_at
-    assert first is not None and second > first
+    # Read after the block: a beat may land between a read inside it and the block's end (seen
+    # on a loaded machine), none after it.
+    last = ImportJob.objects.get(pk=job.pk).heartbeat_at
+    assert first is not None and last > first
     time.sleep(0.4)
-    assert ImportJob.objects.get(pk=job.pk).heartbeat_at == second  # stopped with the block
+    assert ImportJob.objects.get(pk=job.pk).heartbeat_at == last  # stopped with the block
