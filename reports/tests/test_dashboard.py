@@ -209,7 +209,7 @@ def test_the_people_due_are_a_range_of_their_index(alice, workspace_a):
     # The date bounds the index range (an Index Cond), not a filter on each of the rows.
     assert re.search(
         r"Index Only Scan using reports_contact_due_idx.*\n.*Index Cond: .*cadence", plan
-    )
+    ), plan
 
 
 def test_it_shows_the_latest_insights_of_the_workspace(client, alice, workspace_a):
