@@ -19,11 +19,13 @@ from interviews.models import Interview
 PAGE_ROWS = ("text", "assessment")
 
 
-def interview_for(request, pk, *, page: bool = False) -> Interview:
+def interview_for(request, pk, *, page: bool = False, owner: bool = True) -> Interview:
     """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'.
 
-    ``page=True``: with its text and assessment in the same query (``detail_context``)."""
-    queryset = Interview.objects.select_related("contact", "owner", *(PAGE_ROWS if page else ()))
+    ``page=True``: with its text and assessment in the same query (``detail_context``).
+    ``owner=False``: without its owner, for a write that shows nothing of them."""
+    related = ("contact", "owner") if owner else ("contact",)
+    queryset = Interview.objects.select_related(*related, *(PAGE_ROWS if page else ()))
     interview = get_for_workspace(queryset, request.workspace, pk=pk)
     # The same row as request.workspace: the links to it and to the person need no query.
     interview.workspace = interview.contact.workspace = request.workspace
