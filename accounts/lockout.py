@@ -25,7 +25,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core import signing
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.crypto import salted_hmac
 
 DEVICE_COOKIE = "infoview_device"
@@ -82,10 +82,6 @@ def remember_device(request, response, account: str) -> None:
     )
 
 
-def _failures(attempts) -> int:
-    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
-
-
 def account_unlock(*, email: str) -> None:
     """End an account's cool-off (after a password reset)."""
     AccessAttempt.objects.filter(username=normalise_username(email)).delete()
@@ -93,14 +89,19 @@ def account_unlock(*, email: str) -> None:
 
 class LockoutHandler(AxesDatabaseHandler):
     def counts(self, request, credentials=None) -> tuple[int, int]:
-        """Recent failures of (this account, this client address)."""
+        """Recent failures of (this account, this client address), in one query."""
         account = get_client_username(request, credentials)
         attempts = AccessAttempt.objects.all()
         if settings.AXES_COOLOFF_TIME is not None:
             attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
-        by_account = _failures(attempts.filter(username=account)) if account else 0
-        by_address = _failures(attempts.filter(ip_address=request.axes_ip_address))
-        return by_account, by_address
+        where = by_address = Q(ip_address=request.axes_ip_address)
+        sums = {"address": Sum("failures_since_start", filter=by_address)}
+        if account:
+            by_account = Q(username=account)
+            where |= by_account
+            sums["account"] = Sum("failures_since_start", filter=by_account)
+        totals = attempts.filter(where).aggregate(**sums)
+        return totals.get("account") or 0, totals["address"] or 0
 
     def get_failures(self, request, credentials=None) -> int:
         """The limit itself when either count has reached its own limit; otherwise the account's.

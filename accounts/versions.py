@@ -28,14 +28,45 @@ def _bump(scopes: tuple[str, ...], workspace_id: int) -> None:
     cache.set_many({_key(scope, workspace_id): secrets.token_hex(6) for scope in scopes}, None)
 
 
+class _BumpOnCommit:
+    """The bump a transaction owes its workspace's scopes when it commits."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, scopes: tuple[str, ...], workspace_id: int):
+        self.key = (scopes, workspace_id)
+
+    def __call__(self) -> None:
+        _bump(*self.key)
+
+
+def _owed(connection, key) -> bool:
+    """Whether the transaction already owes this bump at commit. A callback still listed
+    outlives any registered now: a savepoint rolled back drops its callbacks from the list at
+    once, and those of a savepoint still open would go with one registered inside it."""
+    return any(
+        isinstance(func, _BumpOnCommit) and func.key == key
+        for _sids, func, _robust in connection.run_on_commit
+    )
+
+
 def data_changed(*, workspace_id: int, scopes: tuple[str, ...] = (PIPELINE,)) -> None:
     """Forget what was cached from the workspace's data, now and again when the transaction commits.
 
     Now, so that the writer's own next page is right; after commit, so that a reader who read the
-    old rows between the two cannot leave its figures under the version others will read.
+    old rows between the two cannot leave its figures under the version others will read. A
+    transaction that changes the same data twice (a note, then the keep-in-touch it moves) owes
+    one bump at commit, not two; outside a transaction ``on_commit`` would bump again at once,
+    at the same moment as the bump now.
     """
     _bump(scopes, workspace_id)
-    transaction.on_commit(lambda: _bump(scopes, workspace_id))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block and connection.get_autocommit():
+        return
+    key = (scopes, workspace_id)
+    if connection.in_atomic_block and _owed(connection, key):
+        return
+    transaction.on_commit(_BumpOnCommit(scopes, workspace_id))
 
 
 def data_version(*, workspace_id: int, scope: str = PIPELINE) -> str:

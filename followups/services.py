@@ -49,43 +49,97 @@ def _reminders_sync(followup: FollowUp) -> None:
     sent is never touched again, so moving a follow-up back to a time it was already
     reminded at does not remind twice.
     """
-    pending = Reminder.objects.filter(followup=followup, state=Reminder.State.PENDING)
-    if (
-        followup.kind != FollowUp.Kind.THANK_YOU
-        or not followup.is_pending
-        or followup.owner_id is None
-    ):
-        pending.update(state=Reminder.State.CANCELLED, reason="closed")
+    if followup.kind != FollowUp.Kind.THANK_YOU:
+        # Rows are made below for thank-yous only, and a follow-up's kind never changes: a
+        # snoozed advice or a moved keep-in-touch has none to cancel (one UPDATE saved).
         return
-    due = followup.effective_due_at
-    pending.exclude(due_at=due).update(state=Reminder.State.CANCELLED, reason="rescheduled")
-    reminder, created = Reminder.objects.get_or_create(
-        followup=followup,
-        kind=Reminder.Kind.THANK_YOU,
-        due_at=due,
-        defaults={"user_id": followup.owner_id, "next_attempt_at": due},
-    )
-    if not created and reminder.state == Reminder.State.CANCELLED:
-        Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.CANCELLED).update(
-            state=Reminder.State.PENDING,
-            user_id=followup.owner_id,
-            next_attempt_at=due,
-            reason="",
+    if not followup.is_pending or followup.owner_id is None:
+        Reminder.objects.filter(followup=followup, state=Reminder.State.PENDING).update(
+            state=Reminder.State.CANCELLED, reason="closed"
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _REMINDER_AT_DUE,
+            {
+                "followup": followup.pk,
+                "user": followup.owner_id,
+                "kind": Reminder.Kind.THANK_YOU.value,
+                "due": followup.effective_due_at,
+                "pending": Reminder.State.PENDING.value,
+                "cancelled": Reminder.State.CANCELLED.value,
+                "now": timezone.now(),
+            },
         )
 
 
+# A thank-you's reminder rows made to match its due time in one statement (each snooze of one
+# writes them), where the ORM took four or five (the cancelling UPDATE, get_or_create's SELECT
+# and its INSERT in a savepoint, and an UPDATE to revive a cancelled row): the pending rows at
+# another time cancelled; the row at this time made pending (the model's defaults), or revived
+# if it was cancelled; one already queued or sent is left as it is, so a follow-up moved back
+# to a time it was reminded at is not reminded twice.
+_REMINDER_AT_DUE = """
+WITH cancelled AS (
+    UPDATE followups_reminder SET state = %(cancelled)s, reason = 'rescheduled'
+    WHERE followup_id = %(followup)s AND state = %(pending)s AND due_at <> %(due)s
+)
+INSERT INTO followups_reminder (
+    user_id, followup_id, kind, due_at, local_date, state, next_attempt_at, attempts,
+    last_error, sent_at, message_id, reason, outgoing_id, created_at
+)
+VALUES (
+    %(user)s, %(followup)s, %(kind)s, %(due)s, NULL, %(pending)s, %(due)s, 0,
+    '', NULL, '', '', NULL, %(now)s
+)
+ON CONFLICT (followup_id, kind, due_at) DO UPDATE
+SET state = EXCLUDED.state, user_id = EXCLUDED.user_id,
+    next_attempt_at = EXCLUDED.next_attempt_at, reason = ''
+WHERE followups_reminder.state = %(cancelled)s
+"""
+
+
 # --- contracts with contacts and interviews -------------------------------------------------
+
+
+def _keep_in_touch_move_sql() -> tuple[str, list[str]]:
+    fields = FollowUp._meta.concrete_fields
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    # Names from the model's own metadata; every value is a parameter.
+    sql = (
+        f'UPDATE "{FollowUp._meta.db_table}" '  # noqa: S608
+        'SET "due_at" = %s, "status" = %s, "snoozed_until" = NULL, "updated_at" = %s '
+        'WHERE "contact_id" = %s AND "kind" = %s AND "status" IN %s '
+        f"RETURNING {columns}"
+    )
+    return sql, [f.attname for f in fields]
+
+
+_KEEP_IN_TOUCH_MOVE = _keep_in_touch_move_sql()
+
+
+def _keep_in_touch_move(*, contact: Contact, due_at: datetime) -> FollowUp | None:
+    """Move the contact's pending keep-in-touch (one at most: a unique constraint) to
+    ``due_at``, open; None when there is none.
+
+    One statement where the ORM took three (a locking SELECT, the save, the reminder sync):
+    every note, logged email and interview moves it. The UPDATE locks the row as the SELECT
+    FOR UPDATE did, and a keep-in-touch has no reminder rows to sync (``_reminders_sync``).
+    """
+    sql, attnames = _KEEP_IN_TOUCH_MOVE
+    params = [due_at, FollowUp.Status.OPEN, timezone.now(), contact.pk]
+    params += [FollowUp.Kind.KEEP_IN_TOUCH, tuple(PENDING)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else FollowUp.from_db("default", attnames, row)
 
 
 def _keep_in_touch_open(*, contact: Contact, due_at: datetime) -> FollowUp | None:
     """Move the contact's pending keep-in-touch to ``due_at``, or open one there."""
     if contact.archived_at is not None or not contact.cadence_days:
         return None
-    followup = (
-        FollowUp.objects.select_for_update()
-        .filter(contact=contact, kind=FollowUp.Kind.KEEP_IN_TOUCH, status__in=PENDING)
-        .first()
-    )
+    followup = _keep_in_touch_move(contact=contact, due_at=due_at)
     if followup is None:
         try:
             with transaction.atomic():
@@ -101,15 +155,10 @@ def _keep_in_touch_open(*, contact: Contact, due_at: datetime) -> FollowUp | Non
                 )
         except IntegrityError:
             # Another interaction opened it at the same moment: move that one instead.
-            followup = FollowUp.objects.select_for_update().get(
-                contact=contact, kind=FollowUp.Kind.KEEP_IN_TOUCH, status__in=PENDING
-            )
-    followup.due_at = due_at
-    followup.status = FollowUp.Status.OPEN
-    followup.snoozed_until = None
-    followup.save(update_fields=["updated_at", "due_at", "status", "snoozed_until"])
+            followup = _keep_in_touch_move(contact=contact, due_at=due_at)
+            if followup is None:  # and closed it since
+                return None
     data_changed(workspace_id=followup.workspace_id)
-    _reminders_sync(followup)
     return followup
 
 
@@ -178,8 +227,13 @@ def followup_open_thank_you(*, interview) -> FollowUp:
 # --- the user's actions ---------------------------------------------------------------------
 
 
-def _lock(followup: FollowUp) -> FollowUp:
-    return FollowUp.objects.select_for_update().select_related("contact").get(pk=followup.pk)
+def _lock(followup: FollowUp, *, contact: bool = True) -> FollowUp:
+    """The follow-up's row again, locked; with its person unless ``contact=False`` (a snooze
+    or reopen reads nothing of them: a join and an instance of the widest row saved)."""
+    queryset = FollowUp.objects.select_for_update()
+    if contact:
+        queryset = queryset.select_related("contact")
+    return queryset.get(pk=followup.pk)
 
 
 @transaction.atomic
@@ -279,7 +333,7 @@ def followup_skip(*, followup: FollowUp) -> FollowUp:
 
 @transaction.atomic
 def followup_snooze(*, followup: FollowUp, until: datetime) -> FollowUp:
-    followup = _lock(followup)
+    followup = _lock(followup, contact=False)
     if not followup.is_pending:
         return followup
     followup.status = FollowUp.Status.SNOOZED
@@ -293,7 +347,7 @@ def followup_snooze(*, followup: FollowUp, until: datetime) -> FollowUp:
 @transaction.atomic
 def followup_reopen(*, followup: FollowUp) -> FollowUp:
     """Undo a done/skip/snooze click."""
-    followup = _lock(followup)
+    followup = _lock(followup, contact=False)
     if followup.status == FollowUp.Status.OPEN:
         return followup
     if followup.kind == FollowUp.Kind.KEEP_IN_TOUCH and followup.status != FollowUp.Status.SNOOZED:

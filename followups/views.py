@@ -45,6 +45,13 @@ def _followup(request, pk):
     )
 
 
+def _followup_to_act_on(request, pk):
+    """The workspace's follow-up ``pk`` for a one-click action (skip, snooze, reopen), without
+    its person, conversation and owner: the service reads the row again under a lock, and the
+    htmx row reads them after ``refresh_from_db``, which drops what was joined here."""
+    return get_for_workspace(FollowUp, request.workspace, pk=pk)
+
+
 # Each section lists its most pressing rows; the rest of a long one is a click away, in pages.
 SECTION_ROWS = 20
 SECTION_PAGE = 50
@@ -234,7 +241,7 @@ def followup_done(request, pk):
 @require_POST
 @workspace_view
 def followup_skip(request, pk):
-    followup = _followup(request, pk)
+    followup = _followup_to_act_on(request, pk)
     services.followup_skip(followup=followup)
     return _after_action(request, followup)
 
@@ -242,7 +249,7 @@ def followup_skip(request, pk):
 @require_POST
 @workspace_view
 def followup_snooze(request, pk):
-    followup = _followup(request, pk)
+    followup = _followup_to_act_on(request, pk)
     form = SnoozeForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose how long to snooze."), status=400)
@@ -254,7 +261,7 @@ def followup_snooze(request, pk):
 @require_POST
 @workspace_view
 def followup_reopen(request, pk):
-    followup = _followup(request, pk)
+    followup = _followup_to_act_on(request, pk)
     services.followup_reopen(followup=followup)
     return _after_action(request, followup)
 

@@ -168,7 +168,8 @@ AXES_VERBOSE = False
 # Sessions are written to PostgreSQL and read from the shared cache (Redis) first: one query
 # fewer on every signed-in page (about 600 of the floor page's 17,350 Python calls, and its
 # PostgreSQL round trip). A session the cache lost (Redis restarted) is read from the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# infoview/sessions.py: Django's cached_db, with a log-in's new session written once.
+SESSION_ENGINE = "infoview.sessions"
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 14)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -17,17 +17,19 @@ from interviews.forms import (
 from interviews.models import Interview
 
 
-def interview_for(request, pk, *, page: bool = False) -> Interview:
+def interview_for(request, pk, *, page: bool = False, owner: bool = True) -> Interview:
     """The workspace's interview ``pk``, or 404 for both 'missing' and 'not yours'.
 
     ``page=True``: with its text and assessment, read in the same statement by hand
-    (``selectors.interview_page_row``) for the pages every visit opens."""
+    (``selectors.interview_page_row``) for the pages every visit opens.
+    ``owner=False``: without its owner, for a write that shows nothing of them."""
     if page:
         interview = selectors.interview_page_row(workspace=request.workspace, pk=pk)
         if interview is None:
             raise Http404("No such interview.")
         return interview
-    queryset = Interview.objects.select_related("contact", "owner")
+    related = ("contact", "owner") if owner else ("contact",)
+    queryset = Interview.objects.select_related(*related)
     interview = get_for_workspace(queryset, request.workspace, pk=pk)
     # The same row as request.workspace: the links to it and to the person need no query.
     interview.workspace = interview.contact.workspace = request.workspace

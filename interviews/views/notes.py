@@ -22,7 +22,8 @@ def _detail_with(request, interview, **forms):
 @require_POST
 @workspace_view
 def note_add(request, pk):
-    interview = interview_for(request, pk)
+    # Its owner is read only if the form comes back with errors (the page shows them).
+    interview = interview_for(request, pk, owner=False)
     form = NoteForm(request.POST, interview=interview)
     if not form.is_valid():
         return _detail_with(request, interview, note_form=form)
