@@ -375,20 +375,19 @@ def contact_list(
     keys = SORTS[sort]
 
     def contacts():
+        # The company and owner by id (the list's filters take the objects or their ids).
         found = selectors.contact_list(
             workspace=request.workspace,
             q=q,
             stage=stage or "",
+            company=company_id,
+            owner=owner_id,
             source=source or "",
             overdue=overdue,
             archived=archived,
         )
-        if tag:
+        if tag:  # by name, as the API takes it (the list's filter takes a Tag)
             found = found.filter(tags__name__iexact=tag)
-        if company_id is not None:
-            found = found.filter(company_id=company_id)
-        if owner_id is not None:
-            found = found.filter(owner_id=owner_id)
         return _list_rows(_sortable(found, sort), keys)
 
     if sort == "relevance" and not overdue:  # "overdue" moves with the clock: ranked every time
