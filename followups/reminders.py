@@ -20,8 +20,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import CharField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -293,32 +291,31 @@ def reminder_queue(*, reminder: Reminder, cache: dict | None = None) -> Outgoing
     return outgoing
 
 
-def _queue_batch(rows: dict[int, Reminder], reminder_ids: list[int]) -> list[int]:
-    """``reminder_queue`` for a whole batch in one transaction: the outbox rows, in order.
+def _queue_batch(reminder_ids: list[int]) -> tuple[list, list]:
+    """``reminder_queue`` for a whole batch in one transaction: the outbox rows, taken by this
+    worker (``messages_queue_taken``), and the earlier outbox rows of reminders that had one.
 
     The same decisions, in a few statements instead of several per reminder: the rows still
-    pending are locked at once (``skip_locked``, as there), each is checked and rendered, the
-    outbox rows are written together (``messages_queue_many``, the reminder as the idempotency
-    key) and the reminders marked queued or cancelled in the same transaction.
+    pending are read with what their emails need and locked in one statement (``skip_locked``,
+    as there), each is checked and rendered, the outbox rows are written together (the
+    reminder as the idempotency key) and the reminders marked queued or cancelled in the same
+    transaction. Its commit waits for the disk: from it on, the outbox rows are this worker's
+    to send (lost in a crash before it, nothing was sent and the reminders are still pending,
+    for the beat to claim again).
     """
     cache: dict = {}
     with transaction.atomic():
-        # Not waiting for the disk: the outbox's take of these rows, right after, waits for it
-        # and so flushes this first. Lost in a crash before that, nothing was sent: the
-        # reminders are still pending, for the beat to claim again.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        locked = set(
-            Reminder.objects.filter(pk__in=list(rows), state=Reminder.State.PENDING)
-            .order_by()
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)
+        rows = list(
+            Reminder.objects.filter(pk__in=reminder_ids, state=Reminder.State.PENDING)
+            .select_related("user", "followup__contact", "followup__workspace")
+            .select_for_update(skip_locked=True, of=("self",))
         )
+        by_id = {reminder.pk: reminder for reminder in rows}
         items, wanted, cancelled = [], [], []
-        for reminder_id in reminder_ids:
-            if reminder_id not in locked:  # queued, cancelled, or another worker has it
+        for reminder_id in dict.fromkeys(reminder_ids):
+            reminder = by_id.get(reminder_id)
+            if reminder is None:  # queued, cancelled, or another worker has it
                 continue
-            reminder = rows[reminder_id]
             try:
                 message = _message(reminder, cache)
             except Undeliverable as reason:
@@ -337,17 +334,20 @@ def _queue_batch(rows: dict[int, Reminder], reminder_ids: list[int]) -> list[int
                 }
             )
             wanted.append(reminder)
-        outgoing = delivery.messages_queue_many(items)
-        # One UPDATE each, whatever the batch's size (bulk_update's CASE per row costs more to
-        # build than the rows do to write).
-        by_key = OutgoingMessage.objects.filter(
-            idempotency_key=Concat(Value("followups.reminder:"), Cast(OuterRef("pk"), CharField()))
-        )
-        Reminder.objects.filter(pk__in=[reminder.pk for reminder in wanted]).update(
-            state=Reminder.State.QUEUED,
-            outgoing_id=Subquery(by_key.values("pk")[:1]),
-            message_id=Subquery(by_key.values("message_id")[:1]),
-        )
+        taken, earlier = delivery.messages_queue_taken(items)
+        if wanted:
+            by_key = {row.idempotency_key: row for row in [*taken, *earlier]}
+            outgoing = [by_key[f"followups.reminder:{reminder.pk}"] for reminder in wanted]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _QUEUED_SQL,
+                    [
+                        Reminder.State.QUEUED.value,
+                        [reminder.pk for reminder in wanted],
+                        [row.pk for row in outgoing],
+                        [row.message_id for row in outgoing],
+                    ],
+                )
         reasons: dict[str, list[int]] = {}
         for reminder in cancelled:
             reasons.setdefault(reminder.reason, []).append(reminder.pk)
@@ -355,7 +355,18 @@ def _queue_batch(rows: dict[int, Reminder], reminder_ids: list[int]) -> list[int
             Reminder.objects.filter(pk__in=pks).update(
                 state=Reminder.State.CANCELLED, reason=reason
             )
-    return [outgoing[f"followups.reminder:{reminder.pk}"] for reminder in wanted]
+    return taken, earlier
+
+
+# Each reminder of the batch marked queued with its outbox row, in one statement whatever the
+# batch's size (the ORM's bulk_update writes a CASE per row and column, which cost more to
+# build than the rows did to write).
+_QUEUED_SQL = """
+UPDATE followups_reminder AS reminder
+SET state = %s, outgoing_id = queued.outgoing_id, message_id = queued.message_id
+FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS queued (id, outgoing_id, message_id)
+WHERE reminder.id = queued.id
+"""
 
 
 def reminders_deliver(*, reminder_ids: list[int]) -> int:
@@ -365,10 +376,8 @@ def reminders_deliver(*, reminder_ids: list[int]) -> int:
     sends the rows (one bad recipient never holds back the others; refusals are retried by the
     outbox).
     """
-    # One read for the whole batch; the rows are then locked and re-checked.
-    rows = Reminder.objects.filter(pk__in=reminder_ids, state=Reminder.State.PENDING)
-    rows = rows.select_related("user", "followup__contact", "followup__workspace").in_bulk()
-    outgoing = _queue_batch(rows, reminder_ids) if rows else []
-    if not outgoing:
+    taken, earlier = _queue_batch(reminder_ids)
+    if not taken and not earlier:
         return 0
-    return delivery.messages_deliver(ids=outgoing).get("sent", 0)
+    counts = delivery.messages_deliver(taken=taken, ids=[row.pk for row in earlier])
+    return counts.get("sent", 0)

@@ -5,9 +5,10 @@
 - ``messages_claim_due`` (beat) pushes due ``pending`` rows one claim-lease ahead and returns
   them; a lost broker message costs one lease, never the email.
 - ``messages_deliver`` takes a batch's rows ``pending`` → ``sending`` in one short transaction
-  (``skip_locked``: whoever holds a row is sending it), speaks SMTP outside any transaction,
-  and records each row's outcome. Before its text the row carries ``data_sent_at`` (rows of
-  repeatable kinds a few at a time); a worker killed after that leaves a row the sweep marks
+  (``skip_locked``: whoever holds a row is sending it; ``messages_queue_taken`` writes a
+  worker's own batch already taken), speaks SMTP outside any transaction, and records each
+  row's outcome. Before its text the row carries ``data_sent_at`` (rows of repeatable kinds
+  a few at a time); a worker killed after that leaves a row the sweep marks
   ``unknown``, one killed before it goes back to ``pending``. Which of these commits wait for
   the disk: see "the worker's side" below.
 - ``messages_sweep`` (beat) settles expired leases and sends ``unknown`` rows of repeatable
@@ -155,22 +156,63 @@ def message_queue(
     return row
 
 
-def messages_queue_many(items: Sequence[dict]) -> dict[str, int]:
-    """Write many emails at once, each with its ``idempotency_key``: their rows' ids by key.
+def messages_queue_taken(
+    items: Sequence[dict],
+) -> tuple[list[OutgoingMessage], list[OutgoingMessage]]:
+    """Write many emails at once, each with its ``idempotency_key``, taken by this worker: for
+    one that sends them itself right after (``messages_deliver(taken=...)``; nothing is queued
+    on commit, the beat's sweep is the safety net).
 
-    For a worker that sends them itself right after (nothing is queued on commit; the beat's
-    claim is the safety net), in one INSERT and one read whatever their number. Each item
-    holds ``message_queue``'s arguments; a key already used keeps its first row, as there.
+    In the caller's transaction, which must wait for the disk, as ``_take``'s does and for the
+    same reason. One INSERT whatever their number: the rows are written ``sending`` in their
+    first attempt under one lease, as ``_take`` leaves the rows it takes, where writing them
+    ``pending`` and then taking them took four statements and a second commit (issue 17).
+    Each item holds ``message_queue``'s arguments. Returns the rows written, in ``items``'
+    order, and the earlier rows of keys already used: those keep their first row, as with
+    ``message_queue``, for ``messages_deliver(ids=...)`` to take if still ``pending``.
     """
+    if not items:
+        return [], []
+    lease_until = timezone.now() + send_lease()
     rows = [_row(**item) for item in items]
-    if not rows:
-        return {}
-    OutgoingMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    return dict(
-        OutgoingMessage.objects.filter(
-            idempotency_key__in=[row.idempotency_key for row in rows]
-        ).values_list("idempotency_key", "pk")
+    for row in rows:
+        row.state, row.attempts, row.lease_until = State.SENDING, 1, lease_until
+    ids = _insert_new(rows)
+    taken = []
+    for row in rows:
+        if row.idempotency_key in ids:
+            row.pk = ids[row.idempotency_key]
+            row._state.adding = False
+            taken.append(row)
+    used = [row.idempotency_key for row in rows if row.idempotency_key not in ids]
+    earlier = list(OutgoingMessage.objects.filter(idempotency_key__in=used)) if used else []
+    return taken, earlier
+
+
+def _insert_new(rows: Sequence[OutgoingMessage]) -> dict[str, int]:
+    """INSERT ``rows`` in one statement but those whose key is used already: the new rows' ids
+    by key.
+
+    ``bulk_create(ignore_conflicts=True)`` returns no ids, and without it one used key would
+    abort the batch: the statement written out, each value through its field as the ORM's
+    INSERT does (``pre_save`` for the timestamps, then ``get_db_prep_save``)."""
+    meta = OutgoingMessage._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Column names from the model, values as placeholders.
+    sql = (
+        f"INSERT INTO {meta.db_table} ({columns}) VALUES {', '.join([one] * len(rows))} "  # noqa: S608
+        "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key"
     )
+    params = [
+        field.get_db_prep_save(field.pre_save(row, True), connection)
+        for row in rows
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {key: pk for pk, key in cursor.fetchall()}
 
 
 def _queue(ids: list[int]) -> None:
@@ -589,13 +631,16 @@ def _record_again(written: list[tuple[OutgoingMessage, transmit.Outcome]]) -> No
             raise DatabaseError(f"outbox row {row.pk}: the outcome could not be recorded")
 
 
-def messages_deliver(*, ids: Sequence[int]) -> dict[str, int]:
+def messages_deliver(
+    *, ids: Sequence[int] = (), taken: Sequence[OutgoingMessage] = ()
+) -> dict[str, int]:
     """Send a batch over one connection; each row is its own attempt.
 
-    Rows already sent, settled or held by another worker are skipped. See the comment above
-    ``_commits_without_waiting`` for which of its commits wait for the disk.
+    ``ids`` are taken here: rows already sent, settled or held by another worker are skipped.
+    ``taken`` are rows this worker already holds, as ``messages_queue_taken`` wrote them. See
+    the comment above ``_commits_without_waiting`` for which of its commits wait for the disk.
     """
-    rows = _take(ids, timezone.now())
+    rows = [*taken, *(_take(ids, timezone.now()) if ids else [])]
     if not rows:
         return {}
     backend = mailers.default
