@@ -49,6 +49,37 @@ def test_it_reminds_of_a_due_thank_you_once_with_an_unsubscribe_link(smtp_server
     assert reminder.outgoing.kind == "reminder"
 
 
+@pytest.mark.parametrize("earlier_state", ["pending", "sent"])
+def test_a_reminder_whose_email_was_written_before_keeps_that_one(
+    smtp_server, due_thank_you, earlier_state
+):
+    # Its key used already (written by an earlier run whose reminder update was lost, say): no
+    # second row is written; the first is sent if it still waits, and never a second time.
+    reminder = Reminder.objects.get(followup=due_thank_you)
+    earlier = OutgoingMessage.objects.create(
+        kind="reminder",
+        idempotency_key=f"followups.reminder:{reminder.pk}",
+        repeatable=True,
+        from_email="infoview@example.test",
+        to=["alice@example.test"],
+        subject="The first one",
+        body="Written before.",
+        message_id="<first@example.test>",
+        state=earlier_state,
+    )
+
+    assert _dispatch() == (1 if earlier_state == "pending" else 0)
+
+    assert [m["Subject"] for m in smtp_server.messages] == (
+        ["The first one"] if earlier_state == "pending" else []
+    )
+    assert OutgoingMessage.objects.get().pk == earlier.pk
+    reminder.refresh_from_db()
+    assert (reminder.state, reminder.outgoing_id) == ("queued", earlier.pk)
+    assert reminder.message_id == "<first@example.test>"
+    assert OutgoingMessage.objects.get().state == "sent"
+
+
 def test_it_waits_until_the_reminder_is_due(smtp_server, alice, workspace_a):
     contact = ContactFactory(workspace=workspace_a, owner=alice)
     interview = InterviewFactory(
@@ -285,8 +316,9 @@ def test_a_batch_is_queued_in_the_same_few_statements_whatever_its_size(
     }
     # Written already taken by this worker: sending, first attempt, leased, as returned.
     assert {(row.pk, row.state, row.attempts) for row in outgoing} == set(
-        OutgoingMessage.objects.filter(state="sending", attempts=1, lease_until__isnull=False)
-        .values_list("pk", "state", "attempts")
+        OutgoingMessage.objects.filter(
+            state="sending", attempts=1, lease_until__isnull=False
+        ).values_list("pk", "state", "attempts")
     )
     assert OutgoingMessage.objects.count() == size - 1
     # Run again (a redelivered task): nothing more is queued or written.
