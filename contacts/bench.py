@@ -34,6 +34,7 @@ from contacts.importing import jobs, run
 from contacts.models import Company, Contact, Tag
 from contacts.selectors import contact_list
 from contacts.services import contacts_refresh_search
+from infoview.servertiming import process_cpu_seconds
 
 FIRST = (
     "Ada Alan Grace Joan Mary Charles Hedy Katherine Tim Margaret Dorothy Claude Barbara".split()
@@ -137,12 +138,7 @@ def database_cpu() -> float | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu_seconds(pid)
 
 
 def time_import(workspace, user, rows: int, rng: random.Random):

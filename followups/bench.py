@@ -41,6 +41,7 @@ from contacts.models import Contact
 from followups import reminders, selectors
 from followups.models import FollowUp, Reminder
 from infoview.net import free_port
+from infoview.servertiming import process_cpu_seconds
 
 OPEN_FOLLOWUPS = int(os.environ.get("BENCH_OPEN_FOLLOWUPS", "100000"))
 DUE = int(os.environ.get("BENCH_DUE", "5000"))
@@ -52,18 +53,7 @@ def _deliver_batch(batch):
     """Sent, and the CPU seconds this process's PostgreSQL backend has used so far."""
     sent = reminders.reminders_deliver(reminder_ids=batch)
     pid = connection.connection.get_backend_pid()
-    return sent, pid, _process_cpu(pid)
-
-
-def _process_cpu(pid: int) -> float:
-    """CPU seconds (user and system) process ``pid`` has used, from /proc (the PostgreSQL
-    backend runs on this machine, the bench's own or the embedded one)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sent, pid, process_cpu_seconds(pid) or 0.0
 
 
 def _cpu() -> float:

@@ -6,6 +6,7 @@ of the request's own thread and the number of queries it sent do not. Turned on 
 visitor how much work a page takes.
 """
 
+import os
 import time
 
 from django.db import connections
@@ -34,3 +35,15 @@ class ServerTimingMiddleware:
         cpu_ms = (time.thread_time() - started) * 1000
         response["Server-Timing"] = f'cpu;dur={cpu_ms:.2f}, sql;desc="{counter.count}"'
         return response
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user and system) that process ``pid`` of this machine has used, from /proc,
+    or None where it cannot be read. For the benches, which give a PostgreSQL backend's CPU
+    beside their own: a figure that a busy machine does not inflate as it does wall time."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
