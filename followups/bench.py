@@ -40,8 +40,10 @@ from accounts.models import Workspace
 from contacts.models import Contact
 from followups import reminders, selectors
 from followups.models import FollowUp, Reminder
+from infoview.celery import app as celery_app
 from infoview.net import free_port
 from infoview.servertiming import process_cpu_seconds
+from infoview.warmup import warm_up
 
 OPEN_FOLLOWUPS = int(os.environ.get("BENCH_OPEN_FOLLOWUPS", "100000"))
 DUE = int(os.environ.get("BENCH_DUE", "5000"))
@@ -218,6 +220,12 @@ def main():
         # As a production worker runs (DEBUG=false): Django then keeps no copy of every query
         # it sends (connection.queries), which the development default would add to each one.
         settings.DEBUG = False
+        # What a worker loads at its start, before its pool forks: every app's tasks module
+        # (and what they import) and ``worker_init``'s warm-up (``infoview.celery``). The
+        # delivery processes below are forked from this one as a worker's are from its own;
+        # without this each of them loaded it all on its first batch, which a worker never does.
+        celery_app.loader.import_default_modules()
+        warm_up()
         profile = None
         if os.environ.get("BENCH_PROFILE"):
             profile = cProfile.Profile()

@@ -212,6 +212,32 @@ def test_the_beat_schedule_names_only_registered_tasks():
         assert entry["task"] in celery_app.tasks, entry["task"]
 
 
+def test_a_worker_fills_the_url_resolver_before_its_pool_forks():
+    # A worker made as `celery worker` makes it (its tasks imported, then ``worker_init``), in
+    # a fresh interpreter: its task processes are forked after this, with the resolver filled
+    # (a reminder's links are reversed), instead of each filling it on its first task.
+    code = (
+        "from django.urls import get_resolver\n"
+        "from infoview.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "assert not get_resolver()._populated, 'filled before the worker was made'\n"
+        "app.WorkController(pool_cls='solo', concurrency=1)\n"
+        "assert get_resolver()._populated, 'worker_init left the URL resolver empty'\n"
+    )
+    env = {**os.environ, "CELERY_BROKER_URL": "memory://"}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def test_the_content_security_policy_has_a_nonce_and_nothing_inline(client, db):
     response = client.get(reverse("accounts:login"))
     policy = response.headers["Content-Security-Policy"]
