@@ -3,9 +3,10 @@
 It reads a plan (JSON) on standard input and prints results (JSON) on standard output:
 
 - ``{"mode": "latency", "base": ..., "logins": [...], "pages": {name: path}, "requests": N}``:
-  each page N times, one after another, for median / p95 / p99 latency and throughput. A path
-  ending in ``#revalidate`` is fetched once for its ``ETag``, then measured as a repeat fetch
-  that sends it back (``If-None-Match``), the way a calendar app polls a feed.
+  each page N times, one request at a time, in rounds (every page once a round), for median /
+  p95 / p99 latency and throughput. A path ending in ``#revalidate`` is fetched once for its
+  ``ETag``, then measured as a repeat fetch that sends it back (``If-None-Match``), the way a
+  calendar app polls a feed.
 - ``{"mode": "rate", "base": ..., "logins": [...], "mix": [...], "rate": R, "seconds": S}``:
   an open-loop load at R requests per second for S seconds (bounded in count and time), with
   the given mix of reads, writes, searches, reports and log-ins.
@@ -105,21 +106,29 @@ def _summary(durations: list[float], statuses: list[int], wall: float) -> dict:
 
 
 def measure_latency(plan: dict) -> dict:
+    """Each page N times, one request at a time, in rounds: every page once per round.
+
+    The figures that matter are ratios to the floor page; pages measured in rounds meet the
+    same moments of a shared machine (its neighbours, its clock speed), where each page's N
+    requests in a block of their own, seconds apart from the floor's, met different ones and
+    moved a page's ratio by half its size from run to run."""
     session = Session(plan["base"])
     login = plan["logins"][0]
     session.log_in(login["email"], login["password"])
-    results = {}
+    anonymous = Session(plan["base"])
+    pages = []
     for name, path in plan["pages"].items():
-        anonymous = name == "log-in page"
-        client = Session(plan["base"]) if anonymous else session
+        client = anonymous if name == "log-in page" else session
         path, revalidate, extra = path.removesuffix("#revalidate"), path.endswith("#revalidate"), {}
         for _ in range(3):  # warm caches and connections
             client.request("GET", path)
         if revalidate:
             extra = {"If-None-Match": client.last_etag or ""}
-        durations, statuses, cpu, queries, sizes = [], [], [], [], []
-        started = time.perf_counter()
-        for _ in range(plan["requests"]):
+        pages.append((name, client, path, extra))
+    taken = {name: ([], [], [], [], []) for name, *_ in pages}
+    for _ in range(plan["requests"]):
+        for name, client, path, extra in pages:
+            durations, statuses, cpu, queries, sizes = taken[name]
             t0 = time.perf_counter()
             status, body = client.request("GET", path, extra=extra)
             durations.append(time.perf_counter() - t0)
@@ -128,7 +137,11 @@ def measure_latency(plan: dict) -> dict:
             if client.last_cpu_ms is not None:
                 cpu.append(client.last_cpu_ms)
                 queries.append(client.last_queries)
-        results[name] = _summary(durations, statuses, time.perf_counter() - started)
+    results = {}
+    for name, _client, path, _extra in pages:
+        durations, statuses, cpu, queries, sizes = taken[name]
+        # One request at a time: the page's throughput is over its own requests' time.
+        results[name] = _summary(durations, statuses, sum(durations))
         results[name]["path"] = path
         results[name]["cpu_ms"] = round(statistics.median(cpu), 1) if cpu else None
         results[name]["queries"] = max(queries) if queries else None

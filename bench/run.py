@@ -3,8 +3,8 @@
 Steps, each printed as it runs:
 1. migrate, `seed_scale` (reused when present), `VACUUM ANALYZE`, `collectstatic`;
 2. gunicorn on 127.0.0.1 (production settings, DEBUG=false) against the same PostgreSQL;
-3. latency of every main page, N sequential requests each from a separate process
-   (bench/load.py), with a floor page for ratios;
+3. latency of every main page, N requests each, one at a time and in rounds (every page once
+   a round), from a separate process (bench/load.py), with a floor page for ratios;
 4. the apps' own benchmarks (import throughput, reminder dispatch beside plain smtplib,
    reports beside their bare SQL), run as they are and their output kept;
 5. a 5-minute load of 50 requests per second with a realistic mix, then a step test that finds
@@ -538,7 +538,8 @@ def write_results(results: dict) -> None:
         "The ratios to the floor hold from machine to machine; absolute figures (the "
         "step test's knee, the import's seconds) scale with this one.",
         "",
-        "## Page latency (sequential requests, gunicorn with 3 workers, DEBUG=false)",
+        "## Page latency (one request at a time, every page once a round; gunicorn with 3 "
+        "workers, DEBUG=false)",
         "",
         "Wall time is the client's; CPU ms and queries are the server's own for the request "
         '(median CPU, most queries). "x floor" is wall time over the floor page\'s, '
