@@ -24,10 +24,10 @@ def _prepare_local_services(sender, **kwargs):
 
 @worker_init.connect
 def _warm_up(sender=None, **kwargs):
-    # Sent in the worker's main process before its pool forks: what each task process would
-    # otherwise load on its first task (half a second on a fast machine, most of it importing
-    # every app's views for the URL resolver: a reminder's links are reversed), loaded once
-    # and shared by every process of the pool.
+    # Sent in the worker's main process, after it imported every app's tasks and before its
+    # pool forks: the URL resolver filled (a reminder's links are reversed) and each language's
+    # translations read once there, shared by every process of the pool, where each process
+    # did it on its first task (bench/profiles.md, "Reminder delivery, seventh pass").
     from infoview.warmup import warm_up
 
     warm_up()
