@@ -6,6 +6,7 @@ from celery.beat import PersistentScheduler
 from celery.signals import worker_init
 
 from infoview import local
+from infoview.warmup import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
 
@@ -28,8 +29,6 @@ def _warm_up(sender=None, **kwargs):
     # pool forks: the URL resolver filled (a reminder's links are reversed) and each language's
     # translations read once there, shared by every process of the pool, where each process
     # did it on its first task (bench/profiles.md, "Reminder delivery, seventh pass").
-    from infoview.warmup import warm_up
-
     warm_up()
 
 
