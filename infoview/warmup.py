@@ -1,7 +1,7 @@
 """Loading ahead what a process would otherwise load on its first request or task."""
 
 from django.conf import settings
-from django.urls import get_resolver
+from django.urls import reverse
 from django.utils import translation
 
 
@@ -9,9 +9,6 @@ def warm_up() -> None:
     """Import every URLconf (and with them the views) and fill the URL resolver, and read
     each language's translations: what a Celery worker's task process otherwise does on its
     first task. Called before a pool forks, so its processes share it (``infoview.celery``)."""
-    resolver = get_resolver()
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            # Both are filled on first reading, for the active language.
-            resolver.reverse_dict.getlist("home")
-            resolver.namespace_dict.get("followups")
+            reverse("home")  # fills the resolver for this language, on the first call

@@ -224,17 +224,7 @@ def test_a_worker_fills_the_url_resolver_before_its_pool_forks():
         "app.WorkController(pool_cls='solo', concurrency=1)\n"
         "assert get_resolver()._populated, 'worker_init left the URL resolver empty'\n"
     )
-    env = {**os.environ, "CELERY_BROKER_URL": "memory://"}
-    env.setdefault("DJANGO_SETTINGS_MODULE", "infoview.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _manage("shell", "-c", code, env_overrides={"CELERY_BROKER_URL": "memory://"})
     assert result.returncode == 0, result.stderr[-2000:]
 
 
