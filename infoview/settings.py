@@ -377,8 +377,11 @@ if WEBHOOKS_ALLOW_PRIVATE and not DEBUG:
     raise ImproperlyConfigured("WEBHOOKS_ALLOW_PRIVATE cannot be used when DEBUG is false.")
 
 # Cache: Redis on CACHE_URL (or REDIS_URL), shared by every process and node, so rate limits
-# and cached figures hold across them. Development without it uses each process's memory;
-# production refuses to start without it.
+# and cached figures hold across them. Development without it uses files under var/, shared
+# by `make run`'s processes as Redis would be: a write on the worker (an import) gives the
+# workspace a new data version that the web process sees at once, where each process's own
+# memory kept the web's cached searches and figures for up to an hour. Production refuses to
+# start without it.
 CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
 if CACHE_URL:
     CACHES = {
@@ -392,7 +395,15 @@ if CACHE_URL:
 elif not DEBUG:
     raise ImproperlyConfigured("CACHE_URL (or REDIS_URL) must be set when DEBUG is false.")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            # Past it a third of the entries go: a data version among them only makes the
+            # figures kept under it be worked out again.
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # The number of reverse proxies in front of the app that append to X-Forwarded-For. Zero (the
 # default) ignores the header: the client's address is then the connection's own.
