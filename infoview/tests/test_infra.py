@@ -172,28 +172,6 @@ def test_importing_the_settings_starts_nothing_and_makes_no_folder(tmp_path):
     assert not var.exists()
 
 
-def test_without_a_cache_server_the_processes_of_make_run_share_one_cache(tmp_path):
-    # An import runs on the worker and gives the workspace a new data version; the web process
-    # must see that version, or its cached searches and figures stay as they were.
-    env = {"INFOVIEW_VAR_DIR": str(tmp_path / "var"), "DEBUG": "true"}
-    env |= {"CACHE_URL": "", "REDIS_URL": ""}
-    written = _manage(
-        "shell",
-        "-c",
-        "from django.core.cache import cache; cache.set('k', 'v', 60)",
-        env_overrides=env,
-    )
-    assert written.returncode == 0, written.stderr[-2000:]
-    read = _manage(
-        "shell",
-        "-c",
-        "from django.core.cache import cache; print(cache.get('k'))",
-        env_overrides=env,
-    )
-    assert read.returncode == 0, read.stderr[-2000:]
-    assert read.stdout.strip().splitlines()[-1] == "v"
-
-
 def test_the_private_postgresql_is_the_one_under_infoview_var_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("INFOVIEW_VAR_DIR", str(tmp_path))
     assert localdb.default_root() == tmp_path / "postgres"

@@ -1,4 +1,5 @@
-"""The shared cache: Redis from CACHE_URL or REDIS_URL; production refuses to start without it."""
+"""The shared cache: Redis from CACHE_URL or REDIS_URL; production refuses to start without it,
+development without it shares files under var/cache/ between its processes."""
 
 import os
 import subprocess
@@ -15,12 +16,12 @@ SHOW = "from django.conf import settings; c = settings.CACHES['default']; "
 SHOW += "print(c['BACKEND'], c.get('LOCATION'), c.get('KEY_PREFIX'))"
 
 
-def _shell(env_overrides: dict) -> subprocess.CompletedProcess:
+def _shell(env_overrides: dict, code: str = SHOW) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "REDIS_URL"}}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SHOW],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -57,7 +58,19 @@ def test_redis_url_serves_when_cache_url_is_not_set(db):
     assert result.stdout.split()[1] == "redis://broker.example.org:6379/0"
 
 
-def test_development_without_either_keeps_a_memory_cache_per_process(db):
-    result = _shell({"DEBUG": "true"})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[0] == "django.core.cache.backends.locmem.LocMemCache"
+def test_development_without_either_shares_one_cache_between_processes(db, tmp_path):
+    # `make run`'s web, worker and beat: an import on the worker gives the workspace a new data
+    # version that the web process must see, or its cached searches and figures stay as they
+    # were.
+    env = {"DEBUG": "true", "INFOVIEW_VAR_DIR": str(tmp_path / "var")}
+    shown = _shell(env)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split()[:2] == [
+        "django.core.cache.backends.filebased.FileBasedCache",
+        str(tmp_path / "var" / "cache"),
+    ]
+    written = _shell(env, "from django.core.cache import cache; cache.set('k', 'v', 60)")
+    assert written.returncode == 0, written.stderr
+    read = _shell(env, "from django.core.cache import cache; print(cache.get('k'))")
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.split() == ["v"]
